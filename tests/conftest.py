@@ -1,0 +1,84 @@
+"""Shared fixtures: the real data in ../shared, and real HTTP servers on 127.0.0.1."""
+
+from __future__ import annotations
+
+import os
+import threading
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parent.parent
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+ARTIFACTS = REPO / "artifacts"
+
+
+def shared_path() -> Path:
+    """The shared data folder: ``$TOPICS_SHARED`` or ``../shared`` beside the repository."""
+    return Path(os.environ.get("TOPICS_SHARED", REPO.parent / "shared"))
+
+
+@pytest.fixture(scope="session")
+def shared() -> Path:
+    """The shared real-data folder; skips the test when it is absent."""
+    path = shared_path()
+    if not (path / "README.md").is_file():
+        pytest.skip(f"real data not available: {path} is absent (set TOPICS_SHARED)")
+    return path
+
+
+@dataclass
+class Server:
+    """A static file server on 127.0.0.1 that records the path of every request."""
+
+    url: str
+    requests: list[str] = field(default_factory=list)
+
+    def count(self, prefix: str = "") -> int:
+        """Requests whose path starts with ``prefix``."""
+        return sum(path.startswith(prefix) for path in self.requests)
+
+
+def _handler(root: str, log: list[str]) -> type[SimpleHTTPRequestHandler]:
+    class Handler(SimpleHTTPRequestHandler):
+        def __init__(self, *args, **kwargs):
+            super().__init__(*args, directory=root, **kwargs)
+
+        def do_GET(self):
+            log.append(self.path)
+            super().do_GET()
+
+        def log_message(self, format, *args):  # quiet test output
+            pass
+
+    return Handler
+
+
+@pytest.fixture
+def serve() -> Iterator:
+    """Serve a folder over real HTTP on 127.0.0.1: ``serve(folder) -> Server``."""
+    servers = []
+
+    def start(root: Path) -> Server:
+        log: list[str] = []
+        httpd = ThreadingHTTPServer(("127.0.0.1", 0), _handler(str(root), log))
+        threading.Thread(target=httpd.serve_forever, daemon=True).start()
+        servers.append(httpd)
+        server = Server(f"http://127.0.0.1:{httpd.server_address[1]}")
+        server.requests = log
+        return server
+
+    yield start
+    for httpd in servers:
+        httpd.shutdown()
+        httpd.server_close()
+
+
+@pytest.fixture
+def artifacts() -> Path:
+    """Folder for files a person should look at after the run (screenshots)."""
+    ARTIFACTS.mkdir(exist_ok=True)
+    return ARTIFACTS

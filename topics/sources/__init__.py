@@ -1,0 +1,69 @@
+"""Sources: everything that yields the talks of a conference as a :class:`~topics.corpus.Corpus`.
+
+``load`` picks the source from what the user named: a list page URL (crawled with a
+site profile), a pyvideo event, a local pyvideo folder, or a saved corpus file.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from ..corpus import Corpus
+from .crawler import crawl
+from .errors import SourceError
+from .http import Fetcher
+from .pyvideo import DEFAULT_DATA, load_event, load_folder
+
+#: What ``topics run`` builds when given no source: the original EuroPython topic site's event.
+DEFAULT_SOURCE = "pyvideo:europython-2016"
+
+__all__ = ["DEFAULT_DATA", "DEFAULT_SOURCE", "Fetcher", "SourceError", "load"]
+
+
+def load(
+    source: str | None,
+    fetcher: Fetcher,
+    profile: str | None = None,
+    pyvideo_data: str = DEFAULT_DATA,
+    progress: bool = False,
+) -> Corpus:
+    """Read the talks ``source`` names.
+
+    Parameters
+    ----------
+    source : str or None
+        One of: an http(s) URL of a conference's talk list page; ``pyvideo:<event>``
+        (read from ``pyvideo_data``); a local pyvideo event folder (holding
+        ``category.json``); a corpus file saved by :meth:`Corpus.save` (``.jsonl``).
+        ``None`` means :data:`DEFAULT_SOURCE`.
+    fetcher : Fetcher
+        Fetches (and caches) every page read over HTTP.
+    profile : str, optional
+        Name of a built-in site profile for a list page URL; detected when omitted.
+    pyvideo_data : str
+        Local folder or URL of pyvideo's ``data`` repository.
+    progress : bool
+        Show a progress bar while crawling.
+
+    Returns
+    -------
+    Corpus
+
+    Raises
+    ------
+    SourceError
+        If the source is of no known kind or cannot be read.
+    """
+    source = source or DEFAULT_SOURCE
+    if source.startswith("pyvideo:"):
+        return load_event(source.removeprefix("pyvideo:"), pyvideo_data, fetcher)
+    if source.startswith(("http://", "https://")):
+        return crawl(source, fetcher, profile=profile, progress=progress)
+    path = Path(source)
+    if path.is_dir():
+        return load_folder(path)
+    if path.is_file():
+        return Corpus.load(path)
+    raise SourceError(
+        f"{source!r} is neither a URL, 'pyvideo:<event>', a pyvideo event folder nor a corpus file"
+    )
