@@ -65,7 +65,9 @@ def serve() -> Iterator:
     def start(root: Path) -> Server:
         log: list[str] = []
         httpd = ThreadingHTTPServer(("127.0.0.1", 0), _handler(str(root), log))
-        threading.Thread(target=httpd.serve_forever, daemon=True).start()
+        threading.Thread(
+            target=httpd.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
+        ).start()
         servers.append(httpd)
         server = Server(f"http://127.0.0.1:{httpd.server_address[1]}")
         server.requests = log

@@ -6,6 +6,7 @@ Exit codes: 0 success, 1 failure (one line on stderr says why), 2 bad usage.
 from __future__ import annotations
 
 import argparse
+import logging
 import os
 import sys
 import time
@@ -102,6 +103,8 @@ def _build(args: argparse.Namespace, corpus: Corpus) -> Path:
 def main(argv: list[str] | None = None) -> int:
     """Run the ``topics`` command line; returns the exit code."""
     args = _parser().parse_args(argv)
+    # Sources warn (pages skipped during a crawl) through logging: show them as CLI lines.
+    logging.basicConfig(level=logging.WARNING, format="topics: %(message)s")
     start = time.perf_counter()
     corpus_path = Path(args.corpus or Path(args.cache) / "talks.jsonl")
     try:

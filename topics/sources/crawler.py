@@ -1,0 +1,492 @@
+"""Crawl a conference website: its talk list page, then every talk page it links to.
+
+The site's layout comes from a :class:`~topics.sources.profiles.Profile` (named, or
+detected from the list page). Every page goes through a
+:class:`~topics.sources.http.Fetcher`, so a second crawl reads its pages from the cache.
+
+A talk page that cannot be fetched or read does not stop the crawl: :func:`crawl_site`
+returns it in :attr:`CrawlResult.failures`, and :func:`crawl` (what
+:func:`topics.sources.load` calls) logs those failures as one warning on the
+``topics.sources.crawler`` logger and returns the talks it could read.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import sys
+from dataclasses import dataclass, field, replace
+from typing import NamedTuple
+from urllib.parse import unquote, urldefrag, urljoin, urlsplit
+
+from bs4 import BeautifulSoup, Tag
+from bs4.element import Comment, Declaration, Doctype, NavigableString, ProcessingInstruction
+from tqdm import tqdm
+
+from ..corpus import Corpus, Talk, slugify, unique_ids
+from .errors import SourceError
+from .http import Fetcher, FetchError, Page
+from .profiles import Profile, detect_profile, get_profile
+
+logger = logging.getLogger(__name__)
+
+#: Media types read as HTML; an empty type (no header) is tried as HTML too.
+HTML_TYPES = frozenset({"text/html", "application/xhtml+xml", ""})
+
+_BLOCK_TAGS = frozenset(
+    {
+        *("address", "article", "aside", "blockquote", "caption", "center", "dd", "details"),
+        *("dialog", "dir", "div", "dl", "dt", "fieldset", "figcaption", "figure", "footer"),
+        *("form", "h1", "h2", "h3", "h4", "h5", "h6", "header", "hgroup", "hr", "main"),
+        *("menu", "nav", "ol", "p", "pre", "section", "summary", "table", "tbody", "tfoot"),
+        *("thead", "ul"),
+    }
+)
+_LINE_TAGS = frozenset({"li", "tr"})
+_SKIPPED_TAGS = frozenset({"script", "style", "template", "noscript", "head", "title"})
+_SKIPPED_STRINGS = (Comment, Declaration, Doctype, ProcessingInstruction)
+# Break tokens of html_to_text, by strength: a <br>, a new line, a new paragraph.
+_BR, _LINE, _PARA = 1, 2, 3
+_YEAR = re.compile(r"(?<!\d)(?:19|20)\d{2}(?!\d)")
+
+
+class CrawlFailure(NamedTuple):
+    """A talk page that gave no talk.
+
+    Attributes
+    ----------
+    url : str
+        The talk page's URL, as linked from the list page.
+    reason : str
+        One line: the HTTP error, or what the page lacked.
+    """
+
+    url: str
+    reason: str
+
+
+@dataclass
+class CrawlResult:
+    """What a crawl found.
+
+    Attributes
+    ----------
+    corpus : Corpus
+        The talks read, in list page order.
+    profile : Profile
+        The profile used (given or detected).
+    links : list of str
+        The talk page URLs found on the list page, deduplicated, in page order.
+    failures : list of CrawlFailure
+        Talk pages that could not be fetched or read, in list page order.
+    """
+
+    corpus: Corpus
+    profile: Profile
+    links: list[str] = field(default_factory=list)
+    failures: list[CrawlFailure] = field(default_factory=list)
+
+
+class TalkPageError(SourceError):
+    """A talk page was fetched but holds no usable talk (no title, not HTML, empty)."""
+
+
+def crawl(
+    list_url: str, fetcher: Fetcher, profile: str | None = None, progress: bool = False
+) -> Corpus:
+    """Crawl a conference's talk list page and the talk pages it links to.
+
+    Talk pages that fail are skipped and logged as one warning on this module's logger;
+    use :func:`crawl_site` to get them as data.
+
+    Parameters
+    ----------
+    list_url : str
+        http(s) URL of the page listing the talks.
+    fetcher : Fetcher
+        Fetches and caches every page.
+    profile : str, optional
+        Name of a built-in profile (see :data:`topics.sources.profiles.PROFILES`);
+        detected from the list page when omitted.
+    progress : bool
+        Show a progress bar on stderr while fetching talk pages.
+
+    Returns
+    -------
+    Corpus
+        One talk per talk page read, in list page order.
+
+    Raises
+    ------
+    SourceError
+        See :func:`crawl_site`.
+    """
+    result = crawl_site(list_url, fetcher, profile=profile, progress=progress)
+    if result.failures:
+        logger.warning(
+            "%d of %d talk pages skipped:\n%s",
+            len(result.failures),
+            len(result.links),
+            "\n".join(f"  {f.url}: {f.reason}" for f in result.failures),
+        )
+    return result.corpus
+
+
+def crawl_site(
+    list_url: str,
+    fetcher: Fetcher,
+    profile: str | Profile | None = None,
+    progress: bool = False,
+) -> CrawlResult:
+    """Crawl like :func:`crawl`, returning the failures and the profile used too.
+
+    Parameters
+    ----------
+    list_url, fetcher, progress
+        See :func:`crawl`.
+    profile : str or Profile, optional
+        A built-in profile's name, a :class:`Profile`, or ``None`` to detect one.
+
+    Returns
+    -------
+    CrawlResult
+
+    Raises
+    ------
+    SourceError
+        If the list page cannot be fetched or is not HTML; if ``profile`` names no
+        built-in profile; if no profile is given and none fits the page; if the
+        profile's ``talk_links`` selector finds no talk link on the page (the message
+        names the selector and the profile); or if not one talk page could be read.
+    """
+    try:
+        page = fetcher.get(list_url)
+    except FetchError as exc:
+        raise SourceError(f"cannot fetch the talk list page {exc}") from None
+    try:
+        soup = parse_html(page)
+    except TalkPageError as exc:
+        raise SourceError(f"talk list page {page.url}: {exc}") from None
+    if profile is None:
+        chosen = detect_profile(page.url, soup)
+    elif isinstance(profile, Profile):
+        chosen = profile
+    else:
+        chosen = get_profile(profile)
+    links = talk_links(page.url, soup, chosen)
+    event = event_name(page.url, chosen)
+
+    talks: list[Talk] = []
+    failures: list[CrawlFailure] = []
+    seen: set[str] = set()
+    bar = tqdm(links, desc="talk pages", unit="page", file=sys.stderr, disable=not progress)
+    for url in bar:
+        try:
+            talk_page = fetcher.get(url)
+            if talk_page.url in seen:  # two links redirecting to one page
+                continue
+            seen.add(talk_page.url)
+            talks.append(parse_talk(talk_page, chosen, event=event))
+        except (FetchError, TalkPageError) as exc:
+            failures.append(CrawlFailure(url, getattr(exc, "reason", None) or str(exc)))
+        except (ValueError, LookupError) as exc:  # undecodable bytes, unknown charset
+            failures.append(CrawlFailure(url, f"unreadable page ({exc})"))
+    bar.close()
+
+    if not talks:
+        shown = "; ".join(f"{f.url}: {f.reason}" for f in failures[:3])
+        raise SourceError(
+            f"none of the {len(links)} talk pages linked from {page.url} could be read"
+            f" with profile {chosen.name!r} ({shown})"
+        )
+    ids = unique_ids(t.id for t in talks)
+    talks = [replace(t, id=i) for t, i in zip(talks, ids, strict=True)]
+    title = corpus_title(page.url, chosen) or _inline_text(soup.title)
+    corpus = Corpus(talks=talks, title=title, source=page.url)
+    return CrawlResult(corpus=corpus, profile=chosen, links=links, failures=failures)
+
+
+def parse_html(page: Page) -> BeautifulSoup:
+    """Parse a fetched page as HTML.
+
+    Raises
+    ------
+    TalkPageError
+        If the page is not HTML (by its ``Content-Type``) or its body is empty.
+    """
+    if page.content_type not in HTML_TYPES:
+        raise TalkPageError(f"not an HTML page ({page.content_type})")
+    if not page.content.strip():
+        raise TalkPageError("empty page")
+    return BeautifulSoup(page.content, "lxml", from_encoding=page.encoding)
+
+
+def talk_links(page_url: str, soup: BeautifulSoup, profile: Profile) -> list[str]:
+    """The talk page URLs a list page links to.
+
+    Links matched by ``profile.talk_links`` are resolved against the page URL (or its
+    ``<base href>``), stripped of their fragment, and kept when they are http(s) links
+    to the list page's host other than the list page itself; repeats are dropped,
+    first occurrence first.
+
+    Raises
+    ------
+    SourceError
+        If no link is left; the message names the selector and the profile.
+    """
+    base = page_url
+    base_tag = soup.find("base", href=True)
+    if isinstance(base_tag, Tag):
+        base = urljoin(page_url, str(base_tag["href"]).strip())
+    host = urlsplit(page_url).hostname
+    own = urldefrag(page_url)[0]
+    matched = soup.select(profile.talk_links)
+    links: dict[str, None] = {}
+    for anchor in matched:
+        href = str(anchor.get("href") or "").strip()
+        if not href:
+            continue
+        url = urldefrag(urljoin(base, href))[0]
+        parts = urlsplit(url)
+        if parts.scheme in ("http", "https") and parts.hostname == host and url != own:
+            links.setdefault(url, None)
+    if not links:
+        found = (
+            f"matched {len(matched)} elements but none links to a page on {host}"
+            if matched
+            else "matched nothing"
+        )
+        raise SourceError(
+            f"no talk links on {page_url}: the talk_links selector {profile.talk_links!r}"
+            f" of profile {profile.name!r} {found}"
+        )
+    return list(links)
+
+
+def parse_talk(page: Page, profile: Profile, event: str = "") -> Talk:
+    """Read one talk from its page.
+
+    Parameters
+    ----------
+    page : Page
+        The fetched talk page.
+    profile : Profile
+        Says where each field is.
+    event : str
+        Stored in :attr:`Talk.event`.
+
+    Returns
+    -------
+    Talk
+        Its ``id`` is :func:`talk_id` of the page URL; its ``url`` the page URL.
+
+    Raises
+    ------
+    TalkPageError
+        If the page is not HTML, is empty, or has no title.
+    """
+    soup = parse_html(page)
+    title = _first(soup, profile.title, _inline_text)
+    track = _first(soup, profile.track, _inline_text)
+    if profile.title_prefix:
+        match = re.match(profile.title_prefix, title)
+        if match:
+            title = title[match.end() :].strip()
+            if not track and "track" in match.groupdict():
+                track = match["track"] or ""
+    if not title:
+        raise TalkPageError(f"no title (selectors {', '.join(profile.title)})")
+    day, time, room = parse_when(_first(soup, profile.when, _inline_text), profile.when_pattern)
+    return Talk(
+        id=talk_id(page.url),
+        title=title,
+        abstract=_first(
+            soup, profile.abstract, lambda el: html_to_text(el, profile.abstract_format)
+        ),
+        speakers=_all(soup, profile.speakers),
+        track=track,
+        tags=_all(soup, profile.tags),
+        day=_first(soup, profile.day, _inline_text) or day,
+        time=_first(soup, profile.time, _inline_text) or time,
+        room=_first(soup, profile.room, _inline_text) or room,
+        url=page.url,
+        event=event,
+        language=_first(soup, profile.language, _inline_text),
+    )
+
+
+def parse_when(text: str, pattern: str) -> tuple[str, str, str]:
+    """Split a "when" line into day, time and room.
+
+    Parameters
+    ----------
+    text : str
+        Such as ``"Thursday 1:20 p.m.-4:40 p.m. in Room 21"``.
+    pattern : str
+        Regular expression with named groups ``day``, ``time``, ``room`` (any of them),
+        searched in ``text``; see :data:`topics.sources.profiles.WHEN_PATTERN`.
+
+    Returns
+    -------
+    tuple of str
+        ``(day, time, room)``; ``(text, "", "")`` when the pattern does not match.
+    """
+    text = " ".join(text.split())
+    match = re.search(pattern, text) if text else None
+    if not match:
+        return text, "", ""
+    groups = match.groupdict()
+    day, time, room = ((groups.get(key) or "").strip() for key in ("day", "time", "room"))
+    return day, time, room
+
+
+def html_to_text(element: Tag, fmt: str = "html") -> str:
+    """Plain text of an HTML element: paragraphs separated by a blank line.
+
+    Block elements (``<p>``, ``<div>``, headings, lists, ...) start a paragraph;
+    ``<li>``, ``<tr>`` and ``<br>`` start a line, and two ``<br>`` in a row start a
+    paragraph. Runs of spaces become one space, lines are stripped, and empty lines
+    and paragraphs are dropped. Scripts, styles and comments are left out.
+
+    Parameters
+    ----------
+    element : bs4.Tag
+        The element to convert.
+    fmt : {"html", "text"}
+        ``"html"``: line breaks in text are spaces, as a browser renders them.
+        ``"text"``: the element holds plain text or Markdown whose line breaks are
+        kept, a blank line separating paragraphs. Inside ``<pre>`` line breaks are
+        always kept.
+
+    Returns
+    -------
+    str
+    """
+    tokens: list[str | int] = []
+    _walk(element, tokens, keep_newlines=fmt == "text")
+    paragraphs: list[list[str]] = [[""]]
+    pending, n_br = 0, 0
+    for token in tokens:
+        if isinstance(token, int):
+            pending = max(pending, token if token != _BR else _LINE)
+            n_br += token == _BR
+            continue
+        if pending and not token.strip():
+            continue  # whitespace between two breaks
+        if pending and (pending == _PARA or n_br >= 2):
+            paragraphs.append([""])
+        elif pending:
+            paragraphs[-1].append("")
+        pending, n_br = 0, 0
+        paragraphs[-1][-1] += token
+    lines = ([" ".join(line.split()) for line in p] for p in paragraphs)
+    return "\n\n".join("\n".join(kept) for kept in ([x for x in p if x] for p in lines) if kept)
+
+
+def _walk(node: Tag, tokens: list[str | int], keep_newlines: bool) -> None:
+    """Flatten ``node`` into text and break tokens (:data:`_LINE`, :data:`_PARA`, ...)."""
+    for child in node.children:
+        if isinstance(child, NavigableString):
+            if isinstance(child, _SKIPPED_STRINGS):
+                continue
+            if not keep_newlines:
+                tokens.append(re.sub(r"\s+", " ", str(child)))
+                continue
+            for n, paragraph in enumerate(re.split(r"\n[^\S\n]*\n\s*", str(child))):
+                if n:
+                    tokens.append(_PARA)
+                for m, line in enumerate(paragraph.split("\n")):
+                    if m:
+                        tokens.append(_LINE)
+                    tokens.append(line)
+        elif isinstance(child, Tag):
+            name = child.name
+            if name in _SKIPPED_TAGS:
+                continue
+            if name == "br":
+                tokens.append(_BR)
+            elif name in _BLOCK_TAGS:
+                tokens.append(_PARA)
+                _walk(child, tokens, keep_newlines or name == "pre")
+                tokens.append(_PARA)
+            elif name in _LINE_TAGS:
+                tokens.append(_LINE)
+                _walk(child, tokens, keep_newlines)
+                tokens.append(_LINE)
+            else:
+                _walk(child, tokens, keep_newlines)
+
+
+def _inline_text(element: Tag | None) -> str:
+    """The element's text on one line, whitespace normalised."""
+    if element is None:
+        return ""
+    return " ".join(html_to_text(element).split())
+
+
+def _first(soup: BeautifulSoup, selectors: tuple[str, ...], read) -> str:
+    """The value read from the first element of the first selector that gives one."""
+    for selector in selectors:
+        element = soup.select_one(selector)
+        if element is not None:
+            value = read(element)
+            if value:
+                return value
+    return ""
+
+
+def _all(soup: BeautifulSoup, selectors: tuple[str, ...]) -> tuple[str, ...]:
+    """The texts of all elements of the first selector that gives any, deduplicated."""
+    for selector in selectors:
+        values = (_inline_text(el) for el in soup.select(selector))
+        found = tuple(dict.fromkeys(v for v in values if v))
+        if found:
+            return found
+    return ()
+
+
+def talk_id(url: str) -> str:
+    """A slug naming a talk page, from the last meaningful segment of its URL path.
+
+    ``index.html`` and file extensions are dropped, and a query string is appended.
+
+    Examples
+    --------
+    >>> talk_id("https://us.pycon.org/2019/schedule/presentation/235/")
+    '235'
+    >>> talk_id("https://us.pycon.org/2023/schedule/presentation/127/index.html")
+    '127'
+    >>> talk_id("https://ep2016.europython.eu/conference/talks/the-gil-is-dead")
+    'the-gil-is-dead'
+    """
+    parts = urlsplit(url)
+    segments = [s for s in unquote(parts.path).split("/") if s]
+    if segments and re.fullmatch(r"(?i)index\.\w+", segments[-1]):
+        segments.pop()
+    name = re.sub(r"(?i)\.(html?|php|aspx?|jsp)$", "", segments[-1]) if segments else ""
+    if parts.query:
+        name = f"{name}-{unquote(parts.query)}"
+    return slugify(name or parts.hostname or "talk")
+
+
+def event_name(list_url: str, profile: Profile) -> str:
+    """Identifier of the event a list page belongs to, such as ``"pycon-us-2019"``.
+
+    The profile's ``event_prefix`` followed by the first year in the URL's host and path
+    (or the profile's ``year``); a profile without a prefix gives the host's slug.
+    """
+    parts = urlsplit(list_url)
+    found = _YEAR.search(f"{parts.hostname or ''}{parts.path}")
+    year = found.group() if found else profile.year
+    if profile.event_prefix:
+        return f"{profile.event_prefix}-{year}" if year else profile.event_prefix
+    return slugify(f"{parts.hostname or ''}-{year}" if year else parts.hostname or "event")
+
+
+def corpus_title(list_url: str, profile: Profile) -> str:
+    """Human-readable name of the event, such as ``"PyCon US 2019"``; ``""`` if unknown."""
+    if not profile.conference:
+        return ""
+    parts = urlsplit(list_url)
+    found = _YEAR.search(f"{parts.hostname or ''}{parts.path}")
+    return f"{profile.conference} {found.group() if found else profile.year}".strip()

@@ -1,0 +1,343 @@
+"""Site profiles: where a conference website keeps its talk links and each talk's fields.
+
+A :class:`Profile` names CSS selectors (the subset of CSS Selectors Level 4 that
+soupsieve implements, https://facelessuser.github.io/soupsieve/) for the links on a
+programme's list page and for the fields of a talk page. :data:`PROFILES` holds the
+built-in ones; :func:`detect_profile` picks one from a fetched list page.
+
+The built-in profiles were written against these sites:
+
+``pycon-us-2019``
+    PyCon US 2019 (Symposion, the Django conference app PyCon ran until 2019):
+    list ``/2019/schedule/talks/list/`` (or the grid ``/2019/schedule/talks/``, which
+    adds the Charlas), talk pages ``/2019/schedule/presentation/<id>/``.
+    Descriptions are raw Markdown text, kept as plain text.
+``pycon-us-2023``
+    PyCon US 2023: list ``/2023/schedule/talks/`` (a grid), talk pages
+    ``/2023/schedule/presentation/<id>/``; titles read ``"Talks: <title>"``.
+``pycon-us-2025``
+    PyCon US 2025: list ``/2025/schedule/talks/`` (a grid, repeated as a list for
+    small screens), talk pages ``/2025/schedule/presentation/<id>/``.
+``europython-2016``
+    EuroPython 2016 (epcon, the EuroPython conference app): schedule grid with
+    ``td.event div.name a`` links, talk pages ``/conference/talks/<slug>``. Written
+    from the epcon templates (https://github.com/EuroPython/epcon), not checked
+    against a copy of the site.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import soupsieve
+from bs4 import BeautifulSoup
+
+from .errors import SourceError
+
+#: A clock time as Django's ``P`` format writes it ("1:20 p.m.", "noon"), or ``HH:MM``.
+_CLOCK = r"(?:\d{1,2}(?::\d{2})?\s*[ap]\.?m\.?|noon|midnight|\d{1,2}:\d{2})"
+
+#: Default :attr:`Profile.when_pattern`: ``"<day> <start>-<end> in <room>"`` (the dash may
+#: be an en dash), as in "Thursday 1:20 p.m.-4:40 p.m. in Room 21" or
+#: "Friday, May 16th, 2025 11 a.m.-11:30 a.m. in Hall C".
+WHEN_PATTERN = (
+    rf"^(?P<day>.+?)\s+(?P<time>{_CLOCK}\s*[\u2013\u2014-]\s*{_CLOCK})\s+in\s+(?P<room>.+)$"
+)
+
+Selectors = tuple[str, ...]
+
+_SELECTOR_FIELDS = (
+    "title",
+    "abstract",
+    "speakers",
+    "track",
+    "tags",
+    "when",
+    "day",
+    "time",
+    "room",
+    "language",
+    "markers",
+)
+
+
+@dataclass(frozen=True)
+class Profile:
+    """How to read the talks of one conference website.
+
+    Every selector field is a tuple of CSS selectors tried in order: the first one that
+    yields a non-empty value wins (a plain string is taken as a one-selector tuple).
+    Single-valued fields (title, abstract, track, when, day, time, room, language) read
+    the first element matched; list fields (speakers, tags) read every element matched.
+    Only ``name``, ``talk_links`` and ``title`` are required.
+
+    Parameters
+    ----------
+    name : str
+        Identifier used on the command line, such as ``"pycon-us-2019"``.
+    description : str
+        One line for people: which site and years the profile was written for.
+    talk_links : str
+        Selector of the ``<a href>`` elements on the list page that lead to talk pages.
+    title : tuple of str
+        Selectors of the talk title on a talk page. A page without a title is a failure.
+    abstract : tuple of str
+        Selectors of the element holding the talk's description; missing means ``""``.
+    speakers, tags : tuple of str
+        Selectors of the elements holding one speaker name, or one tag, each.
+    track : tuple of str
+        Selectors of the track or category.
+    when : tuple of str
+        Selectors of an element whose text says day, time and room together; it is
+        parsed with ``when_pattern``.
+    when_pattern : str
+        Regular expression searched in the (whitespace-normalised) ``when`` text; its
+        named groups ``day``, ``time``, ``room`` give those fields. When it does not
+        match, the whole text becomes ``day``.
+    day, time, room : tuple of str
+        Selectors of those fields on their own; they take precedence over ``when``.
+    language : tuple of str
+        Selectors of the talk's language code.
+    title_prefix : str
+        Regular expression matched at the start of the title and removed (such as
+        ``"Talks: "``). If it has a named group ``track`` and the profile's ``track``
+        selectors find nothing, that group gives the track.
+    abstract_format : {"html", "text"}
+        ``"html"``: line breaks in the source are spaces, as a browser shows them.
+        ``"text"``: the element holds plain text or Markdown whose line breaks matter.
+    url_pattern : str
+        Regular expression searched in the list page URL; a hint for detection.
+    markers : tuple of str
+        Selectors that match on this site's list page and rarely elsewhere; hints
+        for detection.
+    event_prefix : str
+        Start of the event identifier: ``"pycon-us"`` gives ``"pycon-us-2019"`` with
+        the year found in the list page URL (or ``year``).
+    conference : str
+        Human-readable conference name, such as ``"PyCon US"``.
+    year : str
+        The edition the profile was written for, used when the URL holds no year.
+
+    Raises
+    ------
+    SourceError
+        If ``name`` or ``talk_links`` or ``title`` is empty, a selector is not valid
+        CSS, a pattern is not a valid regular expression, or ``abstract_format`` is
+        unknown.
+    """
+
+    name: str
+    description: str
+    talk_links: str
+    title: Selectors
+    abstract: Selectors = ()
+    speakers: Selectors = ()
+    track: Selectors = ()
+    tags: Selectors = ()
+    when: Selectors = ()
+    when_pattern: str = WHEN_PATTERN
+    day: Selectors = ()
+    time: Selectors = ()
+    room: Selectors = ()
+    language: Selectors = ()
+    title_prefix: str = ""
+    abstract_format: str = "html"
+    url_pattern: str = ""
+    markers: Selectors = ()
+    event_prefix: str = ""
+    conference: str = ""
+    year: str = ""
+
+    def __post_init__(self) -> None:
+        if not self.name or not self.talk_links or not self.title:
+            raise SourceError(f"a profile needs {required_fields()}; got name={self.name!r}")
+        _check_selector(self.name, "talk_links", self.talk_links)
+        for key in _SELECTOR_FIELDS:
+            value = getattr(self, key)
+            value = ((value,) if value else ()) if isinstance(value, str) else tuple(value)
+            object.__setattr__(self, key, value)
+            for selector in value:
+                _check_selector(self.name, key, selector)
+        for key in ("when_pattern", "title_prefix", "url_pattern"):
+            try:
+                re.compile(getattr(self, key))
+            except re.error as exc:
+                raise SourceError(
+                    f"profile {self.name!r}: {key} is not a regular expression ({exc})"
+                ) from None
+        if self.abstract_format not in ("html", "text"):
+            raise SourceError(
+                f"profile {self.name!r}: abstract_format must be 'html' or 'text',"
+                f" not {self.abstract_format!r}"
+            )
+
+
+def _check_selector(profile: str, key: str, selector: str) -> None:
+    try:
+        soupsieve.compile(selector)
+    except (soupsieve.SelectorSyntaxError, TypeError) as exc:
+        message = str(exc).splitlines()[0]
+        raise SourceError(
+            f"profile {profile!r}: {key} selector {selector!r} is not valid CSS ({message})"
+        ) from None
+
+
+def required_fields() -> str:
+    """Say, in one line, which fields a profile needs (for error messages)."""
+    return (
+        "a name, talk_links (CSS selector of the talk links on the list page) and title"
+        " (selectors of the title on a talk page); optionally abstract, speakers, track,"
+        " tags, when (or day, time, room) and language selectors"
+    )
+
+
+_PYCON_US_2019 = Profile(
+    name="pycon-us-2019",
+    description=(
+        "PyCon US 2019 (Symposion): list page /2019/schedule/talks/list/ or grid"
+        " /2019/schedule/talks/"
+    ),
+    # The list page, and the grid (whose markup the 2023 site kept).
+    talk_links=(
+        'h2 > a[id^="presentation-"][href],'
+        ' table.calendar td.slot span.title a[href*="/presentation/"]'
+    ),
+    title=("div.box-content > h2",),
+    abstract=("div.box-content div.description", "div.box-content div.abstract"),
+    speakers=('div.box-content h4 a[href*="/speaker/profile/"]',),
+    when=("div.box-content > h4:first-of-type:not(:has(a))",),
+    abstract_format="text",
+    url_pattern=r"/2019/schedule/",
+    markers=(
+        "body.presentation-list",
+        "body.schedule-page",
+        "div.presentation-description",
+        'link[href*="/site_media/static/"]',
+    ),
+    event_prefix="pycon-us",
+    conference="PyCon US",
+    year="2019",
+)
+
+_PYCON_US_2023 = Profile(
+    name="pycon-us-2023",
+    description="PyCon US 2023: talk grid /2023/schedule/talks/",
+    talk_links='table.calendar td.slot span.title a[href*="presentation/"]',
+    title=("div.panel-heading h3",),
+    title_prefix=(
+        r"(?P<track>Talks|Charlas|Tutorials|Sponsor Presentations|Posters|Lightning Talks"
+        r"|Keynotes?|Summits?|Open Spaces?)\s*:\s*"
+    ),
+    abstract=("div.panel-body div.description",),
+    speakers=("div.panel-body ul.no-list-style > li",),
+    when=("div.panel-heading > p",),
+    url_pattern=r"/2023/schedule/",
+    markers=("main table.calendar td.slot", "div.mobile-background"),
+    event_prefix="pycon-us",
+    conference="PyCon US",
+    year="2023",
+)
+
+_PYCON_US_2025 = Profile(
+    name="pycon-us-2025",
+    description="PyCon US 2025: talk grid /2025/schedule/talks/",
+    talk_links='section.slot div.title a[href*="/presentation/"]',
+    title=("hgroup.presentation-detail-header-headline h1",),
+    track=("hgroup.presentation-detail-header-headline span.pill",),
+    # The footer holds a second div.content: only the one in the description column counts.
+    abstract=("main div.max-medium > div.content", "main div.content"),
+    speakers=("p.speaker-list a",),
+    when=("div.presentation-detail-header > p",),
+    url_pattern=r"/2025/schedule/",
+    markers=("div.calendar section.slot", "div.time-slot-listing"),
+    event_prefix="pycon-us",
+    conference="PyCon US",
+    year="2025",
+)
+
+_EUROPYTHON_2016 = Profile(
+    name="europython-2016",
+    description="EuroPython 2016 (epcon): schedule grid /p3/schedule/ep2016/",
+    talk_links="td.event div.name a[href]",
+    title=("div.grid-100 > h1", "section h1", "h1"),
+    abstract=("div.readonly div.cms", "div.cms"),
+    speakers=("div.talk-speakers a",),
+    tags=("div.all-tags span.tag",),
+    when=("section.talk.when",),
+    # "in <track> on Tuesday 19 July at 11:15"
+    when_pattern=r"\bin\s+(?P<room>.+?)\s+on\s+(?P<day>.+?)\s+at\s+(?P<time>\d{1,2}:\d{2})",
+    language=("div.talk.details dl > dd:first-of-type",),
+    url_pattern=r"ep2016\.europython\.eu|/ep2016/",
+    event_prefix="europython",
+    conference="EuroPython",
+    year="2016",
+)
+
+#: The built-in profiles by name.
+PROFILES: dict[str, Profile] = {
+    p.name: p for p in (_PYCON_US_2019, _PYCON_US_2023, _PYCON_US_2025, _EUROPYTHON_2016)
+}
+
+
+def get_profile(name: str) -> Profile:
+    """Return the built-in profile called ``name``.
+
+    Raises
+    ------
+    SourceError
+        If there is no such profile; the message lists the known ones.
+    """
+    try:
+        return PROFILES[name]
+    except KeyError:
+        raise SourceError(
+            f"no site profile {name!r}; known profiles: {', '.join(PROFILES)}"
+        ) from None
+
+
+def detect_profile(url: str, soup: BeautifulSoup) -> Profile:
+    """Pick the built-in profile that fits a fetched list page.
+
+    A profile is a candidate when its ``talk_links`` selector matches at least one
+    link with an ``href`` on the page. Candidates are ranked by whether their
+    ``url_pattern`` matches ``url``, then by how many of their ``markers`` match, then
+    by how many links they find; the first registered wins a tie. When no selector
+    matches, a profile is still chosen if it is the only one whose ``url_pattern``
+    matches (so the caller can say which selector found nothing).
+
+    Parameters
+    ----------
+    url : str
+        The list page's final URL.
+    soup : bs4.BeautifulSoup
+        The parsed list page.
+
+    Returns
+    -------
+    Profile
+
+    Raises
+    ------
+    SourceError
+        If no profile fits; the message names the known profiles and what a profile
+        needs.
+    """
+    ranked = []
+    for order, profile in enumerate(PROFILES.values()):
+        n_links = sum(bool(a.get("href")) for a in soup.select(profile.talk_links))
+        url_match = bool(profile.url_pattern and re.search(profile.url_pattern, url))
+        n_markers = sum(bool(soup.select_one(m)) for m in profile.markers)
+        ranked.append((n_links > 0, url_match, n_markers, n_links, -order, profile))
+    ranked.sort(key=lambda r: r[:5], reverse=True)
+    if ranked and ranked[0][0]:
+        return ranked[0][-1]
+    by_url = [r[-1] for r in ranked if r[1]]
+    if len(by_url) == 1:
+        return by_url[0]
+    known = "; ".join(f"{p.name} ({p.description})" for p in PROFILES.values())
+    raise SourceError(
+        f"no site profile recognises {url}: no profile's talk-link selector matches it."
+        f" Known profiles: {known}. Name one with --profile, or add a Profile to"
+        f" topics.sources.profiles.PROFILES with {required_fields()}"
+    )
