@@ -16,7 +16,6 @@ from topics.sources.crawler import (
     crawl,
     crawl_site,
     event_name,
-    html_to_text,
     parse_when,
     talk_id,
 )
@@ -383,19 +382,6 @@ def test_profile_validation():
 )
 def test_parse_when(text, expected):
     assert parse_when(text, WHEN_PATTERN) == expected
-
-
-def test_html_to_text():
-    html = (
-        "<div> Intro <b>bold</b>\n text<script>alert(1)</script><!-- note -->"
-        "<p>One<br>Two</p><ul><li>a</li><li> b </li></ul><pre>x\n  y</pre>"
-        "<p>&nbsp;</p><p></p>tail</div>"
-    )
-    element = BeautifulSoup(html, "lxml").div
-    assert html_to_text(element) == "Intro bold text\n\nOne\nTwo\n\na\nb\n\nx\ny\n\ntail"
-    markdown = BeautifulSoup("<div>a\r\nb\n\n\n\n  c   d\n</div>", "lxml").div
-    assert html_to_text(markdown, "text") == "a\nb\n\nc d"
-    assert html_to_text(markdown) == "a b c d"
 
 
 @pytest.mark.parametrize(

@@ -16,7 +16,7 @@ from joblib import Memory
 
 from .corpus import Corpus, CorpusError
 from .model import ModelError, TopicModel
-from .render import build_site
+from .render import RenderError, build_site
 from .sources import DEFAULT_DATA, DEFAULT_SOURCE, Fetcher, SourceError
 from .sources import load as load_source
 from .sources.profiles import PROFILES
@@ -38,7 +38,7 @@ def _parser() -> argparse.ArgumentParser:
         nargs="?",
         default=DEFAULT_SOURCE,
         help="a conference's talk list URL, 'pyvideo:EVENT', a pyvideo event folder, "
-        "or a corpus file (default: %(default)s)",
+        "a schedule.xml/schedule.json file or URL, or a corpus file (default: %(default)s)",
     )
     crawling.add_argument(
         "--profile", choices=sorted(PROFILES), help="site profile (default: detected)"
@@ -104,7 +104,9 @@ def main(argv: list[str] | None = None) -> int:
     """Run the ``topics`` command line; returns the exit code."""
     args = _parser().parse_args(argv)
     # Sources warn (pages skipped during a crawl) through logging: show them as CLI lines.
-    logging.basicConfig(level=logging.WARNING, format="topics: %(message)s")
+    handler = logging.StreamHandler()
+    handler.setFormatter(logging.Formatter("topics: %(message)s"))
+    logging.getLogger("topics").addHandler(handler)
     start = time.perf_counter()
     corpus_path = Path(args.corpus or Path(args.cache) / "talks.jsonl")
     try:
@@ -113,7 +115,7 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "crawl":
             return 0
         site = _build(args, corpus)
-    except (SourceError, CorpusError, ModelError, OSError) as exc:
+    except (SourceError, CorpusError, ModelError, RenderError, OSError) as exc:
         print(f"topics: error: {exc}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:

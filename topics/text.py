@@ -1,26 +1,125 @@
-"""Text cleaning before vectorizing: HTML to text, whitespace."""
+"""Plain text from HTML: what sources store as abstracts and the model reads.
+
+One walk over the parsed tree, in time linear in the document, without recursion, so
+hostile pages (huge or deeply nested) cannot make it slow or overflow the stack.
+"""
 
 from __future__ import annotations
 
 import re
 import warnings
 
-from bs4 import BeautifulSoup, MarkupResemblesLocatorWarning
+from bs4 import BeautifulSoup, MarkupResemblesLocatorWarning, Tag
+from bs4.element import Comment, Declaration, Doctype, NavigableString, ProcessingInstruction
 
-_TAG = re.compile(r"<[a-zA-Z/!][^>]*>")
-_SPACES = re.compile(r"[ \t\r\f\v\u00a0]+")
+_BLOCK_TAGS = frozenset(
+    {
+        *("address", "article", "aside", "blockquote", "caption", "center", "dd", "details"),
+        *("dialog", "dir", "div", "dl", "dt", "fieldset", "figcaption", "figure", "footer"),
+        *("form", "h1", "h2", "h3", "h4", "h5", "h6", "header", "hgroup", "hr", "main"),
+        *("menu", "nav", "ol", "p", "pre", "section", "summary", "table", "tbody", "tfoot"),
+        *("thead", "ul"),
+    }
+)
+_LINE_TAGS = frozenset({"li", "tr"})
+_SKIPPED_TAGS = frozenset({"script", "style", "template", "noscript", "head", "title"})
+_SKIPPED_STRINGS = (Comment, Declaration, Doctype, ProcessingInstruction)
+# Break tokens, by strength: a <br>, a new line, a new paragraph.
+_BR, _LINE, _PARA = 1, 2, 3
+_TAG_START = re.compile(r"<[a-zA-Z/!]")
+_SPACES = re.compile(r"[^\S\n]+")
 _BLANK_LINES = re.compile(r"\n\s*\n+")
 
 
-def html_to_text(html: str) -> str:
-    """Convert an HTML fragment to plain text, keeping paragraph breaks.
+def element_text(element: Tag, fmt: str = "html") -> str:
+    """Plain text of an HTML element: paragraphs separated by a blank line.
 
-    Text without any tag is returned with only its whitespace normalised, so plain
-    abstracts are not parsed needlessly.
+    Block elements (``<p>``, ``<div>``, headings, lists, ...) start a paragraph;
+    ``<li>``, ``<tr>`` and ``<br>`` start a line, and two ``<br>`` in a row start a
+    paragraph. Runs of spaces become one space, lines are stripped, and empty lines
+    and paragraphs are dropped. Scripts, styles and comments are left out.
 
     Parameters
     ----------
-    html : str
+    element : bs4.Tag
+        The element to convert.
+    fmt : {"html", "text"}
+        ``"html"``: line breaks in text are spaces, as a browser renders them.
+        ``"text"``: the element holds plain text or Markdown whose line breaks are
+        kept, a blank line separating paragraphs. Inside ``<pre>`` line breaks are
+        always kept.
+
+    Returns
+    -------
+    str
+    """
+    paragraphs: list[list[str]] = [[""]]
+    pending, n_br = 0, 0
+    for token in _tokens(element, keep_newlines=fmt == "text"):
+        if isinstance(token, int):
+            pending = max(pending, token if token != _BR else _LINE)
+            n_br += token == _BR
+            continue
+        if pending and not token.strip():
+            continue  # whitespace between two breaks
+        if pending and (pending == _PARA or n_br >= 2):
+            paragraphs.append([""])
+        elif pending:
+            paragraphs[-1].append("")
+        pending, n_br = 0, 0
+        paragraphs[-1][-1] += token
+    lines = ([" ".join(line.split()) for line in p] for p in paragraphs)
+    return "\n\n".join("\n".join(kept) for kept in ([x for x in p if x] for p in lines) if kept)
+
+
+def _tokens(root: Tag, keep_newlines: bool) -> list[str | int]:
+    """Flatten ``root`` into text and break tokens, depth first, with an explicit stack."""
+    tokens: list[str | int] = []
+    stack = [(iter(root.children), keep_newlines, 0)]
+    while stack:
+        children, keep, closing = stack[-1]
+        child = next(children, None)
+        if child is None:
+            stack.pop()
+            if closing:
+                tokens.append(closing)
+        elif isinstance(child, NavigableString):
+            if isinstance(child, _SKIPPED_STRINGS):
+                continue
+            if not keep:
+                tokens.append(re.sub(r"\s+", " ", str(child)))
+                continue
+            for n, paragraph in enumerate(re.split(r"\n[^\S\n]*\n\s*", str(child))):
+                if n:
+                    tokens.append(_PARA)
+                for m, line in enumerate(paragraph.split("\n")):
+                    if m:
+                        tokens.append(_LINE)
+                    tokens.append(line)
+        elif isinstance(child, Tag) and child.name not in _SKIPPED_TAGS:
+            name = child.name
+            if name == "br":
+                tokens.append(_BR)
+            elif name in _BLOCK_TAGS:
+                tokens.append(_PARA)
+                stack.append((iter(child.children), keep or name == "pre", _PARA))
+            elif name in _LINE_TAGS:
+                tokens.append(_LINE)
+                stack.append((iter(child.children), keep, _LINE))
+            else:
+                stack.append((iter(child.children), keep, 0))
+    return tokens
+
+
+def html_to_text(markup: str) -> str:
+    """Convert an HTML fragment, or plain text, to plain text with paragraph breaks.
+
+    Text without any tag is only whitespace-normalised, so plain abstracts keep their
+    line structure and are not parsed needlessly.
+
+    Parameters
+    ----------
+    markup : str
         An HTML fragment or plain text.
 
     Returns
@@ -28,17 +127,12 @@ def html_to_text(html: str) -> str:
     str
         Plain text; paragraphs separated by one blank line.
     """
-    if _TAG.search(html):
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore", MarkupResemblesLocatorWarning)
-            soup = BeautifulSoup(html, "lxml")
-        for br in soup.find_all("br"):
-            br.replace_with("\n")
-        for block in soup.find_all(["p", "div", "li", "h1", "h2", "h3", "h4", "pre", "tr"]):
-            block.insert_before("\n\n")
-            block.insert_after("\n\n")
-        html = soup.get_text()
-    return normalize_whitespace(html)
+    if not _TAG_START.search(markup):
+        return normalize_whitespace(markup)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", MarkupResemblesLocatorWarning)
+        soup = BeautifulSoup(markup, "lxml")
+    return element_text(soup)
 
 
 def normalize_whitespace(text: str) -> str:
@@ -49,7 +143,7 @@ def normalize_whitespace(text: str) -> str:
     >>> normalize_whitespace("  a \\t b\\n\\n\\n c ")
     'a b\\n\\nc'
     """
-    lines = [_SPACES.sub(" ", line).strip() for line in text.replace("\r\n", "\n").split("\n")]
+    lines = (_SPACES.sub(" ", line).strip() for line in text.replace("\r\n", "\n").split("\n"))
     return _BLANK_LINES.sub("\n\n", "\n".join(lines)).strip()
 
 

@@ -7,12 +7,14 @@ site profile), a pyvideo event, a local pyvideo folder, or a saved corpus file.
 from __future__ import annotations
 
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from ..corpus import Corpus
 from .crawler import crawl
 from .errors import SourceError
 from .http import Fetcher
 from .pyvideo import DEFAULT_DATA, load_event, load_folder
+from .schedule import load_schedule
 
 #: What ``topics run`` builds when given no source: the original EuroPython topic site's event.
 DEFAULT_SOURCE = "pyvideo:europython-2016"
@@ -34,7 +36,8 @@ def load(
     source : str or None
         One of: an http(s) URL of a conference's talk list page; ``pyvideo:<event>``
         (read from ``pyvideo_data``); a local pyvideo event folder (holding
-        ``category.json``); a corpus file saved by :meth:`Corpus.save` (``.jsonl``).
+        ``category.json``); a corpus file saved by :meth:`Corpus.save` (``.jsonl``);
+        a frab/pentabarf ``schedule.xml`` or c3voc ``schedule.json``, as a file or URL.
         ``None`` means :data:`DEFAULT_SOURCE`.
     fetcher : Fetcher
         Fetches (and caches) every page read over HTTP.
@@ -58,12 +61,16 @@ def load(
     if source.startswith("pyvideo:"):
         return load_event(source.removeprefix("pyvideo:"), pyvideo_data, fetcher)
     if source.startswith(("http://", "https://")):
+        if urlsplit(source).path.endswith((".xml", ".json")):
+            return load_schedule(source, fetcher)
         return crawl(source, fetcher, profile=profile, progress=progress)
     path = Path(source)
     if path.is_dir():
         return load_folder(path)
-    if path.is_file():
+    if path.suffix == ".jsonl":
         return Corpus.load(path)
+    if path.is_file():
+        return load_schedule(source)
     raise SourceError(
         f"{source!r} is neither a URL, 'pyvideo:<event>', a pyvideo event folder nor a corpus file"
     )

@@ -20,10 +20,10 @@ from typing import NamedTuple
 from urllib.parse import unquote, urldefrag, urljoin, urlsplit
 
 from bs4 import BeautifulSoup, Tag
-from bs4.element import Comment, Declaration, Doctype, NavigableString, ProcessingInstruction
 from tqdm import tqdm
 
 from ..corpus import Corpus, Talk, slugify, unique_ids
+from ..text import element_text
 from .errors import SourceError
 from .http import Fetcher, FetchError, Page
 from .profiles import Profile, detect_profile, get_profile
@@ -33,20 +33,6 @@ logger = logging.getLogger(__name__)
 #: Media types read as HTML; an empty type (no header) is tried as HTML too.
 HTML_TYPES = frozenset({"text/html", "application/xhtml+xml", ""})
 
-_BLOCK_TAGS = frozenset(
-    {
-        *("address", "article", "aside", "blockquote", "caption", "center", "dd", "details"),
-        *("dialog", "dir", "div", "dl", "dt", "fieldset", "figcaption", "figure", "footer"),
-        *("form", "h1", "h2", "h3", "h4", "h5", "h6", "header", "hgroup", "hr", "main"),
-        *("menu", "nav", "ol", "p", "pre", "section", "summary", "table", "tbody", "tfoot"),
-        *("thead", "ul"),
-    }
-)
-_LINE_TAGS = frozenset({"li", "tr"})
-_SKIPPED_TAGS = frozenset({"script", "style", "template", "noscript", "head", "title"})
-_SKIPPED_STRINGS = (Comment, Declaration, Doctype, ProcessingInstruction)
-# Break tokens of html_to_text, by strength: a <br>, a new line, a new paragraph.
-_BR, _LINE, _PARA = 1, 2, 3
 _YEAR = re.compile(r"(?<!\d)(?:19|20)\d{2}(?!\d)")
 
 
@@ -301,7 +287,7 @@ def parse_talk(page: Page, profile: Profile, event: str = "") -> Talk:
         id=talk_id(page.url),
         title=title,
         abstract=_first(
-            soup, profile.abstract, lambda el: html_to_text(el, profile.abstract_format)
+            soup, profile.abstract, lambda el: element_text(el, profile.abstract_format)
         ),
         speakers=_all(soup, profile.speakers),
         track=track,
@@ -340,88 +326,11 @@ def parse_when(text: str, pattern: str) -> tuple[str, str, str]:
     return day, time, room
 
 
-def html_to_text(element: Tag, fmt: str = "html") -> str:
-    """Plain text of an HTML element: paragraphs separated by a blank line.
-
-    Block elements (``<p>``, ``<div>``, headings, lists, ...) start a paragraph;
-    ``<li>``, ``<tr>`` and ``<br>`` start a line, and two ``<br>`` in a row start a
-    paragraph. Runs of spaces become one space, lines are stripped, and empty lines
-    and paragraphs are dropped. Scripts, styles and comments are left out.
-
-    Parameters
-    ----------
-    element : bs4.Tag
-        The element to convert.
-    fmt : {"html", "text"}
-        ``"html"``: line breaks in text are spaces, as a browser renders them.
-        ``"text"``: the element holds plain text or Markdown whose line breaks are
-        kept, a blank line separating paragraphs. Inside ``<pre>`` line breaks are
-        always kept.
-
-    Returns
-    -------
-    str
-    """
-    tokens: list[str | int] = []
-    _walk(element, tokens, keep_newlines=fmt == "text")
-    paragraphs: list[list[str]] = [[""]]
-    pending, n_br = 0, 0
-    for token in tokens:
-        if isinstance(token, int):
-            pending = max(pending, token if token != _BR else _LINE)
-            n_br += token == _BR
-            continue
-        if pending and not token.strip():
-            continue  # whitespace between two breaks
-        if pending and (pending == _PARA or n_br >= 2):
-            paragraphs.append([""])
-        elif pending:
-            paragraphs[-1].append("")
-        pending, n_br = 0, 0
-        paragraphs[-1][-1] += token
-    lines = ([" ".join(line.split()) for line in p] for p in paragraphs)
-    return "\n\n".join("\n".join(kept) for kept in ([x for x in p if x] for p in lines) if kept)
-
-
-def _walk(node: Tag, tokens: list[str | int], keep_newlines: bool) -> None:
-    """Flatten ``node`` into text and break tokens (:data:`_LINE`, :data:`_PARA`, ...)."""
-    for child in node.children:
-        if isinstance(child, NavigableString):
-            if isinstance(child, _SKIPPED_STRINGS):
-                continue
-            if not keep_newlines:
-                tokens.append(re.sub(r"\s+", " ", str(child)))
-                continue
-            for n, paragraph in enumerate(re.split(r"\n[^\S\n]*\n\s*", str(child))):
-                if n:
-                    tokens.append(_PARA)
-                for m, line in enumerate(paragraph.split("\n")):
-                    if m:
-                        tokens.append(_LINE)
-                    tokens.append(line)
-        elif isinstance(child, Tag):
-            name = child.name
-            if name in _SKIPPED_TAGS:
-                continue
-            if name == "br":
-                tokens.append(_BR)
-            elif name in _BLOCK_TAGS:
-                tokens.append(_PARA)
-                _walk(child, tokens, keep_newlines or name == "pre")
-                tokens.append(_PARA)
-            elif name in _LINE_TAGS:
-                tokens.append(_LINE)
-                _walk(child, tokens, keep_newlines)
-                tokens.append(_LINE)
-            else:
-                _walk(child, tokens, keep_newlines)
-
-
 def _inline_text(element: Tag | None) -> str:
     """The element's text on one line, whitespace normalised."""
     if element is None:
         return ""
-    return " ".join(html_to_text(element).split())
+    return " ".join(element_text(element).split())
 
 
 def _first(soup: BeautifulSoup, selectors: tuple[str, ...], read) -> str:

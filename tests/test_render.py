@@ -1,0 +1,300 @@
+"""The static site: pages, topic assignment, escaping, links, atomic publishing."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+from urllib.parse import unquote, urljoin, urlsplit
+
+import jinja2
+import numpy as np
+import pytest
+from bs4 import BeautifulSoup
+from joblib import Memory
+from PIL import Image
+
+from topics import render
+from topics.corpus import Corpus, Talk
+from topics.render import RenderError, build_site, paragraphs, rounded_percents, site_view
+
+from .tiny_site import N_TOPICS, SCRIPT_TITLE, fitted
+
+
+@pytest.fixture(scope="module")
+def memory(tmp_path_factory) -> Memory:
+    """Word cloud cache shared by this module's builds, so rebuilding is quick."""
+    return Memory(tmp_path_factory.mktemp("cache"), verbose=0)
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory, memory) -> Path:
+    corpus, model, doc_topic = fitted()
+    out = tmp_path_factory.mktemp("render") / "site"
+    assert build_site(corpus, model, doc_topic, out, memory=memory) == out
+    return out
+
+
+def soup(path: Path) -> BeautifulSoup:
+    return BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser")
+
+
+def pages(site: Path) -> list[Path]:
+    return sorted(site.rglob("*.html"))
+
+
+def snapshot(folder: Path) -> dict[str, bytes]:
+    return {
+        str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()
+    }
+
+
+def test_every_page_and_asset_exists(site):
+    corpus, _, _ = fitted()
+    assert (site / "index.html").is_file()
+    assert (site / "static" / "style.css").is_file()
+    assert (site / render.MARKER).is_file()
+    for number in range(1, N_TOPICS + 1):
+        assert (site / "topics" / f"{number}.html").is_file()
+        with Image.open(site / "wordclouds" / f"topic-{number}.png") as image:
+            assert image.format == "PNG"
+            assert image.size == (800, 400)  # 400x200 CSS pixels at scale 2
+    talk_pages = {p.stem for p in (site / "talks").glob("*.html")}
+    assert talk_pages == {talk.id for talk in corpus}
+    assert len(pages(site)) == 1 + N_TOPICS + len(corpus)
+    assert [p.name for p in site.parent.iterdir()] == ["site"]  # no temporary folder left
+
+
+def test_index_has_one_card_per_topic(site):
+    corpus, model, doc_topic = fitted()
+    page = soup(site / "index.html")
+    assert page.h1.get_text() == corpus.title
+    assert f"{len(corpus)} talks" in page.find(class_="lead").get_text()
+    cards = page.select(".card")
+    assert len(cards) == N_TOPICS
+    strongest = doc_topic.argmax(axis=1)
+    for k, card in enumerate(cards):
+        assert card.select_one("a.card-link")["href"] == f"topics/{k + 1}.html"
+        assert card.select_one("a.card-link").get_text() == model.topic_labels_[k]
+        image = card.select_one("img.cloud")
+        assert image["src"] == f"wordclouds/topic-{k + 1}.png"
+        assert all(word in image["alt"] for word, _ in model.top_words(k, 5))
+        size = int((strongest == k).sum())
+        assert f"{size} talks" in card.select_one(".eyebrow").get_text()
+        top = [a["href"] for a in card.select(".card-talks a")]
+        assert 1 <= len(top) <= 5
+        best = sorted(np.flatnonzero(strongest == k), key=lambda i: -doc_topic[i, k])
+        assert top == [f"talks/{corpus.talks[i].id}.html" for i in best[: len(top)]]
+
+
+def test_topic_pages_list_their_talks_by_descending_weight(site):
+    corpus, model, doc_topic = fitted()
+    listed = []
+    for k in range(N_TOPICS):
+        page = soup(site / "topics" / f"{k + 1}.html")
+        assert page.h1.get_text() == model.topic_labels_[k]
+        assert [li.get_text() for li in page.select("ol.words li")][:5] == [
+            word for word, _ in model.top_words(k, 5)
+        ]
+        ids = [Path(a["href"]).stem for a in page.select("ol.talk-list a")]
+        expected = [corpus.talks[i].id for i in range(len(corpus)) if doc_topic[i].argmax() == k]
+        assert sorted(ids) == sorted(expected)  # exactly its talks
+        weights = [doc_topic[[t.id for t in corpus].index(i), k] for i in ids]
+        assert weights == sorted(weights, reverse=True)  # strongest first
+        listed += ids
+    assert sorted(listed) == sorted(t.id for t in corpus)  # every talk on one topic page
+
+
+def test_topic_page_shows_speakers(site):
+    page = soup(site / "topics" / "3.html").get_text()
+    assert "Frances Allen" in page and "Ward Cunningham" in page
+
+
+def test_talk_page_shows_details_abstract_and_topic_mix(site):
+    corpus, _, doc_topic = fitted()
+    talk = next(t for t in corpus if t.id == "dataframes-for-analysts")
+    page = soup(site / "talks" / f"{talk.id}.html")
+    assert page.h1.get_text() == talk.title
+    assert "Grace Hopper, Alan Turing" in page.select_one(".speakers").get_text()
+    details = {div.dt.get_text(): div.dd.get_text() for div in page.select("dl.details > div")}
+    assert details == {
+        "Event": "tinycon-2024",
+        "Track": "Main track",
+        "Day": talk.day,
+        "Time": talk.time,
+        "Room": "Room A",
+    }
+    assert [p.get_text() for p in page.select(".abstract p:not(:has(a))")] == paragraphs(
+        talk.abstract
+    )
+    assert len(paragraphs(talk.abstract)) == 2
+    assert page.select_one("a.original")["href"] == talk.url
+    mix = page.select(".mix li")
+    percents = [int(li.select_one(".mix-pct").get_text().rstrip("%")) for li in mix]
+    assert percents == sorted(percents, reverse=True) and sum(percents) <= 100
+    row = doc_topic[[t.id for t in corpus].index(talk.id)]
+    assert mix[0].a["href"] == f"../topics/{row.argmax() + 1}.html"
+    assert percents[0] == round(100 * row.max() / row.sum())
+
+
+def test_talk_without_abstract_or_url(site):
+    page = soup(site / "talks" / "coverage-and-ci.html")
+    assert "No abstract was published" in page.select_one(".abstract").get_text()
+    assert page.select_one("a.original") is None
+    assert page.select_one(".speakers") is None
+
+
+def test_talk_text_is_escaped(site):
+    html = (site / "talks" / "script-alert.html").read_text(encoding="utf-8")
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+    assert "<script>alert(1)" not in html
+    assert "&lt;img src=x onerror=alert(2)&gt;" in html
+    assert "&lt;b&gt;bold&lt;/b&gt; &amp; friends" in html
+    page = soup(site / "talks" / "script-alert.html")
+    assert page.h1.get_text() == SCRIPT_TITLE
+    assert page.select_one("a.original") is None  # javascript: URLs are never linked
+    index = (site / "index.html").read_text(encoding="utf-8")
+    assert "<script>" not in index and "&lt;script&gt;alert(1)&lt;/script&gt;" in index
+
+
+def test_no_script_no_inline_handlers_no_external_urls(site):
+    corpus, _, _ = fitted()
+    urls = {t.id: t.url for t in corpus}
+    for path in pages(site):
+        page = soup(path)
+        assert page.find("script") is None, path
+        for tag in page.find_all(True):
+            assert not [a for a in tag.attrs if a.lower().startswith("on")], (path, tag)
+            for attr in ("href", "src", "srcset", "action", "poster", "data"):
+                value = tag.get(attr)
+                if value is None:
+                    continue
+                parts = urlsplit(value)
+                if parts.scheme or parts.netloc or value.startswith("/"):
+                    original = "original" in tag.get("class", [])
+                    assert original and value == urls[path.stem], (path, attr, value)
+                    assert parts.scheme in {"http", "https"}
+
+
+def test_every_relative_link_resolves(site):
+    root = site.resolve()
+    checked = 0
+    for path in pages(site):
+        page = soup(path)
+        ids = {tag["id"] for tag in page.find_all(id=True)}
+        for tag in page.find_all(["a", "link", "img"]):
+            value = tag.get("href") or tag.get("src")
+            if value is None or "original" in tag.get("class", []):
+                continue
+            parts = urlsplit(value)
+            assert not (parts.scheme or parts.netloc or value.startswith("/")), (path, value)
+            if not parts.path:  # "#main"
+                assert parts.fragment in ids, (path, value)
+                continue
+            target = Path(unquote(urlsplit(urljoin(path.as_uri(), value)).path)).resolve()
+            assert target.is_relative_to(root), (path, value)
+            assert target.is_file(), (path, value)
+            checked += 1
+    assert checked > 100
+
+
+def test_rebuild_replaces_the_previous_site(tmp_path, memory):
+    corpus, model, doc_topic = fitted()
+    out = tmp_path / "site"
+    build_site(corpus, model, doc_topic, out, memory=memory)
+    smaller = Corpus(talks=corpus.talks[:-1], title="Smaller")
+    build_site(smaller, model, doc_topic[:-1], out, memory=memory)
+    assert not (out / "talks" / f"{corpus.talks[-1].id}.html").exists()
+    assert soup(out / "index.html").h1.get_text() == "Smaller"
+    assert [p.name for p in tmp_path.iterdir()] == ["site"]
+
+
+def _broken_templates(tmp_path: Path) -> Path:
+    broken = tmp_path / "templates"
+    shutil.copytree(render.TEMPLATES, broken)
+    (broken / "talk.html").write_text("{{ no_such_variable }}", encoding="utf-8")
+    return broken
+
+
+@pytest.mark.parametrize("failure", ["template", "wordclouds"])
+def test_failed_build_leaves_the_previous_site_intact(tmp_path, memory, monkeypatch, failure):
+    corpus, model, doc_topic = fitted()
+    out = tmp_path / "public" / "site"
+    build_site(corpus, model, doc_topic, out, memory=memory)
+    before = snapshot(out)
+    if failure == "template":
+        monkeypatch.setattr(render, "TEMPLATES", _broken_templates(tmp_path))
+        expected: type[Exception] = jinja2.UndefinedError
+    else:
+
+        def fail(*args, **kwargs):
+            raise OSError("disk full")
+
+        monkeypatch.setattr(render, "write_wordclouds", fail)
+        expected = OSError
+    changed = Corpus(talks=corpus.talks, title="Changed")
+    with pytest.raises(expected):
+        build_site(changed, model, doc_topic, out, memory=memory)
+    assert snapshot(out) == before
+    assert [p.name for p in out.parent.iterdir()] == ["site"]  # temporary folder removed
+
+
+def test_refuses_to_replace_a_folder_that_is_not_a_site(tmp_path):
+    corpus, model, doc_topic = fitted()
+    home = tmp_path / "home"
+    home.mkdir()
+    (home / "notes.txt").write_text("precious")
+    with pytest.raises(FileExistsError, match="not a site"):
+        build_site(corpus, model, doc_topic, home)
+    assert (home / "notes.txt").read_text() == "precious"
+    assert [p.name for p in tmp_path.iterdir()] == ["home"]
+    with pytest.raises(FileExistsError, match="not a folder"):
+        build_site(corpus, model, doc_topic, home / "notes.txt")
+
+
+def test_builds_into_an_existing_empty_folder(tmp_path, memory):
+    corpus, model, doc_topic = fitted()
+    out = tmp_path / "empty"
+    out.mkdir()
+    build_site(corpus, model, doc_topic, out, memory=memory)
+    assert (out / "index.html").is_file()
+
+
+@pytest.mark.parametrize("bad_id", ["../escape", "UPPER", "with space", "a.html", "é"])
+def test_refuses_unsafe_talk_ids(tmp_path, bad_id):
+    corpus, model, doc_topic = fitted()
+    talks = [Talk(id=bad_id, title="Bad"), *corpus.talks[1:]]
+    with pytest.raises(RenderError, match="unsafe talk id"):
+        build_site(Corpus(talks=talks), model, doc_topic, tmp_path / "site")
+    assert not (tmp_path / "site").exists()
+
+
+def test_refuses_weights_of_the_wrong_shape(tmp_path):
+    corpus, model, doc_topic = fitted()
+    with pytest.raises(RenderError, match="shape"):
+        build_site(corpus, model, doc_topic[:, :2], tmp_path / "site")
+    with pytest.raises(RenderError, match="non-negative"):
+        build_site(corpus, model, -doc_topic, tmp_path / "site")
+
+
+def test_talk_with_no_topic_weight_is_listed_apart(tmp_path, memory):
+    corpus, model, doc_topic = fitted()
+    weights = doc_topic.copy()
+    weights[-1] = 0
+    out = build_site(corpus, model, weights, tmp_path / "site", memory=memory)
+    view = site_view(corpus, model, weights)
+    assert [t.id for t in view.unassigned] == [corpus.talks[-1].id]
+    assert view.talks[-1].topic is None and view.talks[-1].mix == []
+    index = soup(out / "index.html")
+    assert index.select_one(".unassigned a")["href"] == f"talks/{corpus.talks[-1].id}.html"
+    assert "No topic was found" in soup(out / "talks" / f"{corpus.talks[-1].id}.html").get_text()
+
+
+def test_rounded_percents_sum_to_100():
+    shares = np.array([1, 1, 1]) / 3
+    assert rounded_percents(shares).tolist() == [34, 33, 33]
+    assert rounded_percents(np.array([0.995, 0.005])).sum() == 100
+
+
+def test_paragraphs_split_on_blank_lines():
+    assert paragraphs("One\nline.\n \nTwo.\n\n\n\nThree ") == ["One line.", "Two.", "Three"]
+    assert paragraphs("   ") == []

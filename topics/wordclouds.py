@@ -1,0 +1,225 @@
+"""Word clouds of topics: one PNG per topic, sized by the topic-word weights.
+
+Each cloud is laid out on a ``width`` x ``height`` canvas (CSS pixels, the size the site
+shows it at) and drawn ``scale`` times larger, so it stays sharp on high-DPI screens.
+Rendering is a pure function of (weights, size, scale, seed): the images are cached
+with :class:`joblib.Memory` when one is given, and drawn in parallel with
+:class:`joblib.Parallel`.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+
+import wordcloud
+from joblib import Memory, Parallel, delayed
+from PIL import Image
+
+#: The font shipped inside the ``wordcloud`` package (Droid Sans Mono); never a system font,
+#: so the images look the same on every machine.
+FONT_PATH = str(Path(wordcloud.__file__).resolve().parent / "DroidSansMono.ttf")
+
+#: Colours of the prominent words, and of the minor ones (all 4.5:1 or more on white).
+PALETTE = ("#1e40af", "#0f766e", "#b45309", "#7e22ce")
+MINOR = ("#475569", "#64748b")
+
+#: Default size of a cloud in CSS pixels; the PNG is ``scale`` times larger.
+WIDTH, HEIGHT, SCALE = 400, 200, 2
+
+#: Words drawn smaller than this (in CSS pixels) are left out: they could not be read.
+MIN_FONT_SIZE = 11
+
+
+class _Colors:
+    """Colour function for :class:`wordcloud.WordCloud`: prominent words get a palette colour,
+    words under ``cut`` times the largest size a grey; choices come from the seeded RNG."""
+
+    def __init__(self, largest: int, cut: float = 0.3):
+        self.threshold = largest * cut
+
+    def __call__(self, word, font_size, position, orientation, random_state=None, **kwargs):
+        colors = PALETTE if font_size >= self.threshold else MINOR
+        return colors[random_state.randint(0, len(colors) - 1)]
+
+
+def _clean_weights(weights: Mapping[str, float]) -> dict[str, float]:
+    """Plain ``str -> float`` items with a positive, finite weight, sorted by word.
+
+    Sorting and converting NumPy scalars make equal inputs hash equally for the cache.
+    """
+    clean = {}
+    for word, weight in weights.items():
+        value = float(weight)
+        if value > 0 and value != float("inf") and str(word).strip():
+            clean[str(word)] = value
+    return dict(sorted(clean.items()))
+
+
+def wordcloud_image(
+    weights: Mapping[str, float],
+    width: int = WIDTH,
+    height: int = HEIGHT,
+    scale: float = SCALE,
+    random_state: int = 0,
+) -> Image.Image:
+    """Draw a word cloud whose word sizes follow ``weights``.
+
+    Parameters
+    ----------
+    weights : mapping of str to float
+        Word -> weight (any positive unit, such as a row of NMF's H). Words with a weight
+        that is not positive and finite are ignored.
+    width, height : int
+        Size of the layout canvas in CSS pixels, the size the image is meant to be shown at.
+    scale : float, default 2
+        Drawing scale: the image has ``round(width * scale) x round(height * scale)``
+        pixels (2 for high-DPI screens).
+    random_state : int, default 0
+        Seed of the layout and the colours; the same inputs give the same image.
+
+    Returns
+    -------
+    PIL.Image.Image
+        RGBA image with a transparent background, size ``(int(width * scale),
+        int(height * scale))``. Fully transparent when no word has a positive weight.
+
+    Raises
+    ------
+    ValueError
+        If ``width``, ``height`` or ``scale`` is not positive.
+    """
+    if width <= 0 or height <= 0 or scale <= 0:
+        raise ValueError(f"size must be positive, got {width}x{height} at scale {scale}")
+    words = _clean_weights(weights)
+    size = (int(width * scale), int(height * scale))
+    if not words:
+        return Image.new("RGBA", size, (255, 255, 255, 0))
+    largest = int(height * 0.4)
+    cloud = wordcloud.WordCloud(
+        font_path=FONT_PATH,
+        width=width,
+        height=height,
+        scale=scale,
+        margin=3,
+        max_words=len(words),
+        min_font_size=MIN_FONT_SIZE,
+        max_font_size=largest,
+        prefer_horizontal=1.0,
+        relative_scaling=0.6,
+        mode="RGBA",
+        background_color=None,
+        color_func=_Colors(largest),
+        random_state=random_state,
+        collocations=False,
+        normalize_plurals=False,
+        include_numbers=True,
+    )
+    cloud.generate_from_frequencies(words)
+    return cloud.to_image()
+
+
+def wordcloud_png(
+    weights: Mapping[str, float],
+    width: int = WIDTH,
+    height: int = HEIGHT,
+    scale: float = SCALE,
+    random_state: int = 0,
+) -> bytes:
+    """:func:`wordcloud_image` encoded as PNG; the cached unit of work.
+
+    Returns
+    -------
+    bytes
+        An optimised PNG file.
+    """
+    buffer = io.BytesIO()
+    wordcloud_image(weights, width, height, scale, random_state).save(
+        buffer, format="PNG", optimize=True
+    )
+    return buffer.getvalue()
+
+
+def topic_weights(model, n_words: int = 80) -> list[dict[str, float]]:
+    """Top-word weights of every topic of a fitted model.
+
+    Parameters
+    ----------
+    model : topics.model.TopicModel
+        Fitted; read through ``components_`` and ``top_words``.
+    n_words : int, default 80
+        Words kept per topic, highest weights first.
+
+    Returns
+    -------
+    list of dict, length n_components
+        Word -> weight (a row of H restricted to its top words) per topic.
+    """
+    return [dict(model.top_words(k, n_words)) for k in range(model.components_.shape[0])]
+
+
+def write_wordclouds(
+    weights: Sequence[Mapping[str, float]],
+    folder: str | os.PathLike,
+    *,
+    width: int = WIDTH,
+    height: int = HEIGHT,
+    scale: float = SCALE,
+    random_state: int = 0,
+    memory: Memory | None = None,
+    n_jobs: int | None = -1,
+    name: str = "topic-{number}.png",
+) -> list[Path]:
+    """Write one word cloud PNG per topic into ``folder``.
+
+    Parameters
+    ----------
+    weights : sequence of mapping of str to float, length n_topics
+        Word weights of each topic, as returned by :func:`topic_weights`.
+    folder : path
+        Where to write the images; created if missing.
+    width, height, scale, random_state
+        As in :func:`wordcloud_image`; every topic uses the same seed.
+    memory : joblib.Memory or None
+        Cache of the PNGs, keyed by the weights, size, scale and seed.
+    n_jobs : int or None, default -1
+        Worker processes for :class:`joblib.Parallel` (-1: one per CPU).
+    name : str, default ``"topic-{number}.png"``
+        File name pattern; ``{number}`` is the 1-based topic number and ``{index}`` the
+        0-based topic index.
+
+    Returns
+    -------
+    list of pathlib.Path, length n_topics
+        The files written, in topic order.
+
+    Raises
+    ------
+    ValueError
+        If the size is not positive.
+    """
+    folder = Path(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    jobs = [(_clean_weights(w), width, height, scale, random_state) for w in weights]
+    images: list[bytes | None] = [None] * len(jobs)
+    render = wordcloud_png
+    if memory is not None:
+        render = memory.cache(wordcloud_png)
+        # Checked here, in this process: cached images are loaded without starting any
+        # worker, and the cache's record of the function's code is written before workers
+        # (which may have seen the function with another cache) store results in it.
+        for i, args in enumerate(jobs):
+            if render.check_call_in_cache(*args):
+                images[i] = render(*args)
+    todo = [i for i, png in enumerate(images) if png is None]
+    drawn = Parallel(n_jobs=n_jobs if len(todo) > 1 else 1)(delayed(render)(*jobs[i]) for i in todo)
+    for i, png in zip(todo, drawn, strict=True):
+        images[i] = png
+    paths = []
+    for index, png in enumerate(images):
+        path = folder / name.format(number=index + 1, index=index)
+        path.write_bytes(png)
+        paths.append(path)
+    return paths
