@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from topics.cli import main
 from topics.render import build_site
 
 from .browser import broken_images, chromium, open_page, require_chromium
@@ -28,18 +29,27 @@ def site(tmp_path_factory) -> Path:
     return build_site(corpus, model, doc_topic, tmp_path_factory.mktemp("browser") / "site")
 
 
-def _walk(page, log, index_url: str, prefix: str, shots: Path | None = None) -> None:
+def _walk(
+    page,
+    log,
+    index_url: str,
+    prefix: str,
+    shots: Path | None = None,
+    title: str = "TinyCon 2024 & friends",
+    n_topics: int = 3,
+    shot_prefix: str = "",
+) -> None:
     """Index -> first topic card -> first talk, checking each page on the way."""
 
     def check(name: str) -> None:
         page.wait_for_load_state("load")
         assert broken_images(page) == [], f"images that did not load on {name}"
         if shots is not None:
-            page.screenshot(path=str(shots / f"{name}.png"), full_page=True)
+            page.screenshot(path=str(shots / f"{shot_prefix}{name}.png"), full_page=True)
 
     page.goto(index_url)
-    assert page.locator("h1").inner_text() == "TinyCon 2024 & friends"
-    assert page.locator(".card img.cloud").count() == 3
+    assert page.locator("h1").inner_text() == title
+    assert page.locator(".card img.cloud").count() == n_topics
     check("index")
 
     # The whole card is a link: click the middle of its word cloud, not its title.
@@ -73,6 +83,25 @@ def test_navigation_over_http(browser, site, serve):
     _walk(page, log, f"{server.url}/index.html", server.url + "/")
     assert server.count("/wordclouds/") >= 3
     assert server.count("/static/style.css") >= 1
+
+
+@pytest.mark.shared
+def test_europython_2016_site_built_by_topics_run(browser, shared, tmp_path, artifacts):
+    """The real pipeline's site: file:// navigation, no outside request, no console error."""
+    site = tmp_path / "site"
+    args = ["run", "--pyvideo-data", str(shared / "data" / "pyvideo"), "--out", str(site)]
+    assert main([*args, "--cache", str(tmp_path / "cache")]) == 0
+    page, log = open_page(browser)
+    _walk(
+        page,
+        log,
+        (site / "index.html").as_uri(),
+        site.as_uri() + "/",
+        shots=artifacts,
+        title="EuroPython 2016",
+        n_topics=10,
+        shot_prefix="europython-2016-",
+    )
 
 
 def test_small_screen_has_no_horizontal_overflow(browser, site, artifacts):
