@@ -17,8 +17,7 @@ from joblib import Memory
 from .corpus import Corpus, CorpusError
 from .model import ModelError, TopicModel
 from .render import RenderError, build_site
-from .sources import DEFAULT_DATA, DEFAULT_SOURCE, Fetcher, SourceError
-from .sources import load as load_source
+from .sources import DEFAULT_DATA, DEFAULT_SOURCE, Fetcher, SourceError, load_all
 from .sources.profiles import PROFILES
 
 
@@ -34,11 +33,12 @@ def _parser() -> argparse.ArgumentParser:
     )
     crawling = argparse.ArgumentParser(add_help=False)
     crawling.add_argument(
-        "source",
-        nargs="?",
-        default=DEFAULT_SOURCE,
+        "sources",
+        nargs="*",
+        metavar="SOURCE",
         help="a conference's talk list URL, 'pyvideo:EVENT', a pyvideo event folder, "
-        "a schedule.xml/schedule.json file or URL, or a corpus file (default: %(default)s)",
+        "a schedule.xml/schedule.json file or URL, or a CSV/JSON/JSONL file of talks; "
+        f"several are joined into one corpus (default: {DEFAULT_SOURCE})",
     )
     crawling.add_argument(
         "--profile", choices=sorted(PROFILES), help="site profile (default: detected)"
@@ -75,15 +75,15 @@ def _parser() -> argparse.ArgumentParser:
 
 def _crawl(args: argparse.Namespace, corpus_path: Path) -> Corpus:
     fetcher = Fetcher(cache_dir=args.cache)
-    corpus = load_source(
-        args.source,
+    corpus = load_all(
+        args.sources,
         fetcher,
         profile=args.profile,
         pyvideo_data=args.pyvideo_data,
         progress=sys.stderr.isatty(),
     )
     if not len(corpus):
-        raise SourceError(f"no talks found at {args.source}")
+        raise SourceError(f"no talks found in {' + '.join(args.sources)}")
     corpus.save(corpus_path)
     print(
         f"crawled {len(corpus)} talks from {corpus.source} "

@@ -11,8 +11,9 @@ import os
 import re
 import tempfile
 import unicodedata
-from collections.abc import Iterable, Iterator
-from dataclasses import asdict, dataclass, field, fields
+from collections import Counter
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import asdict, dataclass, field, fields, replace
 from pathlib import Path
 
 
@@ -161,6 +162,34 @@ class Corpus:
     def texts(self) -> list[str]:
         """Title and abstract of each talk, in corpus order; length ``n_talks``."""
         return [t.text for t in self.talks]
+
+    @classmethod
+    def merge(cls, corpora: Sequence[Corpus]) -> Corpus:
+        """Join several corpora (such as editions of a conference) into one.
+
+        Talk ids that collide are prefixed with their event (or suffixed ``-2``, ...), so
+        every id stays unique; talks keep their ``event``.
+
+        Raises
+        ------
+        CorpusError
+            If ``corpora`` is empty.
+        """
+        if not corpora:
+            raise CorpusError("nothing to merge")
+        if len(corpora) == 1:
+            return corpora[0]
+        talks = [t for c in corpora for t in c.talks]
+        counts = Counter(t.id for t in talks)
+        wanted = [
+            slugify(f"{t.event}-{t.id}") if counts[t.id] > 1 and t.event else t.id for t in talks
+        ]
+        talks = [replace(t, id=i) for t, i in zip(talks, unique_ids(wanted), strict=True)]
+        return cls(
+            talks=talks,
+            title=" + ".join(c.title for c in corpora if c.title),
+            source=" + ".join(c.source for c in corpora if c.source),
+        )
 
     def save(self, path: str | os.PathLike) -> Path:
         """Write the corpus as JSON Lines, atomically (a crash leaves the old file).

@@ -6,6 +6,7 @@ site profile), a pyvideo event, a local pyvideo folder, or a saved corpus file.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -15,11 +16,31 @@ from .errors import SourceError
 from .http import Fetcher
 from .pyvideo import DEFAULT_DATA, load_event, load_folder
 from .schedule import load_schedule
+from .tables import is_table, load_table
 
 #: What ``topics run`` builds when given no source: the original EuroPython topic site's event.
 DEFAULT_SOURCE = "pyvideo:europython-2016"
 
-__all__ = ["DEFAULT_DATA", "DEFAULT_SOURCE", "Fetcher", "SourceError", "load"]
+__all__ = ["DEFAULT_DATA", "DEFAULT_SOURCE", "Fetcher", "SourceError", "load", "load_all"]
+
+
+def load_all(sources: Sequence[str], fetcher: Fetcher, **options) -> Corpus:
+    """Read several sources (editions of a conference, say) into one corpus.
+
+    Parameters
+    ----------
+    sources : sequence of str
+        Each as for :func:`load`; empty means :data:`DEFAULT_SOURCE`.
+    fetcher : Fetcher
+    **options
+        Passed to :func:`load`.
+
+    Raises
+    ------
+    SourceError
+        If any source cannot be read.
+    """
+    return Corpus.merge([load(s, fetcher, **options) for s in sources or [DEFAULT_SOURCE]])
 
 
 def load(
@@ -36,7 +57,8 @@ def load(
     source : str or None
         One of: an http(s) URL of a conference's talk list page; ``pyvideo:<event>``
         (read from ``pyvideo_data``); a local pyvideo event folder (holding
-        ``category.json``); a corpus file saved by :meth:`Corpus.save` (``.jsonl``);
+        ``category.json``); a CSV, JSON or JSON Lines file of talks (see
+        :mod:`topics.sources.tables`), such as a corpus saved by :meth:`Corpus.save`;
         a frab/pentabarf ``schedule.xml`` or c3voc ``schedule.json``, as a file or URL.
         ``None`` means :data:`DEFAULT_SOURCE`.
     fetcher : Fetcher
@@ -67,8 +89,8 @@ def load(
     path = Path(source)
     if path.is_dir():
         return load_folder(path)
-    if path.suffix == ".jsonl":
-        return Corpus.load(path)
+    if is_table(path):
+        return load_table(path)
     if path.is_file():
         return load_schedule(source)
     raise SourceError(

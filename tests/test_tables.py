@@ -1,0 +1,81 @@
+"""Local tabular sources (CSV, JSON, JSON Lines) and joining corpora."""
+
+from __future__ import annotations
+
+import pytest
+
+from topics.corpus import Corpus, Talk
+from topics.sources import SourceError, load_all
+from topics.sources.http import Fetcher
+from topics.sources.tables import load_table
+
+from .conftest import FIXTURES
+
+TABLES = FIXTURES / "tables"
+
+
+def test_csv_columns_and_list_fields():
+    lazy, empty = load_table(TABLES / "talks.csv")
+    assert lazy.title == "Lazy pipelines"
+    assert lazy.abstract == "Generators make lazy pipelines."
+    assert lazy.speakers == ("Ada Lovelace", "Alan Turing")
+    assert (lazy.track, lazy.tags, lazy.day) == (
+        "Python",
+        ("generators", "itertools"),
+        "2024-05-01",
+    )
+    assert lazy.url == "https://example.org/talks/lazy"
+    assert empty.abstract == "" and empty.speakers == () and empty.url == ""
+
+
+def test_json_talks_list_with_duplicate_ids_and_other_column_names():
+    first, second = load_table(TABLES / "talks.json")
+    assert (first.id, second.id) == ("t1", "t1-2")
+    assert first.abstract == "Counting things." and first.speakers == ("Grace Hopper",)
+    assert first.tags == ("count",)
+    assert second.abstract == "More counting."
+    assert second.speakers == ("Ada Lovelace", "Alan Turing")
+
+
+def test_jsonl_and_gzip_read_the_same():
+    plain = load_table(TABLES / "talks.jsonl")
+    assert plain.talks == load_table(TABLES / "talks.jsonl.gz").talks
+    intro = plain.talks[0]
+    assert (intro.id, intro.event, intro.url) == (
+        "intro",
+        "minicon-2020",
+        "https://example.org/intro",
+    )
+    assert [t.id for t in plain] == ["intro", "intro-2"]
+
+
+def test_saved_corpus_reads_back(tmp_path):
+    corpus = Corpus([Talk("a", "A talk", "Text.", speakers=("X Y",))], title="Conf", source="s")
+    path = corpus.save(tmp_path / "talks.jsonl")
+    again = load_table(path)
+    assert again.talks == corpus.talks and again.title == "Conf"
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (b"\xff\xfe\x00garbage", "not UTF-8"),
+        (b"[1, 2", "not valid JSON"),
+        (b'{"title": "x"}', "expected a list of talks"),
+        (b"[]", "no talk with a title"),
+    ],
+)
+def test_bad_files_are_source_errors(tmp_path, content, message):
+    path = tmp_path / "bad.json"
+    path.write_bytes(content)
+    with pytest.raises(SourceError, match=message):
+        load_table(path)
+
+
+def test_several_sources_join_with_unique_ids(tmp_path):
+    corpus = load_all(
+        [str(FIXTURES / "pyvideo" / "minicon-2020"), str(TABLES / "talks.jsonl")], Fetcher()
+    )
+    ids = [t.id for t in corpus]
+    assert len(ids) == len(set(ids)) == 5
+    assert corpus.title == "MiniCon 2020 + minicon-2020 + minicon-2021"

@@ -1,0 +1,177 @@
+"""Talks from local tabular files: CSV, JSON and JSON Lines, optionally gzip-compressed.
+
+One row (CSV) or object (JSON, JSONL) per talk. Column names, case-insensitive; the
+first present of each group is used:
+
+=========  =================================================================
+field      columns
+=========  =================================================================
+title      ``title`` (required)
+abstract   ``abstract``, ``description``, ``summary``, ``text``
+speakers   ``speakers``, ``speaker``, ``persons``, ``author``, ``authors``
+track      ``track``, ``category``, ``primary_area``
+tags       ``tags``, ``keywords``
+id         ``id``, ``slug``, ``code`` (default: made from the title)
+event      ``event``, ``conference``, ``venue``
+day        ``day``, ``date``, ``recorded``
+time       ``time``, ``start``
+room       ``room``
+url        ``url``, ``link``, ``related_urls``
+language   ``language``, ``lang``
+=========  =================================================================
+
+List fields (speakers, tags) may be JSON lists, or strings separated by ``;`` (CSV
+also accepts ``,`` when no ``;`` is present). A JSON file is a list of objects or an
+object with a ``talks`` list. A JSON Lines file may start with a ``{"corpus": {...}}``
+header, as written by :meth:`topics.corpus.Corpus.save`. Formats: RFC 4180 (CSV),
+RFC 8259 (JSON), https://jsonlines.org/ (JSON Lines).
+"""
+
+from __future__ import annotations
+
+import csv
+import gzip
+import io
+import json
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+
+from ..corpus import Corpus, Talk, slugify, unique_ids
+from ..text import html_to_text
+from .errors import SourceError
+
+#: File name endings this module reads.
+SUFFIXES = (".csv", ".json", ".jsonl", ".csv.gz", ".json.gz", ".jsonl.gz")
+
+_COLUMNS = {
+    "title": ("title",),
+    "abstract": ("abstract", "description", "summary", "text"),
+    "speakers": ("speakers", "speaker", "persons", "author", "authors"),
+    "track": ("track", "category", "primary_area"),
+    "tags": ("tags", "keywords"),
+    "id": ("id", "slug", "code"),
+    "event": ("event", "conference", "venue"),
+    "day": ("day", "date", "recorded"),
+    "time": ("time", "start"),
+    "room": ("room",),
+    "url": ("url", "link", "related_urls"),
+    "language": ("language", "lang"),
+}
+
+
+def is_table(path: str | Path) -> bool:
+    """Whether ``path``'s name ends with one of :data:`SUFFIXES`."""
+    return str(path).lower().endswith(SUFFIXES)
+
+
+def load_table(path: str | Path) -> Corpus:
+    """Read talks from a CSV, JSON or JSON Lines file (``.gz`` too).
+
+    Parameters
+    ----------
+    path : str or Path
+        The file; its format comes from its name (see :data:`SUFFIXES`).
+
+    Returns
+    -------
+    Corpus
+        One talk per row with a title; rows without one are skipped.
+
+    Raises
+    ------
+    SourceError
+        If the file cannot be read, is not of its declared format, or holds no talk.
+    """
+    path = Path(path)
+    name = path.name.lower().removesuffix(".gz")
+    title = ""
+    try:
+        raw = path.read_bytes()
+        if path.name.lower().endswith(".gz"):
+            raw = gzip.decompress(raw)
+        text = raw.decode("utf-8-sig")
+        if name.endswith(".csv"):
+            rows: Iterable[dict] = csv.DictReader(io.StringIO(text, newline=""))
+        elif name.endswith(".jsonl"):
+            rows, title = _json_lines(text, path)
+        else:
+            rows = _json_rows(json.loads(text), path)
+        corpus = _corpus(rows, str(path))
+    except (OSError, EOFError, gzip.BadGzipFile) as exc:
+        raise SourceError(f"cannot read {path}: {exc}") from None
+    except UnicodeDecodeError:
+        raise SourceError(f"{path} is not UTF-8 text") from None
+    except json.JSONDecodeError as exc:
+        raise SourceError(f"{path} is not valid JSON: {exc.msg} at line {exc.lineno}") from None
+    except csv.Error as exc:
+        raise SourceError(f"{path} is not valid CSV: {exc}") from None
+    if title:
+        corpus.title = title
+    return corpus
+
+
+def _json_rows(data, path: Path) -> list:
+    if isinstance(data, dict) and isinstance(data.get("talks"), list):
+        data = data["talks"]
+    if not isinstance(data, list):
+        raise SourceError(f"{path}: expected a list of talks or an object with a 'talks' list")
+    return data
+
+
+def _json_lines(text: str, path: Path) -> tuple[list[dict], str]:
+    rows, title = [], ""
+    for number, line in enumerate(text.splitlines(), 1):
+        if not line.strip():
+            continue
+        try:
+            row = json.loads(line)
+        except json.JSONDecodeError as exc:
+            raise SourceError(f"{path}:{number}: not JSON ({exc.msg})") from None
+        if isinstance(row, dict) and isinstance(row.get("corpus"), dict) and "title" not in row:
+            title = str(row["corpus"].get("title") or "")
+        else:
+            rows.append(row)
+    return rows, title
+
+
+def _corpus(rows: Iterable, source: str) -> Corpus:
+    fields = [_fields(row) for row in rows if isinstance(row, dict)]
+    fields = [f for f in fields if f["title"]]
+    if not fields:
+        raise SourceError(f"{source} holds no talk with a title")
+    ids = unique_ids(slugify(f["id"] or f["title"]) for f in fields)
+    talks = [Talk.from_dict({**f, "id": talk_id}) for f, talk_id in zip(fields, ids, strict=True)]
+    events = sorted({t.event for t in talks if t.event})
+    return Corpus(talks=talks, title=" + ".join(events[:3]) or Path(source).name, source=source)
+
+
+def _fields(row: dict) -> dict:
+    lower = {str(k).lower(): v for k, v in row.items()}
+    values = {}
+    for field, columns in _COLUMNS.items():
+        value = next((lower[c] for c in columns if lower.get(c) not in (None, "", [])), "")
+        if field in ("speakers", "tags"):
+            values[field] = tuple(_names(value))
+        elif field == "url":
+            values[field] = next(_urls(value), "")
+        elif field == "abstract":
+            values[field] = html_to_text(str(value))
+        else:
+            values[field] = " ".join(str(value).split())
+    return values
+
+
+def _names(value) -> Iterator[str]:
+    if isinstance(value, list):
+        items = [v.get("name") or v.get("public_name") if isinstance(v, dict) else v for v in value]
+    else:
+        text = str(value)
+        items = text.split(";") if ";" in text or "," not in text else text.split(",")
+    return (" ".join(str(i).split()) for i in items if i and str(i).strip())
+
+
+def _urls(value) -> Iterator[str]:
+    for item in value if isinstance(value, list) else [value]:
+        url = item.get("url", "") if isinstance(item, dict) else str(item)
+        if url.startswith(("http://", "https://")):
+            yield url
