@@ -21,6 +21,18 @@ from .sources import DEFAULT_DATA, DEFAULT_SOURCE, Fetcher, SourceError, load_al
 from .sources.profiles import PROFILES
 
 
+def _n_topics(value: str) -> int | str:
+    if value == "auto":
+        return value
+    try:
+        k = int(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a number or 'auto', got {value!r}") from None
+    if k < 1:
+        raise argparse.ArgumentTypeError("the number of topics must be at least 1")
+    return k
+
+
 def _parser() -> argparse.ArgumentParser:
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument(
@@ -55,7 +67,11 @@ def _parser() -> argparse.ArgumentParser:
         "--out", default="site", metavar="DIR", help="site folder (default: %(default)s)"
     )
     building.add_argument(
-        "--topics", type=int, default=10, metavar="K", help="number of topics (default: 10)"
+        "--topics",
+        type=_n_topics,
+        default="auto",
+        metavar="K",
+        help="number of topics, or 'auto' to choose by stability and coherence (default: auto)",
     )
     building.add_argument("--seed", type=int, default=0, help="random seed (default: 0)")
 
@@ -93,11 +109,11 @@ def _crawl(args: argparse.Namespace, corpus_path: Path) -> Corpus:
     return corpus
 
 
-def _build(args: argparse.Namespace, corpus: Corpus) -> Path:
+def _build(args: argparse.Namespace, corpus: Corpus) -> tuple[TopicModel, Path]:
     memory = Memory(Path(args.cache) / "model", verbose=0)
     model = TopicModel(n_components=args.topics, random_state=args.seed, memory=memory)
     doc_topic = model.fit_transform(corpus)
-    return build_site(corpus, model, doc_topic, args.out, memory=memory)
+    return model, build_site(corpus, model, doc_topic, args.out, memory=memory)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -114,7 +130,7 @@ def main(argv: list[str] | None = None) -> int:
         corpus = Corpus.load(corpus_path) if building_only else _crawl(args, corpus_path)
         if args.command == "crawl":
             return 0
-        site = _build(args, corpus)
+        model, site = _build(args, corpus)
     except (SourceError, CorpusError, ModelError, RenderError, OSError) as exc:
         print(f"topics: error: {exc}", file=sys.stderr)
         return 1
@@ -122,8 +138,12 @@ def main(argv: list[str] | None = None) -> int:
         print("topics: interrupted; everything fetched so far is cached", file=sys.stderr)
         return 130
     elapsed = time.perf_counter() - start
+    chosen = " (chosen by stability and coherence)" if args.topics == "auto" else ""
+    excluded = sum(model.excluded_languages_.values())
+    left_out = f", {excluded} in other languages left out" if excluded else ""
     print(
-        f"{len(corpus)} talks, {args.topics} topics: site in {site}/index.html ({elapsed:.1f} s)",
+        f"{len(corpus)} talks, {model.n_components_} topics{chosen}{left_out}: "
+        f"site in {site}/index.html ({elapsed:.1f} s)",
         file=sys.stderr,
     )
     return 0

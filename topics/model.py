@@ -1,145 +1,279 @@
-"""Topics as a scikit-learn estimator: TF-IDF document-term matrix, then NMF.
+"""Topics as a scikit-learn estimator: cleaned TF-IDF, neighbour smoothing, then NMF.
 
-NMF factorises the TF-IDF matrix X (n_talks, n_features) into document-topic weights
-W (n_talks, n_components) and topic-word weights H (n_components, n_features) with
-X ≈ W H (Lee & Seung, "Learning the parts of objects by non-negative matrix
-factorization", Nature 401, 1999; scikit-learn's coordinate-descent solver, Cichocki
-& Phan 2009). Both steps are pure functions of their inputs, cached with
-:class:`joblib.Memory`, so re-rendering a site never refits.
+For each language with enough talks (the corpus's main language always), the talks'
+texts become a TF-IDF document-term matrix X (n_talks, n_features) of words and key
+phrases (:mod:`topics.vocabulary`). Each row is then smoothed with its nearest
+neighbours, ``X + smoothing · A X`` with A the row-normalised cosine-similarity graph
+of the ``n_neighbors`` most similar talks: a short abstract borrows the vocabulary of
+talks like it, which recovers a programme's tracks markedly better (document
+expansion, in the spirit of graph-regularised NMF, Cai et al., IEEE TPAMI 33(8),
+2011). NMF factorises the result into document-topic weights W (n_talks,
+n_components) and topic-word weights H (n_components, n_features), X ≈ W H (Lee &
+Seung, Nature 401, 1999). Every costly step is a pure function cached with
+:class:`joblib.Memory`.
+
+Talks of a language with fewer than ``min_language_talks`` talks are left out of the
+topics (all-zero rows of W) and reported in :attr:`TopicModel.languages_`.
 """
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 import numpy as np
 import scipy.sparse as sp
 from sklearn.base import BaseEstimator, TransformerMixin
-from sklearn.decomposition import NMF
 from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.preprocessing import normalize
 from sklearn.utils.validation import check_is_fitted, check_memory
 
 from .corpus import Corpus
-from .text import clean
-
-#: Words of two or more letters; digits and punctuation-only tokens carry no topic.
-TOKEN_PATTERN = r"(?u)\b[^\W\d_][^\W\d_]+\b"
+from .languages import detect_languages, function_words, stop_words
+from .selection import Candidate, choose_k, fit_nmf, topic_stability
+from .vocabulary import Analyzer
 
 
 class ModelError(ValueError):
     """The texts cannot be modelled as asked (too few talks, no vocabulary)."""
 
 
+def _identity(terms: list[str]) -> list[str]:
+    return terms
+
+
 def vectorize(
-    texts: Sequence[str], max_features: int, min_df: int | float, max_df: float
-) -> tuple[TfidfVectorizer, sp.csr_matrix]:
-    """Clean the texts and build their TF-IDF document-term matrix.
+    texts: Sequence[str],
+    language: str,
+    phrases: bool,
+    min_df: int | float,
+    max_df: float,
+    names: Sequence[str] = (),
+) -> tuple[Analyzer, TfidfVectorizer, sp.csr_matrix]:
+    """Learn the vocabulary of ``texts`` and build their TF-IDF document-term matrix.
 
     Parameters
     ----------
     texts : sequence of str, length n_talks
-        Raw texts (may hold HTML).
-    max_features, min_df, max_df
-        As in :class:`sklearn.feature_extraction.text.TfidfVectorizer`.
+        Title and abstract of each talk, possibly HTML; all in ``language``.
+    language : str
+        ISO 639-1 code: its function words are stop words, and so are other
+        languages' function words (none may make a topic).
+    phrases : bool
+        Learn two-word key phrases.
+    min_df, max_df
+        As in :class:`sklearn.feature_extraction.text.TfidfVectorizer`; ``min_df`` is
+        lowered to 1 for corpora under 20 talks.
+    names : sequence of str
+        Speakers' names, removed from the texts.
 
     Returns
     -------
+    analyzer : Analyzer
+        Fitted; turns any text into terms.
     vectorizer : TfidfVectorizer
-        Fitted.
+        Fitted on the analysed terms.
     X : scipy.sparse.csr_matrix, shape (n_talks, n_features)
-        L2-normalised sublinear TF-IDF rows.
+        L2-normalised sublinear TF-IDF rows, float32.
 
     Raises
     ------
     ModelError
-        If no word is left after cleaning and filtering.
+        If no term is left.
     """
+    analyzer = Analyzer(
+        stop_words(language) | function_words(exclude=language), phrases, names=names
+    )
+    terms = analyzer.fit_transform(texts)
     vectorizer = TfidfVectorizer(
-        preprocessor=_preprocess,
-        token_pattern=TOKEN_PATTERN,
-        stop_words="english",
-        max_features=max_features,
-        min_df=min_df,
-        max_df=max_df,
+        analyzer=_identity,
+        min_df=min_df if len(texts) >= 20 else 1,
+        max_df=max_df if len(texts) >= 20 else 1.0,
         sublinear_tf=True,
         dtype=np.float32,
     )
     try:
-        X = vectorizer.fit_transform(texts)
-    except ValueError as exc:  # "empty vocabulary; perhaps the documents only contain stop words"
+        X = vectorizer.fit_transform(terms).tocsr()
+    except ValueError as exc:  # empty vocabulary
         raise ModelError(f"no usable words in the {len(texts)} texts: {exc}") from None
-    return vectorizer, X.tocsr()
+    return analyzer, vectorizer, X
 
 
-def factorize(X: sp.csr_matrix, n_components: int, random_state: int) -> tuple[NMF, np.ndarray]:
-    """Fit NMF to a document-term matrix.
+def smooth(X: sp.csr_matrix, n_neighbors: int, weight: float) -> sp.csr_matrix:
+    """Add to each row the similarity-weighted mean of its nearest neighbours' rows.
 
     Parameters
     ----------
-    X : sparse matrix, shape (n_talks, n_features)
-    n_components : int
-        Number of topics.
-    random_state : int
-        Seed of the NNDSVDa initialisation's random fill.
+    X : sparse matrix, shape (n_docs, n_features)
+        L2-normalised rows.
+    n_neighbors : int
+        Neighbours per row (fewer when there are fewer documents).
+    weight : float
+        Weight of the neighbours' mean; 0 returns ``X`` unchanged.
 
     Returns
     -------
-    nmf : sklearn.decomposition.NMF
-        Fitted; ``nmf.components_`` is H, shape (n_components, n_features).
-    W : ndarray, shape (n_talks, n_components)
-        Document-topic weights.
+    scipy.sparse.csr_matrix, shape (n_docs, n_features)
+        L2-normalised rows.
+
+    Notes
+    -----
+    Similarities are computed in blocks of rows, so memory stays within
+    O(block · n_docs) rather than O(n_docs²).
     """
-    nmf = NMF(n_components=n_components, init="nndsvda", max_iter=500, random_state=random_state)
-    W = nmf.fit_transform(X)
-    return nmf, W
+    n = X.shape[0]
+    n_neighbors = min(n_neighbors, n - 1)
+    if weight <= 0 or n_neighbors < 1:
+        return X
+    rows, cols, values = [], [], []
+    block = max(1, 2_000_000 // max(n, 1))
+    for start in range(0, n, block):
+        S = (X[start : start + block] @ X.T).toarray()
+        S[np.arange(len(S)), np.arange(start, start + len(S))] = 0
+        top = np.argpartition(-S, n_neighbors - 1, axis=1)[:, :n_neighbors]
+        rows.append(np.repeat(np.arange(start, start + len(S)), n_neighbors))
+        cols.append(top.ravel())
+        values.append(np.take_along_axis(S, top, axis=1).ravel())
+    A = sp.csr_matrix(
+        (np.concatenate(values), (np.concatenate(rows), np.concatenate(cols))), (n, n)
+    )
+    return normalize(X + weight * normalize(A, norm="l1") @ X).astype(np.float32).tocsr()
 
 
-class TopicModel(TransformerMixin, BaseEstimator):
-    """Find the topics of a set of talks: TF-IDF + NMF.
+def factorize(
+    X: sp.csr_matrix, n_components: int | str, random_state: int, n_jobs: int | None = None
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, list[Candidate]]:
+    """Choose the number of topics if asked, factorize, and measure each topic's stability.
 
     Parameters
     ----------
-    n_components : int, default 10
-        Number of topics.
-    max_features : int, default 20000
-        Largest vocabulary kept, most frequent words first.
-    min_df : int or float, default 2
-        Words in fewer talks than this (a count, or a share if float) are dropped.
-    max_df : float, default 0.5
-        Words in more than this share of talks are dropped as corpus-specific stop words.
-    random_state : int, default 0
-        Seed; the same seed and texts give the same topics.
-    memory : str, joblib.Memory or None
-        Cache for the vectorizing and factorizing steps, as in :class:`sklearn.pipeline.Pipeline`.
+    X : sparse matrix, shape (n_docs, n_features)
+    n_components : int or "auto"
+    random_state : int
+    n_jobs : int, optional
+        Parallel jobs for choosing k.
+
+    Returns
+    -------
+    W : ndarray, shape (n_docs, k)
+    H : ndarray, shape (k, n_features)
+        Rows of unit L2 norm.
+    stability : ndarray, shape (k,)
+        See :func:`topics.selection.topic_stability`.
+    candidates : list of Candidate
+        The candidates measured when ``n_components="auto"``, else empty.
+    """
+    candidates: list[Candidate] = []
+    if n_components == "auto":
+        n_components, candidates = choose_k(X, random_state, n_jobs)
+    W, H = fit_nmf(X, int(n_components), random_state)
+    return W, H, topic_stability(X, H, random_state), candidates
+
+
+@dataclass
+class LanguageBlock:
+    """The part of a fitted model for the talks of one language.
 
     Attributes
     ----------
-    vectorizer_ : TfidfVectorizer
-    nmf_ : sklearn.decomposition.NMF
-    components_ : ndarray, shape (n_components, n_features)
-        Topic-word weights H.
+    language : str
+        ISO 639-1 code.
+    analyzer : Analyzer
+    vectorizer : TfidfVectorizer
+    topics : slice
+        This block's rows of ``components_`` (its columns of W).
+    features : slice
+        This block's columns of ``components_``.
+    """
+
+    language: str
+    analyzer: Analyzer
+    vectorizer: TfidfVectorizer
+    topics: slice
+    features: slice
+
+
+class TopicModel(TransformerMixin, BaseEstimator):
+    """Find the topics of a set of talks.
+
+    Parameters
+    ----------
+    n_components : int or "auto", default "auto"
+        Topics of the main language. ``"auto"`` chooses by stability and coherence
+        (:mod:`topics.selection`). Other languages' blocks always choose their own.
+    language : str, default "auto"
+        ISO 639-1 code of every talk, or ``"auto"`` to detect each talk's language.
+    min_language_talks : int, default 40
+        Talks a language other than the main one needs for topics of its own.
+    phrases : bool, default True
+        Use two-word key phrases ("machine learning") as terms.
+    min_df : int or float, default 2
+        Terms in fewer talks than this (a count, or a share if float) are dropped.
+    max_df : float, default 0.5
+        Terms in more than this share of talks are dropped.
+    n_neighbors : int, default 10
+        Neighbours each talk's vector is smoothed with.
+    smoothing : float, default 1.0
+        Weight of the neighbours' mean; 0 turns smoothing off.
+    random_state : int, default 0
+        Seed: the same seed and texts give the same topics.
+    memory : str, joblib.Memory or None
+        Cache of the costly steps, as in :class:`sklearn.pipeline.Pipeline`.
+    n_jobs : int or None
+        Parallel jobs for choosing the number of topics.
+
+    Attributes
+    ----------
+    components_ : ndarray, shape (n_components_, n_features)
+        Topic-word weights H, rows of unit L2 norm; a topic of one language has zero
+        weight on every other language's terms.
     feature_names_ : ndarray of str, shape (n_features,)
-    topic_labels_ : list of str, length n_components
-        A short label per topic from its top words; no two alike.
-    document_topic_ : ndarray, shape (n_talks, n_components)
-        Document-topic weights W of the training talks.
+        The terms; phrases hold a space. A term may appear once per language.
+    n_components_ : int
+        Topics found, all languages together.
+    document_topic_ : ndarray, shape (n_talks, n_components_)
+        Document-topic weights W of the training talks; all zero for a talk left out.
+    topic_labels_ : list of str, length n_components_
+        Short labels from each topic's most distinctive terms; no two alike.
+    topic_languages_ : list of str, length n_components_
+    topic_stability_ : ndarray, shape (n_components_,)
+        In [0, 1]: how reliably each topic returns on resampled talks.
+    languages_ : list of str, length n_talks
+        Each training talk's language ("" when undetermined).
+    main_language_ : str
+    excluded_languages_ : dict of str to int
+        Languages left out of the topics, with their number of talks.
+    selection_ : list of Candidate
+        The candidates measured for the main language when ``n_components="auto"``.
+    blocks_ : list of LanguageBlock
     """
 
     def __init__(
         self,
-        n_components: int = 10,
-        max_features: int = 20000,
+        n_components: int | str = "auto",
+        language: str = "auto",
+        min_language_talks: int = 40,
+        phrases: bool = True,
         min_df: int | float = 2,
         max_df: float = 0.5,
+        n_neighbors: int = 10,
+        smoothing: float = 1.0,
         random_state: int = 0,
         memory=None,
+        n_jobs: int | None = None,
     ):
         self.n_components = n_components
-        self.max_features = max_features
+        self.language = language
+        self.min_language_talks = min_language_talks
+        self.phrases = phrases
         self.min_df = min_df
         self.max_df = max_df
+        self.n_neighbors = n_neighbors
+        self.smoothing = smoothing
         self.random_state = random_state
         self.memory = memory
+        self.n_jobs = n_jobs
 
     def fit(self, X, y=None) -> TopicModel:
         """Learn the topics of ``X``.
@@ -147,6 +281,7 @@ class TopicModel(TransformerMixin, BaseEstimator):
         Parameters
         ----------
         X : Corpus or sequence of str, length n_talks
+            Texts (title and abstract) of the talks.
         y : ignored
 
         Returns
@@ -156,45 +291,144 @@ class TopicModel(TransformerMixin, BaseEstimator):
         Raises
         ------
         ModelError
-            If there are fewer talks than topics, or no usable words.
+            If there are fewer talks than topics asked for, or no usable words.
         """
         texts = _texts(X)
-        if not 1 <= self.n_components <= len(texts):
-            raise ModelError(
-                f"cannot find {self.n_components} topics in {len(texts)} talks: "
-                f"use between 1 and {len(texts)} topics"
-            )
+        speakers = sorted({s for talk in X for s in talk.speakers}) if isinstance(X, Corpus) else []
+        self._check_n_components(len(texts))
         memory = check_memory(self.memory)
-        self.vectorizer_, X_tfidf = memory.cache(vectorize)(
-            texts, self.max_features, self.min_df, self.max_df
-        )
-        self.nmf_, self.document_topic_ = memory.cache(factorize)(
-            X_tfidf, self.n_components, self.random_state
-        )
-        self.components_ = self.nmf_.components_
-        self.feature_names_ = self.vectorizer_.get_feature_names_out()
-        self.topic_labels_ = _unique_labels(self.components_, self.feature_names_)
+        if self.language == "auto":
+            languages = memory.cache(detect_languages)(texts)
+        else:
+            languages = [self.language] * len(texts)
+        counts = Counter(lang for lang in languages if lang)
+        main = counts.most_common(1)[0][0] if counts else "en"
+        # Talks of undetermined language (very short texts) go with the main language.
+        languages = [lang or main for lang in languages]
+        counts = Counter(languages)
+        modelled = [
+            main,
+            *sorted(
+                (
+                    lang
+                    for lang, n in counts.items()
+                    if lang != main and n >= self.min_language_talks
+                ),
+                key=lambda lang: -counts[lang],
+            ),
+        ]
+        W_blocks, H_blocks, terms, blocks = [], [], [], []
+        stability, labels_languages = [], []
+        n_topics = n_features = 0
+        for lang in modelled:
+            rows = np.array([i for i, talk_lang in enumerate(languages) if talk_lang == lang])
+            block_texts = [texts[i] for i in rows]
+            k = self.n_components if lang == main else "auto"
+            if k != "auto":
+                self._check_n_components(len(block_texts))
+            analyzer, vectorizer, X_tfidf = memory.cache(vectorize)(
+                block_texts, lang, self.phrases, self.min_df, self.max_df, speakers
+            )
+            X_smooth = memory.cache(smooth)(X_tfidf, self.n_neighbors, self.smoothing)
+            W, H, block_stability, candidates = memory.cache(factorize)(
+                X_smooth, k, self.random_state, self.n_jobs
+            )
+            if lang == main:
+                self.selection_ = candidates
+            W_full = np.zeros((len(texts), W.shape[1]), dtype=np.float32)
+            W_full[rows] = W
+            W_blocks.append(W_full)
+            H_blocks.append(H)
+            terms.extend(vectorizer.get_feature_names_out())
+            blocks.append(
+                LanguageBlock(
+                    lang,
+                    analyzer,
+                    vectorizer,
+                    slice(n_topics, n_topics + H.shape[0]),
+                    slice(n_features, n_features + H.shape[1]),
+                )
+            )
+            stability.append(block_stability)
+            labels_languages += [lang] * H.shape[0]
+            n_topics += H.shape[0]
+            n_features += H.shape[1]
+        self.blocks_ = blocks
+        self.components_ = sp.block_diag(H_blocks, format="csr").toarray().astype(np.float32)
+        self.feature_names_ = np.array(terms, dtype=object)
+        self.document_topic_ = np.hstack(W_blocks)
+        self.n_components_ = n_topics
+        self.topic_stability_ = np.concatenate(stability)
+        self.topic_languages_ = labels_languages
+        self.languages_ = languages
+        self.main_language_ = main
+        self.excluded_languages_ = {
+            lang: n for lang, n in counts.most_common() if lang not in modelled
+        }
+        self.topic_labels_ = topic_labels(self.components_, self.feature_names_)
         return self
 
     def fit_transform(self, X, y=None) -> np.ndarray:
-        """Fit, and return the document-topic weights W, shape (n_talks, n_components)."""
+        """Fit, and return the document-topic weights W, shape (n_talks, n_components_)."""
         return self.fit(X).document_topic_
 
     def transform(self, X) -> np.ndarray:
-        """Document-topic weights W of new texts, shape (n_texts, n_components)."""
+        """Document-topic weights W of new texts, shape (n_texts, n_components_).
+
+        Each text is weighted against the topics of its detected language's block (the
+        main language's when its language has no block), with H held fixed.
+        """
         check_is_fitted(self)
-        return self.nmf_.transform(self.vectorizer_.transform(_texts(X)))
+        texts = _texts(X)
+        W = np.zeros((len(texts), self.n_components_), dtype=np.float32)
+        if not texts:
+            return W
+        by_language = {block.language: block for block in self.blocks_}
+        if self.language == "auto":
+            languages = detect_languages(texts)
+        else:
+            languages = [self.language] * len(texts)
+        for block in self.blocks_:
+            rows = [
+                i
+                for i, lang in enumerate(languages)
+                if by_language.get(lang, self.blocks_[0]) is block
+            ]
+            if not rows:
+                continue
+            X_block = block.vectorizer.transform([block.analyzer(texts[i]) for i in rows])
+            H = self.components_[block.topics, block.features]
+            W[np.ix_(rows, range(block.topics.start, block.topics.stop))] = _solve_w(X_block, H)
+        return W
 
     def top_words(self, topic: int, n: int = 10) -> list[tuple[str, float]]:
-        """The ``n`` highest-weighted words of ``topic`` as (word, weight) pairs, highest first."""
+        """The ``n`` highest-weighted terms of ``topic`` as (term, weight) pairs, highest first."""
         check_is_fitted(self)
         row = self.components_[topic]
         order = np.argsort(row)[::-1][:n]
         return [(str(self.feature_names_[i]), float(row[i])) for i in order if row[i] > 0]
 
+    def _check_n_components(self, n_talks: int) -> None:
+        k = self.n_components
+        if k == "auto":
+            if n_talks < 2:
+                raise ModelError(f"cannot find topics in {n_talks} talk(s): at least 2 needed")
+            return
+        if not isinstance(k, int | np.integer) or not 1 <= k <= n_talks:
+            raise ModelError(
+                f"cannot find {k} topics in {n_talks} talks: use 'auto' or between 1 and "
+                f"{n_talks} topics"
+            )
 
-def _preprocess(text: str) -> str:
-    return clean(text).lower()
+
+def _solve_w(X: sp.csr_matrix, H: np.ndarray, n_iter: int = 200) -> np.ndarray:
+    """Non-negative least squares for W in X ≈ W H with H fixed (multiplicative updates)."""
+    W = np.full((X.shape[0], H.shape[0]), 0.1, dtype=np.float32)
+    XHt = np.asarray(X @ H.T)
+    HHt = H @ H.T
+    for _ in range(n_iter):
+        W *= XHt / np.maximum(W @ HHt, 1e-10)
+    return W
 
 
 def _texts(X) -> list[str]:
@@ -205,15 +439,43 @@ def _texts(X) -> list[str]:
     return [str(x) for x in X]
 
 
-def _unique_labels(H: np.ndarray, words: np.ndarray, size: int = 3) -> list[str]:
-    """Label each topic with its top words, adding words until no two labels are alike."""
-    orders = np.argsort(H, axis=1)[:, ::-1]
+def topic_labels(H: np.ndarray, terms: np.ndarray, size: int = 3) -> list[str]:
+    """A short label per topic from its most distinctive terms; no two labels alike.
+
+    A term's distinctiveness in a topic is its relevance with λ = 0.6 (Sievert &
+    Shirley, "LDAvis", ACL workshop 2014): a mix of its weight in the topic and its
+    weight in the topic relative to all topics. Terms whose words are already in the
+    label (``learning`` after ``machine learning``) are skipped.
+
+    Parameters
+    ----------
+    H : ndarray, shape (n_topics, n_features)
+    terms : ndarray of str, shape (n_features,)
+    size : int
+        Terms per label.
+
+    Returns
+    -------
+    list of str, length n_topics
+    """
+    share = H / np.maximum(H.sum(axis=1, keepdims=True), 1e-12)
+    overall = H.sum(axis=0) / max(H.sum(), 1e-12)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        relevance = 0.6 * np.log(share) + 0.4 * np.log(share / overall)
+    relevance[~np.isfinite(relevance)] = -np.inf
     labels: list[str] = []
-    for order in orders:
-        n = size
-        label = " · ".join(words[order[:n]])
-        while label in labels and n < len(order):
-            n += 1
-            label = " · ".join(words[order[:n]])
-        labels.append(label)
+    for topic in range(len(H)):
+        order = [i for i in np.argsort(relevance[topic])[::-1] if np.isfinite(relevance[topic, i])]
+        chosen: list[str] = []
+        label = ""
+        for i in order:
+            term = str(terms[i])
+            words = {w for c in chosen for w in c.split()}
+            if set(term.split()) & words:
+                continue
+            chosen.append(term)
+            label = " · ".join(chosen)
+            if len(chosen) >= size and label not in labels:
+                break
+        labels.append(label if label not in labels else f"{label} ({topic + 1})")
     return labels

@@ -1,0 +1,123 @@
+"""TopicModel on a small hand-written programme."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from sklearn.base import clone
+
+from topics.corpus import Corpus, Talk
+from topics.model import ModelError, TopicModel
+from topics.selection import Candidate, candidate_ks, pick
+
+THEMES = {
+    "testing": "pytest fixtures mocking unit tests coverage assertions test suites flaky tests",
+    "web": "django views templates web framework http requests middleware web applications",
+    "data": "pandas dataframes numpy arrays data analysis plotting notebooks statistics",
+    "async": "asyncio event loop coroutines async await sockets concurrency network servers",
+}
+SPANISH = [
+    "Una charla sobre cómo usar Python para el análisis de datos en la empresa y los retos.",
+    "En esta charla vamos a ver las novedades de Django para los desarrolladores de la web.",
+    "Los generadores de Python son una herramienta para escribir código más claro y legible.",
+]
+
+
+def _programme() -> Corpus:
+    talks = []
+    for theme, words in THEMES.items():
+        vocab = words.split()
+        for i in range(8):
+            picked = " ".join(vocab[(i + j) % len(vocab)] for j in range(8))
+            talks.append(
+                Talk(
+                    id=f"{theme}-{i}",
+                    title=f"{theme.title()} in practice, part {i}",
+                    abstract=f"We look at {picked}. Then more about {picked}.",
+                    speakers=(f"Speaker {theme.title()}{i} Person",),
+                )
+            )
+    talks += [Talk(id=f"es-{i}", title="Charla", abstract=t) for i, t in enumerate(SPANISH)]
+    return Corpus(talks, title="TestCon")
+
+
+@pytest.fixture(scope="module")
+def fitted() -> tuple[Corpus, TopicModel]:
+    corpus = _programme()
+    return corpus, TopicModel(n_components=4, random_state=0).fit(corpus)
+
+
+def test_each_theme_becomes_one_topic(fitted):
+    corpus, model = fitted
+    W = model.document_topic_
+    assert W.shape == (len(corpus), model.n_components_) == (35, 4)
+    for theme in THEMES:
+        rows = [i for i, t in enumerate(corpus) if t.id.startswith(theme)]
+        assert len(set(W[rows].argmax(axis=1))) == 1, theme
+    assert len(set(W[:32].argmax(axis=1))) == 4
+
+
+def test_other_language_talks_are_left_out_and_reported(fitted):
+    _, model = fitted
+    assert model.main_language_ == "en"
+    assert model.excluded_languages_ == {"es": 3}
+    assert model.languages_[-3:] == ["es", "es", "es"]
+    assert not model.document_topic_[-3:].any()
+    assert not {"los", "la", "de", "una"} & set(model.feature_names_)
+
+
+def test_labels_unique_and_made_of_distinctive_terms(fitted):
+    _, model = fitted
+    assert len(set(model.topic_labels_)) == 4
+    for label, (term, _) in zip(
+        model.topic_labels_, (model.top_words(k, 1)[0] for k in range(4)), strict=True
+    ):
+        assert label and " · " in label
+        assert term in model.feature_names_
+
+
+def test_stability_per_topic_in_unit_interval(fitted):
+    _, model = fitted
+    assert model.topic_stability_.shape == (4,)
+    assert ((model.topic_stability_ >= 0) & (model.topic_stability_ <= 1.0001)).all()
+
+
+def test_speaker_names_never_become_terms(fitted):
+    _, model = fitted
+    assert "person" not in model.feature_names_
+
+
+def test_same_seed_same_topics_and_transform_matches(fitted):
+    corpus, model = fitted
+    again = clone(model).fit(corpus)
+    np.testing.assert_allclose(again.components_, model.components_, rtol=1e-5, atol=1e-6)
+    W = model.transform(["asyncio coroutines and the event loop for network servers"])
+    assert W.shape == (1, 4)
+    assert corpus.talks[24].id == "async-0"
+    assert W.argmax() == model.document_topic_[24].argmax()
+
+
+def test_auto_chooses_a_number_of_topics_and_records_the_candidates():
+    corpus = _programme()
+    model = TopicModel(random_state=0).fit(corpus)
+    assert [c.n_components for c in model.selection_] == candidate_ks(32)
+    assert model.n_components_ == pick(model.selection_)
+    assert all(-1 <= c.coherence <= 1 and 0 <= c.stability <= 1.0001 for c in model.selection_)
+
+
+def test_more_topics_than_talks_is_a_clear_error():
+    with pytest.raises(ModelError, match="cannot find 50 topics in 35 talks"):
+        TopicModel(n_components=50).fit(_programme())
+
+
+def test_params_follow_scikit_learn():
+    model = TopicModel(n_components=7, smoothing=0.0)
+    assert model.get_params()["n_components"] == 7
+    assert clone(model).get_params() == model.get_params()
+
+
+def test_pick_prefers_the_finest_k_as_good_as_the_best():
+    candidates = [Candidate(5, 0.9, 0.2), Candidate(10, 0.88, 0.21), Candidate(20, 0.6, 0.1)]
+    assert [round(c.score, 3) for c in candidates] == [0.54, 0.532, 0.33]
+    assert pick(candidates) == 10
+    assert pick(candidates, tolerance=0.0) == 5

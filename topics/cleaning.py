@@ -1,0 +1,121 @@
+"""Corpus-level cleaning before vectorizing: URLs, e-mail addresses, contractions, boilerplate.
+
+Boilerplate is text that recurs across many documents of one corpus: pyvideo's
+"[EuroPython 2016] [22 July 2016] [Bilbao, Euskadi, Spain]" header, licence notices,
+"Slides are available at ..." lines. It is found as word shingles (runs of
+:data:`SHINGLE` words) shared by many documents, the idea of near-duplicate detection
+with shingling (Broder, "On the resemblance and containment of documents", 1997), and
+every word covered by such a shingle is removed.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Sequence
+
+from .text import html_to_text, normalize_whitespace
+
+#: Words in a shingle: long enough that shared runs are boilerplate, not common phrases.
+SHINGLE = 6
+
+_URL = re.compile(
+    r"(?:https?://|ftp://|www\.)\S+"
+    r"|\b[\w.-]+\.(?:com|org|net|io|eu|de|fr|es|it|uk|edu|gov|ly|me|dev|html?)\b(?:/\S*)?",
+    re.IGNORECASE,
+)
+_EMAIL = re.compile(r"\b[\w.+-]+@[\w-]+(?:\.[\w-]+)+\b")
+# we'll, don't, it's, I'm, they've, she'd (straight or curly apostrophe)
+_CONTRACTION = re.compile(
+    r"(?<=[a-z])(?:n['\u2019]t|['\u2019](?:ll|re|ve|s|d|m|t))\b", re.IGNORECASE
+)
+_WORD = re.compile(r"\w+", re.UNICODE)
+# Markdown/reST decoration that is not text: heading underlines, rules, emphasis marks.
+_DECORATION = re.compile(r"^[\s=\-~*#_`^+|]{3,}$", re.MULTILINE)
+
+
+def strip_noise(text: str) -> str:
+    """Remove HTML, URLs, e-mail addresses, contraction endings and text decoration.
+
+    Examples
+    --------
+    >>> strip_noise("We'll share <b>slides</b> at https://x.org/a and by mail: me@x.org")
+    'We share slides at and by mail:'
+    """
+    text = html_to_text(text)
+    text = _EMAIL.sub(" ", text)
+    text = _URL.sub(" ", text)
+    text = _CONTRACTION.sub("", text)
+    return normalize_whitespace(_DECORATION.sub("", text))
+
+
+def boilerplate_shingles(
+    texts: Sequence[str], min_docs: int | None = None, size: int = SHINGLE
+) -> frozenset[tuple[str, ...]]:
+    """Word shingles that recur across many documents.
+
+    Parameters
+    ----------
+    texts : sequence of str, length n_docs
+    min_docs : int, optional
+        Documents a shingle must appear in to count as boilerplate; by default
+        ``max(4, n_docs // 200)``, so pairs of near-duplicate talks keep their text.
+    size : int
+        Words per shingle.
+
+    Returns
+    -------
+    frozenset of tuple of str
+        Lowercased shingles.
+    """
+    if min_docs is None:
+        min_docs = max(4, len(texts) // 200)
+    counts: Counter[tuple[str, ...]] = Counter()
+    for text in texts:
+        words = _WORD.findall(text.lower())
+        counts.update({tuple(words[i : i + size]) for i in range(len(words) - size + 1)})
+    return frozenset(s for s, n in counts.items() if n >= min_docs)
+
+
+def remove_shingles(text: str, shingles: frozenset[tuple[str, ...]], size: int = SHINGLE) -> str:
+    """Remove from ``text`` every word covered by one of ``shingles``.
+
+    Returns
+    -------
+    str
+        The remaining words, joined by spaces; line structure is not kept.
+    """
+    matches = list(_WORD.finditer(text))
+    words = [m.group().lower() for m in matches]
+    covered = [False] * len(words)
+    for i in range(len(words) - size + 1):
+        if tuple(words[i : i + size]) in shingles:
+            covered[i : i + size] = [True] * size
+    if not any(covered):
+        return text
+    pieces, last = [], 0
+    for match, drop in zip(matches, covered, strict=True):
+        if drop:
+            pieces.append(text[last : match.start()])
+            last = match.end()
+    pieces.append(text[last:])
+    return re.sub(r"\s+", " ", "".join(pieces)).strip()
+
+
+def clean_corpus(texts: Sequence[str]) -> list[str]:
+    """Clean every text of a corpus: noise first, then the corpus's boilerplate.
+
+    Parameters
+    ----------
+    texts : sequence of str, length n_docs
+        Raw texts (title and abstract), possibly HTML.
+
+    Returns
+    -------
+    list of str, length n_docs
+    """
+    stripped = [strip_noise(t) for t in texts]
+    shingles = boilerplate_shingles(stripped)
+    if not shingles:
+        return stripped
+    return [remove_shingles(t, shingles) for t in stripped]

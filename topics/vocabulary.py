@@ -1,0 +1,344 @@
+"""From cleaned text to the terms the topic model counts: words, plurals, key phrases.
+
+:class:`Analyzer` is fitted on a corpus and then turns any text into its list of terms:
+
+- words of two or more letters (``c`` and ``r``, the languages, too), lowercased,
+  ``c++`` and ``c#`` kept whole; numbers are not terms;
+- stop words removed: the language's function words plus words every conference
+  abstract uses ("talk", "session", "attendee"...);
+- plurals folded into their singular only when the singular occurs in the corpus, by
+  suffix rules that never cut further ("organizations" -> "organization", never
+  "organ"), the plural-only stemming of the original EuroPython topic site;
+- key phrases: two adjacent words (no stop word or punctuation between) that occur
+  together far more often than by chance, scored by normalised pointwise mutual
+  information (Bouma, "Normalized (pointwise) mutual information in collocation
+  extraction", GSCL 2009), become one term such as ``machine learning``.
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+import re
+from collections import Counter
+from collections.abc import Iterable, Sequence
+
+from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
+
+from .cleaning import boilerplate_shingles, remove_shingles, strip_noise
+
+#: Words of conference abstracts that name no topic.
+CONFERENCE_STOP_WORDS = frozenset(
+    [
+        "talk",
+        "talks",
+        "session",
+        "sessions",
+        "presentation",
+        "presentations",
+        "presenter",
+        "presenters",
+        "speaker",
+        "speakers",
+        "attendee",
+        "attendees",
+        "audience",
+        "participant",
+        "participants",
+        "slide",
+        "slides",
+        "abstract",
+        "lecture",
+        "keynote",
+        "lightning",
+        "minute",
+        "minutes",
+        "hour",
+        "hours",
+        "today",
+        "tomorrow",
+        "year",
+        "years",
+        "day",
+        "days",
+        "will",
+        "going",
+        "want",
+        "wants",
+        "like",
+        "just",
+        "also",
+        "really",
+        "use",
+        "uses",
+        "using",
+        "used",
+        "new",
+        "way",
+        "ways",
+        "make",
+        "makes",
+        "making",
+        "need",
+        "needs",
+        "know",
+        "let",
+        "lets",
+        "get",
+        "gets",
+        "getting",
+        "learn",
+        "learned",
+        "discuss",
+        "discussed",
+        "explore",
+        "introduce",
+        "introduced",
+        "introduction",
+        "cover",
+        "covers",
+        "covered",
+        "share",
+        "show",
+        "shows",
+        "shown",
+        "help",
+        "helps",
+        "example",
+        "examples",
+        "look",
+        "looking",
+        "see",
+        "thing",
+        "things",
+        "lot",
+        "lots",
+        "good",
+        "great",
+        "better",
+        "best",
+        "different",
+        "various",
+        "many",
+        "much",
+        "well",
+        "able",
+        "basic",
+        "basics",
+        "overview",
+        "brief",
+        "short",
+        "quick",
+        "dive",
+        "including",
+        "include",
+        "includes",
+        "etc",
+    ]
+)
+_BREAK = ""  # marks a stop word or punctuation: no phrase spans it
+_TOKEN = re.compile(r"[^\W\d_][\w]*(?:[+#]+(?!\w))?|[.,;:!?()\[\]{}\"“”]")
+_SINGLE_LETTER_WORDS = frozenset({"c", "r"})
+#: Words ending in "s" that are not plurals of a word in the same corpus.
+_NOT_PLURAL = frozenset(
+    [
+        "news",
+        "pandas",
+        "series",
+        "species",
+        "physics",
+        "mathematics",
+        "economics",
+        "ethics",
+        "analytics",
+        "robotics",
+        "statistics",
+        "graphics",
+        "windows",
+        "kubernetes",
+        "postgres",
+        "jenkins",
+        "ops",
+        "devops",
+        "mlops",
+        "gitops",
+        "aws",
+        "rss",
+        "css",
+        "dns",
+        "https",
+        "ios",
+        "macos",
+        "sass",
+        "less",
+        "bus",
+        "gas",
+        "canvas",
+        "atlas",
+        "thesis",
+        "basis",
+    ]
+)
+
+
+def singular_candidates(word: str) -> list[str]:
+    """Singular forms ``word`` may be the plural of, most specific rule first.
+
+    Examples
+    --------
+    >>> singular_candidates("libraries")
+    ['library']
+    >>> singular_candidates("classes")
+    ['class', 'classe']
+    >>> singular_candidates("class")
+    []
+    """
+    if word in _NOT_PLURAL or len(word) < 4 or word.endswith("ss"):
+        return []
+    if word.endswith("ies") and len(word) > 4:
+        return [word[:-3] + "y"]
+    if word.endswith(("sses", "shes", "ches", "xes", "zes", "oes")):
+        return [word[:-2], word[:-1]]
+    if word.endswith("s"):
+        return [word[:-1]]
+    return []
+
+
+class Analyzer:
+    """Turn texts into terms, as learnt from a corpus; usable as a vectorizer's ``analyzer``.
+
+    Parameters
+    ----------
+    stop_words : frozenset of str
+        Function words of the corpus's language; :data:`CONFERENCE_STOP_WORDS` are added.
+    phrases : bool
+        Learn key phrases (two-word terms).
+    min_phrase_count : int or None
+        Times a two-word phrase must occur; by default ``max(3, n_docs // 500)``.
+    min_phrase_npmi : float
+        Least NPMI of a phrase's two words, in [-1, 1].
+    names : iterable of str
+        People's names (the speakers): removed from texts wherever they occur in full,
+        since a name is not a topic. Names of one word are ignored.
+
+    Attributes
+    ----------
+    singular_ : dict of str to str
+        Plural -> singular, for plurals whose singular occurs in the corpus.
+    phrases_ : frozenset of tuple of str
+        Word pairs joined into one term.
+    shingles_ : frozenset of tuple of str
+        Boilerplate shingles removed from texts (see :mod:`topics.cleaning`).
+    """
+
+    def __init__(
+        self,
+        stop_words: Iterable[str] = ENGLISH_STOP_WORDS,
+        phrases: bool = True,
+        min_phrase_count: int | None = None,
+        min_phrase_npmi: float = 0.4,
+        names: Iterable[str] = (),
+    ):
+        self.stop_words = frozenset(stop_words) | CONFERENCE_STOP_WORDS
+        self.phrases = phrases
+        self.min_phrase_count = min_phrase_count
+        self.min_phrase_npmi = min_phrase_npmi
+        self.names: dict[str, set[tuple[str, ...]]] = {}
+        for name in names:
+            words = tuple(w for w in _TOKEN.findall(name.lower()) if w[0].isalpha())
+            if len(words) >= 2:
+                self.names.setdefault(words[0], set()).add(words)
+
+    def fit(self, texts: Sequence[str]) -> Analyzer:
+        """Learn the corpus's boilerplate, plural forms and phrases.
+
+        Parameters
+        ----------
+        texts : sequence of str, length n_docs
+            Raw texts (title and abstract), possibly HTML.
+        """
+        self.fit_transform(texts)
+        return self
+
+    def fit_transform(self, texts: Sequence[str]) -> list[list[str]]:
+        """Fit, and return the terms of each text (as :meth:`__call__` would).
+
+        Returns
+        -------
+        list of list of str, length n_docs
+        """
+        stripped = [strip_noise(t) for t in texts]
+        self.shingles_ = boilerplate_shingles(stripped)
+        words = [self._words(remove_shingles(t, self.shingles_)) for t in stripped]
+        counts = Counter(w for doc in words for w in doc if w != _BREAK)
+        self.singular_ = {}
+        for word in counts:
+            for singular in singular_candidates(word):
+                if singular in counts:
+                    self.singular_[word] = singular
+                    break
+        words = [[self.singular_.get(w, w) for w in doc] for doc in words]
+        self.phrases_ = self._learn_phrases(words) if self.phrases else frozenset()
+        return [self._terms(doc) for doc in words]
+
+    def __call__(self, text: str) -> list[str]:
+        """The terms of ``text``, in order; phrases as one term with a space inside."""
+        words = self._words(remove_shingles(strip_noise(text), self.shingles_))
+        return self._terms([self.singular_.get(w, w) for w in words])
+
+    def _words(self, text: str) -> list[str]:
+        tokens = _TOKEN.findall(text.lower())
+        out = []
+        i = 0
+        while i < len(tokens):
+            token = tokens[i]
+            name = self._name_at(tokens, i) if token in self.names else 0
+            if name:
+                out.append(_BREAK)
+                i += name
+                continue
+            if token in self.stop_words or not token[0].isalpha():
+                out.append(_BREAK)
+            elif len(token) > 1 or token in _SINGLE_LETTER_WORDS:
+                out.append(token)
+            i += 1
+        return out
+
+    def _name_at(self, tokens: list[str], i: int) -> int:
+        """Length of the longest known name starting at ``tokens[i]``, or 0."""
+        return max(
+            (len(n) for n in self.names[tokens[i]] if tuple(tokens[i : i + len(n)]) == n),
+            default=0,
+        )
+
+    def _terms(self, words: list[str]) -> list[str]:
+        terms, i = [], 0
+        while i < len(words):
+            word = words[i]
+            if word and i + 1 < len(words) and (word, words[i + 1]) in self.phrases_:
+                terms.append(f"{word} {words[i + 1]}")
+                i += 2
+                continue
+            if word:
+                terms.append(word)
+            i += 1
+        return terms
+
+    def _learn_phrases(self, docs: list[list[str]]) -> frozenset[tuple[str, str]]:
+        n_docs = len(docs)
+        min_count = self.min_phrase_count or max(3, n_docs // 500)
+        unigrams: Counter[str] = Counter()
+        bigrams: Counter[tuple[str, str]] = Counter()
+        for doc in docs:
+            unigrams.update(w for w in doc if w)
+            bigrams.update((a, b) for a, b in itertools.pairwise(doc) if a and b)
+        total = sum(unigrams.values()) or 1
+        kept = set()
+        for (a, b), n_ab in bigrams.items():
+            if n_ab < min_count or a == b:
+                continue
+            p_ab = n_ab / total
+            pmi = math.log(p_ab / ((unigrams[a] / total) * (unigrams[b] / total)))
+            if pmi / -math.log(p_ab) >= self.min_phrase_npmi:
+                kept.add((a, b))
+        return frozenset(kept)
