@@ -22,12 +22,14 @@ from sklearn.preprocessing import normalize
 
 from .evaluation import npmi_coherence
 
-#: Subsamples per candidate, and the share of documents in each.
+#: Subsamples per stability estimate, the share of documents in each, and their NMF
+#: iterations (fewer than a full fit: topics are matched, not read).
 N_SUBSAMPLES = 3
 SUBSAMPLE = 0.8
+SUBSAMPLE_ITER = 100
 
 
-def fit_nmf(X: sp.csr_matrix, n_components: int, random_state: int, max_iter: int = 300):
+def fit_nmf(X: sp.csr_matrix, n_components: int, random_state: int, max_iter: int = 200):
     """Factorize ``X`` ≈ W H with NMF (multiplicative updates, NNDSVDa start).
 
     Parameters
@@ -85,7 +87,11 @@ def match_topics(H_ref: np.ndarray, H: np.ndarray) -> np.ndarray:
 
 
 def topic_stability(
-    X: sp.csr_matrix, H: np.ndarray, random_state: int, n_subsamples: int = N_SUBSAMPLES
+    X: sp.csr_matrix,
+    H: np.ndarray,
+    random_state: int,
+    n_subsamples: int = N_SUBSAMPLES,
+    n_jobs: int | None = None,
 ) -> np.ndarray:
     """How reliably each topic of ``H`` comes back when the documents are resampled.
 
@@ -96,6 +102,8 @@ def topic_stability(
         The topics to check.
     random_state : int
     n_subsamples : int
+    n_jobs : int, optional
+        Threads for the subsample fits (``None``: 2).
 
     Returns
     -------
@@ -103,12 +111,13 @@ def topic_stability(
         Mean matched cosine similarity over subsamples, in [0, 1].
     """
     rng = np.random.default_rng(random_state)
-    scores = np.zeros(len(H))
-    for _ in range(n_subsamples):
-        rows = rng.choice(X.shape[0], int(SUBSAMPLE * X.shape[0]), replace=False)
-        _, H_sub = fit_nmf(X[rows], len(H), random_state)
-        scores += match_topics(H, H_sub)
-    return (scores / n_subsamples).astype(np.float32)
+    n_rows = max(len(H), int(SUBSAMPLE * X.shape[0]))
+    samples = [rng.choice(X.shape[0], n_rows, replace=False) for _ in range(n_subsamples)]
+    fits = Parallel(n_jobs=n_jobs or 2, prefer="threads")(
+        delayed(fit_nmf)(X[rows], len(H), random_state, SUBSAMPLE_ITER) for rows in samples
+    )
+    scores = np.mean([match_topics(H, H_sub) for _, H_sub in fits], axis=0)
+    return np.clip(scores, 0, 1).astype(np.float32)
 
 
 @dataclass(frozen=True)
@@ -135,52 +144,71 @@ class Candidate:
         return self.stability * (1 + self.coherence) / 2
 
 
-def candidate_ks(n_docs: int) -> list[int]:
+def candidate_ks(n_docs: int, max_components: int = 100) -> list[int]:
     """Numbers of topics worth trying for ``n_docs`` documents.
 
-    A geometric grid from 5 up to ``n_docs / 8`` (a topic of fewer than about eight
-    talks is not a topic of a programme) and at most 100.
+    A geometric grid of up to 7 values from 5 to ``n_docs / 8`` (a topic of fewer than
+    about eight talks is not a topic of a programme), at most ``max_components``.
     """
-    high = int(min(100, max(5, n_docs // 8)))
-    grid = np.unique(np.round(np.geomspace(5, high, num=8)).astype(int)) if high > 5 else [5]
-    return [int(k) for k in grid if k <= n_docs]
+    high = int(min(max_components, max(5, n_docs // 8)))
+    low = min(5, high)
+    grid = np.unique(np.round(np.geomspace(low, high, num=7)).astype(int))
+    return [int(k) for k in grid if 2 <= k <= n_docs] or [min(2, n_docs)]
 
 
-def evaluate_k(X: sp.csr_matrix, X_binary: sp.csr_matrix, k: int, random_state: int) -> Candidate:
-    """Fit ``k`` topics on the whole of ``X`` and measure their stability and coherence."""
-    _, H = fit_nmf(X, k, random_state, max_iter=150)
-    stability = topic_stability(X, H, random_state, n_subsamples=2)
-    top = np.argsort(H, axis=1)[:, ::-1][:, :10]
-    coherence = npmi_coherence(top, X_binary)
-    return Candidate(k, float(stability.mean()), float(np.mean(coherence)))
+def evaluate_k(
+    X: sp.csr_matrix, X_binary: sp.csr_matrix, k: int, random_state: int
+) -> tuple[Candidate, np.ndarray, np.ndarray, np.ndarray]:
+    """Fit ``k`` topics on the whole of ``X`` and measure their stability and coherence.
+
+    Returns
+    -------
+    candidate : Candidate
+    W : ndarray, shape (n_docs, k)
+    H : ndarray, shape (k, n_features)
+    stability : ndarray, shape (k,)
+    """
+    W, H = fit_nmf(X, k, random_state)
+    stability = topic_stability(X, H, random_state, n_subsamples=2, n_jobs=1)
+    coherence = npmi_coherence(np.argsort(H, axis=1)[:, ::-1][:, :10], X_binary)
+    candidate = Candidate(k, float(stability.mean()), float(np.nanmean(coherence)))
+    return candidate, W, H, stability
 
 
 def choose_k(
-    X: sp.csr_matrix, random_state: int = 0, n_jobs: int | None = None
-) -> tuple[int, list[Candidate]]:
-    """Choose the number of topics of a document-term matrix.
+    X: sp.csr_matrix, random_state: int = 0, max_components: int = 100, n_jobs: int | None = None
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, list[Candidate]]:
+    """Choose the number of topics of a document-term matrix, and fit it.
 
     Parameters
     ----------
     X : sparse matrix, shape (n_docs, n_features)
         TF-IDF (or smoothed TF-IDF) rows.
     random_state : int
+    max_components : int
+        Largest k tried.
     n_jobs : int, optional
-        Candidates evaluated in parallel with joblib (``None``: one per core, up to 2).
+        Candidates evaluated in parallel threads (``None``: 2).
 
     Returns
     -------
-    k : int
-        See :func:`pick`.
+    W : ndarray, shape (n_docs, k)
+        Document-topic weights for the chosen k (see :func:`pick`).
+    H : ndarray, shape (k, n_features)
+    stability : ndarray, shape (k,)
     candidates : list of Candidate
         Every candidate measured, by increasing k.
     """
-    ks = candidate_ks(X.shape[0])
     X_binary = (X > 0).astype(np.float32).tocsr()
-    candidates = Parallel(n_jobs=n_jobs if n_jobs is not None else min(2, len(ks)))(
-        delayed(evaluate_k)(X, X_binary, k, random_state) for k in ks
+    ks = candidate_ks(X.shape[0], max_components)
+    results = Parallel(n_jobs=n_jobs or 2, prefer="threads")(
+        delayed(evaluate_k)(X, X_binary, k, random_state) for k in reversed(ks)
     )
-    return pick(candidates), list(candidates)
+    results.sort(key=lambda r: r[0].n_components)
+    candidates = [r[0] for r in results]
+    chosen = pick(candidates)
+    _, W, H, stability = next(r for r in results if r[0].n_components == chosen)
+    return W, H, stability, candidates
 
 
 def pick(candidates: list[Candidate], tolerance: float = 0.05) -> int:
