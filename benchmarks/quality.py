@@ -199,12 +199,23 @@ def fit_topics(texts: Sequence[str], k: int | str, seed: int) -> Fit:
                 raise Unsupported(f"{type(exc).__name__}: {exc}") from exc
             raise
         seconds, cpu = time.perf_counter() - start, time.process_time() - cpu
-    topics = [[w for w, _ in model.top_words(t, TOP_N)] for t in range(W.shape[1])]
-    extra = {}
-    for name in ("n_components_", "stability_"):
-        value = getattr(model, name, None)
-        if isinstance(value, int | float | np.integer | np.floating):
-            extra[name] = value.item() if hasattr(value, "item") else value
+    words = [[w for w, _ in model.top_words(t, TOP_N)] for t in range(W.shape[1])]
+    main = [t for t, lang in enumerate(model.topic_languages_) if lang == model.main_language_]
+    # Coherence and diversity compare the main language's topics with the reference's;
+    # junk is counted over every language's topics.
+    topics = [words[t] for t in main]
+    extra = {
+        "n_components_": int(model.n_components_),
+        "main_language": model.main_language_,
+        "excluded_languages": dict(model.excluded_languages_),
+        "mean_topic_stability": round(float(np.mean(model.topic_stability_)), 3),
+        "other_language_topics": [
+            {"language": lang, "words": words[t]}
+            for t, lang in enumerate(model.topic_languages_)
+            if lang != model.main_language_
+        ],
+    }
+    W = W[:, main]
     return Fit(
         config="topics",
         k_requested=k,
@@ -282,9 +293,10 @@ def score(
     assigned = fit.W.argmax(axis=1)
     unassigned = int((fit.W.max(axis=1) <= 0).sum())
     npmi = reference.npmi(fit.topics)
+    every_topic = fit.topics + [t["words"] for t in fit.extra.get("other_language_topics", [])]
     junk = [
         {"topic": t, "words": words, "reasons": junk_reasons(words[:TOP_N], function_words)}
-        for t, words in enumerate(fit.topics)
+        for t, words in enumerate(every_topic)
         if is_junk_topic(words, function_words, top_n=TOP_N)
     ]
     result = {
