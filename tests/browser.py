@@ -115,12 +115,14 @@ class PageLog:
 
     def assert_clean(self, prefix: str) -> None:
         """Fail unless every request stayed under ``prefix`` and nothing went wrong."""
+        # (This module is not a test module: pytest does not rewrite its asserts, so each
+        # message carries what went wrong.)
         assert self.requests, "the page made no request at all"
-        assert self.outside(prefix) == [], f"requests left {prefix}"
-        assert self.failed == [], "requests failed"
-        assert self.console_errors == [], "console errors"
-        assert self.page_errors == [], "uncaught page errors"
-        assert self.dialogs == [], "the page opened dialogs (script ran?)"
+        assert self.outside(prefix) == [], f"requests left {prefix}: {self.outside(prefix)}"
+        assert self.failed == [], f"requests failed: {self.failed}"
+        assert self.console_errors == [], f"console errors: {self.console_errors}"
+        assert self.page_errors == [], f"uncaught page errors: {self.page_errors}"
+        assert self.dialogs == [], f"the page opened dialogs (script ran?): {self.dialogs}"
 
 
 def open_page(browser, viewport: dict | None = None) -> tuple[Any, PageLog]:

@@ -11,6 +11,10 @@ from pathlib import Path
 
 import pytest
 
+# Tests crawl their own servers on 127.0.0.1: no pause between requests unless a test
+# asks for one (the tests of politeness pass delay= or unset the variable).
+os.environ.setdefault("TOPICS_CRAWL_DELAY", "0")
+
 REPO = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 ARTIFACTS = REPO / "artifacts"

@@ -60,7 +60,13 @@ def test_every_page_and_asset_exists(site):
             assert image.size == (800, 400)  # 400x200 CSS pixels at scale 2
     talk_pages = {p.stem for p in (site / "talks").glob("*.html")}
     assert talk_pages == {talk.id for talk in corpus}
-    assert len(pages(site)) == 1 + N_TOPICS + len(corpus)
+    site_wide = {"index.html", "search.html", "map.html", "speakers.html"}
+    assert {p.name for p in site.glob("*.html")} == site_wide  # one event, every talk has a topic
+    assert len(pages(site)) == len(site_wide) + N_TOPICS + len(corpus)
+    for asset in ("search.js", "map.js", "vendor/minisearch.js", "vendor/minisearch.LICENSE.txt"):
+        assert (site / "static" / asset).is_file()
+    for data in ("search/manifest.js", "search/shard-0.js", "map/points.js"):
+        assert (site / data).is_file()
     assert [p.name for p in site.parent.iterdir()] == ["site"]  # no temporary folder left
 
 
@@ -95,7 +101,7 @@ def test_topic_pages_list_their_talks_by_descending_weight(site):
         assert [li.get_text() for li in page.select("ol.words li")][:5] == [
             word for word, _ in model.top_words(k, 5)
         ]
-        ids = [Path(a["href"]).stem for a in page.select("ol.talk-list a")]
+        ids = [Path(a["href"]).stem for a in page.select("ol.talk-list.ranked a.talk-link")]
         expected = [corpus.talks[i].id for i in range(len(corpus)) if doc_topic[i].argmax() == k]
         assert sorted(ids) == sorted(expected)  # exactly its talks
         weights = [doc_topic[[t.id for t in corpus].index(i), k] for i in ids]
@@ -105,8 +111,11 @@ def test_topic_pages_list_their_talks_by_descending_weight(site):
 
 
 def test_topic_page_shows_speakers(site):
-    page = soup(site / "topics" / "3.html").get_text()
-    assert "Frances Allen" in page and "Ward Cunningham" in page
+    corpus, _, doc_topic = fitted()
+    ids = [t.id for t in corpus]
+    number = doc_topic[ids.index("pytest-fixtures-in-depth")].argmax() + 1
+    page = soup(site / "topics" / f"{number}.html").select_one("ol.talk-list.ranked").get_text()
+    assert "Frances Allen" in page  # the speaker of pytest-fixtures-in-depth
 
 
 def test_talk_page_shows_details_abstract_and_topic_mix(site):
@@ -122,6 +131,7 @@ def test_talk_page_shows_details_abstract_and_topic_mix(site):
         "Day": talk.day,
         "Time": talk.time,
         "Room": "Room A",
+        "Language": "English",  # detected by the model (languages_)
     }
     assert [p.get_text() for p in page.select(".abstract p:not(:has(a))")] == paragraphs(
         talk.abstract
@@ -140,7 +150,7 @@ def test_talk_without_abstract_or_url(site):
     page = soup(site / "talks" / "coverage-and-ci.html")
     assert "No abstract was published" in page.select_one(".abstract").get_text()
     assert page.select_one("a.original") is None
-    assert page.select_one(".speakers") is None
+    assert page.select_one(".talk > .speakers") is None
 
 
 def test_talk_text_is_escaped(site):
@@ -156,12 +166,23 @@ def test_talk_text_is_escaped(site):
     assert "<script>" not in index and "&lt;script&gt;alert(1)&lt;/script&gt;" in index
 
 
-def test_no_script_no_inline_handlers_no_external_urls(site):
+#: The only scripts a page may load: the site's own files, never inline code.
+SCRIPTS = {"static/search.js", "static/map.js", "map/points.js"}
+
+
+def test_only_own_scripts_no_inline_handlers_no_external_urls(site):
     corpus, _, _ = fitted()
     urls = {t.id: t.url for t in corpus}
     for path in pages(site):
         page = soup(path)
-        assert page.find("script") is None, path
+        for script in page.find_all("script"):
+            assert script.string is None or not script.string.strip(), (path, "inline script")
+            target = Path(unquote(urlsplit(urljoin(path.as_uri(), script["src"])).path))
+            assert str(target.relative_to(site.resolve())) in SCRIPTS, (path, script["src"])
+            assert script.has_attr("defer")
+        csp = page.find("meta", attrs={"http-equiv": "Content-Security-Policy"})["content"]
+        assert "script-src 'self'" in csp and "default-src 'none'" in csp
+        assert "unsafe-eval" not in csp and "script-src 'self' " not in csp
         for tag in page.find_all(True):
             assert not [a for a in tag.attrs if a.lower().startswith("on")], (path, tag)
             for attr in ("href", "src", "srcset", "action", "poster", "data"):
@@ -181,7 +202,7 @@ def test_every_relative_link_resolves(site):
     for path in pages(site):
         page = soup(path)
         ids = {tag["id"] for tag in page.find_all(id=True)}
-        for tag in page.find_all(["a", "link", "img"]):
+        for tag in page.find_all(["a", "link", "img", "script"]):
             value = tag.get("href") or tag.get("src")
             if value is None or "original" in tag.get("class", []):
                 continue
@@ -193,6 +214,8 @@ def test_every_relative_link_resolves(site):
             target = Path(unquote(urlsplit(urljoin(path.as_uri(), value)).path)).resolve()
             assert target.is_relative_to(root), (path, value)
             assert target.is_file(), (path, value)
+            if parts.fragment and target.suffix == ".html":  # speakers.html#speaker-...
+                assert soup(target).find(id=parts.fragment), (path, value)
             checked += 1
     assert checked > 100
 
@@ -287,6 +310,11 @@ def test_talk_with_no_topic_weight_is_listed_apart(tmp_path, memory):
     index = soup(out / "index.html")
     assert index.select_one(".unassigned a")["href"] == f"talks/{corpus.talks[-1].id}.html"
     assert "No topic was found" in soup(out / "talks" / f"{corpus.talks[-1].id}.html").get_text()
+    listed = soup(out / "unassigned.html").select("ol.talk-list a.talk-link")
+    assert [a["href"] for a in listed] == [f"talks/{corpus.talks[-1].id}.html"]
+    points = (out / "map" / "points.js").read_text(encoding="utf-8")
+    assert f'"{corpus.talks[-1].id}"' not in points  # not on the map
+    assert f'"{corpus.talks[0].id}"' in points
 
 
 def test_rounded_percents_sum_to_100():

@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import json
+import re
 import shutil
 import time
 from xml.sax.saxutils import escape, quoteattr
 
+import lxml.html
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from lxml import etree
 
 from topics.corpus import Corpus, Talk
 from topics.sources.errors import SourceError
@@ -490,3 +493,81 @@ def test_real_json_schedules(shared, name, title, n_events, no_abstract, no_spea
     assert {t.title for t in corpus if not t.speakers} == no_speakers
     assert all("<p>" not in t.abstract and "](http" not in t.abstract for t in corpus)
     assert all(t.url.startswith("https://") for t in corpus)
+
+
+def _plain(markup: str) -> str:
+    """Text of an HTML or Markdown fragment, read without the source's own code."""
+    if not markup.strip():
+        return ""
+    return lxml.html.fromstring(f"<div>{markup}</div>").text_content().strip()
+
+
+def _text_words(markup: str) -> set[str]:
+    """Words of 4 letters or more, URLs left out (Markdown shows no link definitions)."""
+    text = re.sub(r"\S*https?://\S+", " ", _plain(markup))
+    return set(re.findall(r"[^\W\d_]{4,}", text.lower()))
+
+
+def _check_events(corpus: Corpus, events: list[dict]) -> None:
+    """Every event, in order, has its title, track and speakers, and its whole abstract."""
+    assert len(corpus) == len(events)
+    for talk, event in zip(corpus, events, strict=True):
+        assert talk.title == event["title"]
+        assert talk.track == event["track"], talk.title
+        assert talk.speakers == event["speakers"], talk.title
+        # an abstract that only repeats the title is dropped (see parse_schedule)
+        title = _text_words(event["title"])
+        expected = _text_words(event["abstract"]) | _text_words(event["description"])
+        got = set(re.findall(r"[^\W\d_]{4,}", talk.abstract.lower()))
+        if expected - title:
+            assert talk.abstract, talk.title
+        elif not _plain(event["abstract"]) and not _plain(event["description"]):
+            assert not talk.abstract, talk.title
+        missing = expected - got - title
+        assert len(missing) <= max(2, 0.02 * len(expected)), (talk.title, sorted(missing))
+
+
+@pytest.mark.shared
+def test_fosdem_2024_every_event_has_its_fields(shared):
+    """Read back independently with lxml: each of the 874 events, field by field."""
+    path = shared / "data" / "schedules" / "fosdem-2024.xml"
+    parser = etree.XMLParser(resolve_entities=False, no_network=True)
+    root = etree.parse(str(path), parser).getroot()
+
+    def text(element, tag: str) -> str:
+        found = element.find(tag)
+        return "" if found is None else " ".join("".join(found.itertext()).split())
+
+    events = [
+        {
+            "title": text(event, "title"),
+            "track": text(event, "track"),
+            "speakers": tuple(" ".join(p.text.split()) for p in event.iterfind("persons/person")),
+            "abstract": event.findtext("abstract") or "",
+            "description": event.findtext("description") or "",
+        }
+        for event in root.iterfind("day/room/event")
+    ]
+    assert len(events) == 874
+    _check_events(load_schedule(str(path)), events)
+
+
+@pytest.mark.shared
+@pytest.mark.parametrize("name", ["frab-camp2019.json", "pretalx-rc3.json"])
+def test_real_json_schedules_every_event_has_its_fields(shared, name):
+    data = json.loads((shared / "data" / "schedules" / name).read_text("utf-8"))
+    events = [
+        {
+            "title": " ".join(event["title"].split()),
+            "track": event["track"] or "",
+            "speakers": tuple(
+                " ".join((p.get("public_name") or p["name"]).split()) for p in event["persons"]
+            ),
+            "abstract": event.get("abstract") or "",
+            "description": event.get("description") or "",
+        }
+        for day in data["schedule"]["conference"]["days"]
+        for room in day["rooms"].values()
+        for event in room
+    ]
+    _check_events(load_schedule(str(shared / "data" / "schedules" / name)), events)

@@ -79,3 +79,10 @@ def test_several_sources_join_with_unique_ids(tmp_path):
     ids = [t.id for t in corpus]
     assert len(ids) == len(set(ids)) == 5
     assert corpus.title == "MiniCon 2020 + minicon-2020 + minicon-2021"
+
+
+def test_json_lines_strings_may_hold_line_separators(tmp_path):
+    path = tmp_path / "talks.jsonl"
+    path.write_text('{"title": "A\u2028B", "abstract": "x\u2029y"}\n', encoding="utf-8")
+    (talk,) = load_table(path)
+    assert talk.title == "A B"  # read whole, then whitespace-normalised

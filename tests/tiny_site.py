@@ -148,3 +148,28 @@ def fitted() -> tuple[Corpus, TopicModel, np.ndarray]:
     model = TopicModel(n_components=N_TOPICS, random_state=0)
     doc_topic = model.fit_transform(corpus)
     return corpus, model, doc_topic
+
+
+#: Events of the two-edition corpus: the first talks in 2023, the rest in 2024.
+EVENTS = ("tinycon-2023", "tinycon-2024")
+
+
+def two_event_corpus() -> Corpus:
+    """The tiny corpus spread over two editions (talks 0-5 in 2023, 6-12 in 2024)."""
+    talks = [
+        Talk(**{**talk.__dict__, "event": EVENTS[0] if n < 6 else EVENTS[1]})
+        for n, talk in enumerate(tiny_corpus())
+    ]
+    return Corpus(talks=talks, title="TinyCon 2023 and 2024", source="tests/tiny_site.py")
+
+
+@lru_cache(maxsize=1)
+def fitted_two_events() -> tuple[Corpus, TopicModel, np.ndarray]:
+    """The two-edition corpus, fitted like :func:`fitted`; the talk without an abstract
+    gets no topic weight at all (as a talk in another language would), so the site also
+    has its page of talks without a topic."""
+    corpus = two_event_corpus()
+    model = TopicModel(n_components=N_TOPICS, random_state=0)
+    doc_topic = model.fit_transform(corpus).copy()
+    doc_topic[[t.id for t in corpus].index("coverage-and-ci")] = 0
+    return corpus, model, doc_topic

@@ -1,6 +1,6 @@
-"""The ``topics`` command: ``run`` = ``crawl`` then ``build``.
+"""The ``topics`` command: ``run`` = ``crawl`` then ``build``; ``sources`` lists sources.
 
-Exit codes: 0 success, 1 failure (one line on stderr says why), 2 bad usage.
+Exit codes: see :data:`EXIT_CODES`.
 """
 
 from __future__ import annotations
@@ -17,8 +17,28 @@ from joblib import Memory
 from .corpus import Corpus, CorpusError
 from .model import ModelError, TopicModel
 from .render import RenderError, build_site
-from .sources import DEFAULT_DATA, DEFAULT_SOURCE, Fetcher, SourceError, load_all
-from .sources.profiles import PROFILES
+from .sources import (
+    DEFAULT_DATA,
+    DEFAULT_SOURCE,
+    KINDS,
+    CrawlFailure,
+    Fetcher,
+    SourceError,
+    load_all,
+)
+from .sources.http import CONCURRENCY, DELAY, DELAY_VARIABLE, TIMEOUT
+from .sources.profiles import FIELDS, PROFILES
+
+#: What the exit code says.
+EXIT_CODES = {
+    0: "done: every page was read",
+    1: "failed: nothing built (one line on stderr says why)",
+    2: "bad usage",
+    3: "done, but some pages failed: the site (or crawl) has the rest;\n"
+    "       the failed pages are listed, with why, at the end of stderr",
+    130: "interrupted (Ctrl-C): everything fetched so far is cached, run again to resume",
+}
+PAGES_FAILED = 3
 
 
 def _n_topics(value: str) -> int | str:
@@ -48,12 +68,42 @@ def _parser() -> argparse.ArgumentParser:
         "sources",
         nargs="*",
         metavar="SOURCE",
-        help="a conference's talk list URL, 'pyvideo:EVENT', a pyvideo event folder, "
-        "a schedule.xml/schedule.json file or URL, or a CSV/JSON/JSONL file of talks; "
+        help="a pretalx event URL, a conference's talk list URL, 'pyvideo:EVENT', a pyvideo"
+        " event folder, a schedule.xml/schedule.json file or URL, or a CSV/JSON/JSONL file of"
+        " talks (see 'topics sources'); "
         f"several are joined into one corpus (default: {DEFAULT_SOURCE})",
     )
     crawling.add_argument(
-        "--profile", choices=sorted(PROFILES), help="site profile (default: detected)"
+        "--profile",
+        metavar="NAME_OR_FILE",
+        help=f"site profile: one of {', '.join(PROFILES)}, or a TOML profile file"
+        " (see 'topics sources'); default: detected from the page",
+    )
+    crawling.add_argument(
+        "--delay",
+        type=_non_negative,
+        metavar="SECONDS",
+        help=f"seconds between two requests to one host (default: ${DELAY_VARIABLE} or"
+        f" {DELAY}; a robots.txt Crawl-delay that asks for more wins)",
+    )
+    crawling.add_argument(
+        "--concurrency",
+        type=_positive,
+        default=CONCURRENCY,
+        metavar="N",
+        help="requests in flight to one host at a time (default: %(default)s)",
+    )
+    crawling.add_argument(
+        "--timeout",
+        type=_non_negative,
+        default=TIMEOUT[1],
+        metavar="SECONDS",
+        help="seconds to wait for a server's answer (default: %(default)s)",
+    )
+    crawling.add_argument(
+        "--refresh",
+        action="store_true",
+        help="revalidate cached pages with conditional requests (ETag, Last-Modified)",
     )
     crawling.add_argument(
         "--pyvideo-data",
@@ -76,7 +126,11 @@ def _parser() -> argparse.ArgumentParser:
     building.add_argument("--seed", type=int, default=0, help="random seed (default: 0)")
 
     parser = argparse.ArgumentParser(
-        prog="topics", description="Find the topics of a conference and publish them as a site."
+        prog="topics",
+        description="Find the topics of a conference and publish them as a site.",
+        epilog="exit codes:\n"
+        + "\n".join(f"  {code:<4} {what}" for code, what in EXIT_CODES.items()),
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     commands = parser.add_subparsers(dest="command", required=True)
     commands.add_parser(
@@ -86,27 +140,93 @@ def _parser() -> argparse.ArgumentParser:
     commands.add_parser(
         "build", parents=[common, building], help="fit topics and render the site from a crawl"
     )
+    commands.add_parser("sources", help="list the kinds of source, site profiles, profile fields")
     return parser
 
 
-def _crawl(args: argparse.Namespace, corpus_path: Path) -> Corpus:
-    fetcher = Fetcher(cache_dir=args.cache)
+def _non_negative(value: str) -> float:
+    try:
+        number = float(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a number of seconds, got {value!r}") from None
+    if not number >= 0:
+        raise argparse.ArgumentTypeError("must be 0 or more")
+    return number
+
+
+def _positive(value: str) -> int:
+    try:
+        number = int(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number, got {value!r}") from None
+    if number < 1:
+        raise argparse.ArgumentTypeError("must be at least 1")
+    return number
+
+
+def _sources() -> str:
+    """What ``topics sources`` prints."""
+    lines = ["Sources (topics run SOURCE...):"]
+    lines += [f"  {kind}\n      e.g. {example}" for kind, example in KINDS]
+    lines += ["", "Built-in site profiles (--profile NAME):"]
+    lines += [f"  {p.name:16} {p.description}" for p in PROFILES.values()]
+    lines += [
+        "",
+        "Profile files (--profile my-site.toml): TOML, one key per field; a selector field",
+        "takes a CSS selector or a list of them, tried in order:",
+    ]
+    lines += [f"  {name:16} {what}" for name, what in FIELDS.items()]
+    lines += [
+        "",
+        "Example:",
+        '  talk_links = "ul.talks li > a"',
+        '  title = "h1"',
+        '  abstract = ["div.abstract", "div.description"]',
+        '  speakers = "span.speaker"',
+    ]
+    return "\n".join(lines)
+
+
+def _crawl(args: argparse.Namespace, corpus_path: Path, failures: list[CrawlFailure]) -> Corpus:
+    fetcher = Fetcher(
+        cache_dir=args.cache,
+        delay=args.delay,
+        concurrency=args.concurrency,
+        refresh=args.refresh,
+        timeout=(min(TIMEOUT[0], args.timeout), args.timeout),
+    )
     corpus = load_all(
         args.sources,
         fetcher,
         profile=args.profile,
         pyvideo_data=args.pyvideo_data,
         progress=sys.stderr.isatty(),
+        failures=failures,
     )
     if not len(corpus):
         raise SourceError(f"no talks found in {' + '.join(args.sources)}")
     corpus.save(corpus_path)
+    revalidated = ""
+    if args.refresh:
+        revalidated = f", {fetcher.n_not_modified} unchanged"
+        if fetcher.stale:
+            revalidated += f", {len(fetcher.stale)} not revalidated (cached copy kept)"
     print(
-        f"crawled {len(corpus)} talks from {corpus.source} "
-        f"({fetcher.n_requests} requests, the rest from the cache) -> {corpus_path}",
+        f"crawled {len(corpus)} talks from {corpus.source} ({fetcher.n_requests} pages"
+        f" fetched{revalidated}, the rest from the cache) -> {corpus_path}",
         file=sys.stderr,
     )
     return corpus
+
+
+def _report(failures: list[CrawlFailure]) -> int:
+    """Print the pages that failed, last on stderr; the exit code."""
+    if not failures:
+        return 0
+    print(f"topics: {len(failures)} pages failed:", file=sys.stderr)
+    for failure in failures:
+        print(f"  {failure.url}: {failure.reason}", file=sys.stderr)
+    return PAGES_FAILED
 
 
 def _build(args: argparse.Namespace, corpus: Corpus) -> tuple[TopicModel, Path]:
@@ -119,17 +239,21 @@ def _build(args: argparse.Namespace, corpus: Corpus) -> tuple[TopicModel, Path]:
 def main(argv: list[str] | None = None) -> int:
     """Run the ``topics`` command line; returns the exit code."""
     args = _parser().parse_args(argv)
+    if args.command == "sources":
+        print(_sources())
+        return 0
     # Sources warn (pages skipped during a crawl) through logging: show them as CLI lines.
     handler = logging.StreamHandler()
     handler.setFormatter(logging.Formatter("topics: %(message)s"))
     logging.getLogger("topics").addHandler(handler)
     start = time.perf_counter()
     corpus_path = Path(args.corpus or Path(args.cache) / "talks.jsonl")
+    failures: list[CrawlFailure] = []
     try:
         building_only = args.command == "build"
-        corpus = Corpus.load(corpus_path) if building_only else _crawl(args, corpus_path)
+        corpus = Corpus.load(corpus_path) if building_only else _crawl(args, corpus_path, failures)
         if args.command == "crawl":
-            return 0
+            return _report(failures)
         model, site = _build(args, corpus)
     except (SourceError, CorpusError, ModelError, RenderError, OSError) as exc:
         print(f"topics: error: {exc}", file=sys.stderr)
@@ -146,7 +270,7 @@ def main(argv: list[str] | None = None) -> int:
         f"site in {site}/index.html ({elapsed:.1f} s)",
         file=sys.stderr,
     )
-    return 0
+    return _report(failures)
 
 
 if __name__ == "__main__":

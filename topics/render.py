@@ -9,12 +9,25 @@ is an error rather than an empty string.
 Layout of a built site (every link is relative, so it works from ``file://`` and from any
 static host, and no page requests anything outside the site)::
 
-    index.html                  topics as cards: word cloud, label, size, top talks
+    index.html                  search box, corpus summary, topics as cards, downloads
     topics/<number>.html        one page per topic (1-based number)
-    talks/<talk id>.html        one page per talk
+    talks/<talk id>.html        one page per talk, with its five most similar talks
+    search.html                 full-text search (MiniSearch, prebuilt index)
+    map.html                    2-D map of the talks (canvas; map/points.js holds the data)
+    speakers.html               every speaker with their talks
+    editions.html               topic shares per event (only when there are several)
+    unassigned.html             talks without any topic weight (only when there are some)
+    search/manifest.js, search/shard-0.js      the search index (see topics.search_index)
+    map/points.js               talk positions (see topics.layout)
+    data/*.csv, data/*.json     the export (see topics.export)
     wordclouds/topic-<number>.png
-    static/style.css
+    static/                     style.css, search.js, map.js, vendor/minisearch.js
     .topics-site                marker: this folder may be replaced by the next build
+
+Scripts: every script is a file of the site loaded with ``<script src>`` (the
+Content-Security-Policy allows ``script-src 'self'`` only, which Chromium also matches
+for ``file://`` pages); data are JavaScript files that set a global, never ``fetch``ed
+(Chromium refuses ``fetch`` of ``file://`` URLs). No page holds an inline script.
 
 The site is published atomically: it is rendered into a temporary sibling folder which
 then replaces the previous site, so a failed build leaves the previous site intact.
@@ -28,6 +41,8 @@ import re
 import shutil
 import tempfile
 import uuid
+from collections import Counter
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -36,8 +51,13 @@ import numpy as np
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from joblib import Memory
 
-from .corpus import Corpus, Talk
-from .wordclouds import HEIGHT, SCALE, WIDTH, topic_weights, write_wordclouds
+from .corpus import Corpus, Talk, slugify
+from .editions import event_shares
+from .export import TOP_WORDS, ExportedTopic, write_exports
+from .layout import talk_positions
+from .search_index import SearchDocument, write_search_index
+from .similar import related_topics, similar_talks, topic_shares, word_vectors
+from .wordclouds import HEIGHT, SCALE, WIDTH, drawable, topic_weights, write_wordclouds
 
 
 def _templates_folder() -> Path:
@@ -62,6 +82,46 @@ CLOUD_WORDS, LISTED_WORDS = 80, 15
 #: Talks listed on a topic's card on the index page.
 CARD_TALKS = 4
 
+#: Similar talks shown on a talk page.
+SIMILAR = 5
+
+#: A talk is listed under "also in this topic" when the topic holds this share of its mix;
+#: the other topics of a talk listed on a topic page are those holding ``OTHER_SHARE``.
+SECONDARY_SHARE, OTHER_SHARE = 0.2, 0.1
+
+#: Talks without a topic listed on the index page (all of them on ``unassigned.html``).
+UNASSIGNED_ON_INDEX = 10
+
+#: Topic colours (3:1 or more against white, for marks on the map and in bars); cycled.
+PALETTE = (
+    "#2563eb",
+    "#dc2626",
+    "#15803d",
+    "#9333ea",
+    "#c2410c",
+    "#0e7490",
+    "#db2777",
+    "#4d7c0f",
+    "#475569",
+    "#92400e",
+    "#4f46e5",
+    "#0f766e",
+)
+
+#: Names of the languages pyvideo and schedules most often give, by ISO 639-1/-2 code.
+LANGUAGE_NAMES = {
+    "en": "English", "eng": "English", "de": "German", "deu": "German", "ger": "German",
+    "es": "Spanish", "spa": "Spanish", "fr": "French", "fra": "French", "fre": "French",
+    "it": "Italian", "ita": "Italian", "pt": "Portuguese", "por": "Portuguese",
+    "ru": "Russian", "rus": "Russian", "ja": "Japanese", "jpn": "Japanese",
+    "zh": "Chinese", "zho": "Chinese", "chi": "Chinese", "pl": "Polish", "pol": "Polish",
+    "nl": "Dutch", "nld": "Dutch", "dut": "Dutch", "ko": "Korean", "kor": "Korean",
+    "cs": "Czech", "ces": "Czech", "cze": "Czech", "uk": "Ukrainian", "ukr": "Ukrainian",
+    "sv": "Swedish", "swe": "Swedish", "tr": "Turkish", "tur": "Turkish",
+    "id": "Indonesian", "ind": "Indonesian", "he": "Hebrew", "heb": "Hebrew",
+    "eu": "Basque", "eus": "Basque", "baq": "Basque", "ca": "Catalan", "cat": "Catalan",
+}  # fmt: skip
+
 _BLANK_LINE = re.compile(r"\n[ \t\r\f\v]*\n")
 _SPACES = re.compile(r"\s+")
 
@@ -77,14 +137,24 @@ class TopicLink:
     number: int
     label: str
     href: str
+    color: str = PALETTE[0]
+
+
+@dataclass(frozen=True)
+class TopicShare:
+    """A topic's whole-percent share of a talk's mix."""
+
+    topic: TopicLink
+    percent: int
 
 
 @dataclass(frozen=True)
 class TalkEntry:
-    """A talk as listed on a topic page or card.
+    """A talk as listed on a topic page, a card, the speakers page or as a similar talk.
 
-    ``weight`` is the talk's raw document-topic weight for that topic (the ranking key);
-    ``percent`` its share of the talk's topic mix, as text such as ``"64%"``.
+    ``weight`` is the ranking key (the document-topic weight for that topic, or the
+    similarity of a similar talk); ``percent`` the topic's share of the talk's mix, as text
+    such as ``"64%"``; ``others`` the talk's other topics.
     """
 
     id: str
@@ -93,6 +163,8 @@ class TalkEntry:
     href: str
     weight: float
     percent: str
+    event: str = ""
+    others: tuple[TopicShare, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -104,11 +176,31 @@ class MixEntry:
     width: str
 
 
+@dataclass(frozen=True)
+class RelatedTopic:
+    """A topic related to another: score in [0, 1], talks in which both hold 10% or more."""
+
+    topic: TopicLink
+    score: float
+    shared: int
+
+
+@dataclass(frozen=True)
+class EventShare:
+    """A topic's share of one event: percent (text), bar width, talks strongest in it."""
+
+    event: str
+    percent: str
+    width: str
+    strongest: int
+
+
 @dataclass
 class TopicView:
     """Everything shown about one topic.
 
-    ``talks`` are the talks whose strongest topic this is, by descending weight.
+    ``talks`` are the talks whose strongest topic this is, by descending weight; ``also``
+    the talks of other topics in which this one holds ``SECONDARY_SHARE`` or more.
     """
 
     index: int
@@ -118,7 +210,14 @@ class TopicView:
     image: str
     alt: str
     words: list[str]
+    color: str = PALETTE[0]
+    language: str = ""  # shown when the topics are in several languages
+    phrases: list[str] = field(default_factory=list)
+    stability: float | None = None
     talks: list[TalkEntry] = field(default_factory=list)
+    also: list[TalkEntry] = field(default_factory=list)
+    related: list[RelatedTopic] = field(default_factory=list)
+    by_event: list[EventShare] = field(default_factory=list)
 
     @property
     def size(self) -> int:
@@ -128,7 +227,7 @@ class TopicView:
     @property
     def link(self) -> TopicLink:
         """How other pages link to this topic."""
-        return TopicLink(self.number, self.label, self.href)
+        return TopicLink(self.number, self.label, self.href, self.color)
 
     @property
     def top_talks(self) -> list[TalkEntry]:
@@ -140,9 +239,10 @@ class TopicView:
 class TalkView:
     """Everything shown about one talk.
 
-    ``details`` holds (name, value) pairs of the known fields among track, day, time, room
-    and event; ``url`` is the original page, ``""`` unless it is an http(s) URL; ``topic``
-    is the strongest topic, ``None`` when the talk has no topic weight at all.
+    ``details`` holds (name, value) pairs of the known fields among event, track, day,
+    time, room and language; ``url`` is the original page, ``""`` unless it is an http(s)
+    URL; ``topic`` is the strongest topic, ``None`` when the talk has no topic weight at
+    all; ``speaker_links`` pairs each speaker with their entry on the speakers page.
     """
 
     id: str
@@ -155,6 +255,72 @@ class TalkView:
     event: str
     topic: TopicLink | None
     mix: list[MixEntry]
+    speaker_links: list[tuple[str, str]] = field(default_factory=list)
+    similar: list[TalkEntry] = field(default_factory=list)
+
+
+@dataclass
+class Speaker:
+    """A speaker and their talks; ``anchor`` is the id of their entry on speakers.html."""
+
+    name: str
+    anchor: str
+    talks: list[TalkEntry]
+
+
+@dataclass
+class SpeakerGroup:
+    """Speakers whose name starts with one letter (``#`` for anything else)."""
+
+    letter: str
+    anchor: str
+    speakers: list[Speaker]
+
+
+@dataclass
+class Editions:
+    """Each topic's share per event: ``rows`` pairs a topic with its share in each event."""
+
+    events: list[str]
+    talks: list[int]
+    rows: list[tuple[TopicLink, list[EventShare]]]
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """A number of topics the model measured before choosing (its ``selection_``)."""
+
+    n_components: int
+    stability: str
+    coherence: str
+    score: str
+    chosen: bool
+
+
+@dataclass
+class Summary:
+    """The corpus at a glance, for the index page."""
+
+    n_talks: int
+    n_speakers: int
+    n_tracks: int
+    events: list[str]
+    languages: list[tuple[str, int]]
+    n_topics: int
+    selection: list[str]
+    stability: bool
+    n_unassigned: int
+    candidates: list[Candidate] = field(default_factory=list)
+    excluded: list[tuple[str, int]] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Download:
+    """A file of the data export."""
+
+    name: str
+    href: str
+    description: str
 
 
 @dataclass
@@ -166,6 +332,10 @@ class SiteView:
     topics: list[TopicView]
     talks: list[TalkView]
     unassigned: list[TalkEntry]
+    summary: Summary | None = None
+    speakers: list[SpeakerGroup] = field(default_factory=list)
+    editions: Editions | None = None
+    downloads: list[Download] = field(default_factory=list)
     image_width: int = WIDTH
     image_height: int = HEIGHT
 
@@ -173,6 +343,31 @@ class SiteView:
     def n_talks(self) -> int:
         """Number of talks in the corpus."""
         return len(self.talks)
+
+    @property
+    def nav(self) -> list[tuple[str, str, str]]:
+        """The site's main navigation: (page key, label, href from the root)."""
+        items = [
+            ("index", "Topics", "index.html"),
+            ("map", "Map", "map.html"),
+            ("search", "Search", "search.html"),
+            ("speakers", "Speakers", "speakers.html"),
+        ]
+        if self.editions is not None:
+            items.append(("editions", "Editions", "editions.html"))
+        items.append(("data", "Data", "index.html#data"))
+        return items
+
+
+#: What each exported file holds, for the index page.
+DOWNLOADS = (
+    ("topics.csv", "Topics: number, label, size, top words"),
+    ("topics.json", "The same, as JSON"),
+    ("topic-words.csv", f"Topic-word weights: the top {TOP_WORDS} terms of every topic"),
+    ("topic-words.json", "The same, as JSON"),
+    ("talk-topics.csv", "Talk-topic weights: every talk's weight in every topic"),
+    ("talk-topics.json", "The same, as JSON"),
+)
 
 
 def paragraphs(text: str) -> list[str]:
@@ -217,6 +412,12 @@ def rounded_percents(shares: np.ndarray) -> np.ndarray:
     return floors
 
 
+def language_name(code: str) -> str:
+    """A language's English name from its ISO 639 code; the code itself when unknown."""
+    code = code.strip()
+    return LANGUAGE_NAMES.get(code.lower(), code)
+
+
 def _check_inputs(corpus: Corpus, model, doc_topic) -> np.ndarray:
     W = np.asarray(doc_topic, dtype=float)
     n_topics = len(model.topic_labels_)
@@ -233,7 +434,101 @@ def _check_inputs(corpus: Corpus, model, doc_topic) -> np.ndarray:
     return W
 
 
-def site_view(corpus: Corpus, model, doc_topic: np.ndarray) -> SiteView:
+def document_term(corpus: Corpus, model, memory: Memory | None = None):
+    """The TF-IDF rows of the corpus's talks, for similar talks (nothing is refitted).
+
+    The model's ``document_term_`` (n_talks, n_features) when it has one; else
+    :func:`topics.similar.word_vectors` of the talks' texts, cached in ``memory``.
+    """
+    X = getattr(model, "document_term_", None)
+    if X is not None and getattr(X, "shape", (0,))[0] == len(corpus):
+        return X
+    vectors = memory.cache(word_vectors) if memory is not None else word_vectors
+    return vectors(corpus.texts)
+
+
+def _model_topic_count(model, n_labels: int) -> int:
+    for name in ("n_components_", "n_components"):
+        value = getattr(model, name, None)
+        if isinstance(value, int | np.integer):
+            return int(value)
+    return n_labels
+
+
+def _selection(model, n_topics: int) -> tuple[list[str], list[Candidate]]:
+    """How the number of topics was chosen: lines of text, and the candidates measured.
+
+    Reads the model's ``selection_``: a text, a mapping of facts, or a list of candidates
+    with ``n_components``, ``stability``, ``coherence`` and ``score`` (topics.selection).
+    """
+    selection = getattr(model, "selection_", None)
+    if selection is None or (isinstance(selection, Sequence) and not selection):
+        return [f"{n_topics} topics, as asked (the --topics option)."], []
+    if isinstance(selection, str):
+        return [selection], []
+    if isinstance(selection, Mapping):
+        lines = []
+        for key, value in selection.items():
+            if isinstance(value, str | int | float | np.number):
+                shown = f"{value:.3g}" if isinstance(value, float | np.floating) else value
+                lines.append(f"{str(key).replace('_', ' ').capitalize()}: {shown}")
+        return lines or [str(selection)], []
+    if isinstance(selection, Sequence) and all(hasattr(c, "n_components") for c in selection):
+        chosen = _chosen_k(model, selection)
+        rows = [
+            Candidate(
+                n_components=int(c.n_components),
+                stability=_number(getattr(c, "stability", None)),
+                coherence=_number(getattr(c, "coherence", None)),
+                score=_number(getattr(c, "score", None)),
+                chosen=int(c.n_components) == chosen,
+            )
+            for c in sorted(selection, key=lambda c: c.n_components)
+        ]
+        return [
+            f"The number of topics was chosen among {len(rows)} candidates, "
+            "as the one whose topics come back most reliably when the talks are resampled "
+            "(stability) and whose top words occur together in the same talks (coherence)."
+        ], rows
+    return [str(selection)], []
+
+
+def _number(value) -> str:
+    return "" if value is None else f"{float(value):.3f}"
+
+
+def _chosen_k(model, candidates) -> int:
+    """The candidate the model kept: its main language's topics, else the best score."""
+    languages = getattr(model, "topic_languages_", None)
+    main = getattr(model, "main_language_", None)
+    if languages is not None and main is not None:
+        return sum(1 for lang in languages if lang == main)
+    scored = [c for c in candidates if getattr(c, "score", None) is not None]
+    return int(max(scored, key=lambda c: c.score).n_components) if scored else -1
+
+
+def _stabilities(model, n_topics: int) -> list[float | None]:
+    values = getattr(model, "topic_stability_", None)
+    if values is None:
+        return [None] * n_topics
+    values = np.asarray(values, dtype=float).ravel()
+    if values.shape != (n_topics,):
+        return [None] * n_topics
+    return [float(v) if np.isfinite(v) else None for v in values]
+
+
+def _languages(corpus: Corpus, model) -> list[str]:
+    codes = getattr(model, "languages_", None)
+    if codes is not None and len(codes) == len(corpus):
+        return [str(c or "") for c in codes]
+    return [talk.language for talk in corpus]
+
+
+def _top_terms(model, index: int, n: int) -> list[tuple[str, float]]:
+    return [(str(word), float(weight)) for word, weight in model.top_words(index, n)]
+
+
+def site_view(corpus: Corpus, model, doc_topic: np.ndarray, doc_term=None) -> SiteView:
     """Compute everything the pages show.
 
     Parameters
@@ -241,9 +536,13 @@ def site_view(corpus: Corpus, model, doc_topic: np.ndarray) -> SiteView:
     corpus : Corpus
         The talks, ``n_talks`` of them.
     model : topics.model.TopicModel
-        Fitted; ``topic_labels_`` and ``top_words`` are read.
+        Fitted; ``topic_labels_``, ``top_words`` and ``components_`` are read, and when
+        present ``topic_stability_``, ``languages_``, ``selection_`` and ``n_components_``.
     doc_topic : ndarray, shape (n_talks, n_components)
         Non-negative document-topic weights W, rows in corpus order.
+    doc_term : sparse matrix, shape (n_talks, n_features), optional
+        TF-IDF rows of the talks, for similar talks (see :mod:`topics.similar`); similar
+        talks are found by topic mix alone when ``None``.
 
     Returns
     -------
@@ -257,10 +556,17 @@ def site_view(corpus: Corpus, model, doc_topic: np.ndarray) -> SiteView:
         is not made of ``[a-z0-9-]`` only.
     """
     W = _check_inputs(corpus, model, doc_topic)
+    n_topics = W.shape[1]
+    stabilities = _stabilities(model, n_topics)
+    topic_languages = list(getattr(model, "topic_languages_", None) or [])
+    if len(topic_languages) != n_topics or len(set(topic_languages)) < 2:
+        topic_languages = [""] * n_topics
     topics = []
     for index, label in enumerate(model.topic_labels_):
         number = index + 1
-        words = [word for word, _ in model.top_words(index, LISTED_WORDS)]
+        terms = [word for word, _ in _top_terms(model, index, TOP_WORDS)]
+        words = terms[:LISTED_WORDS]
+        drawn = [word for word in words if drawable(word)]  # the cloud leaves the rest out
         topics.append(
             TopicView(
                 index=index,
@@ -268,44 +574,106 @@ def site_view(corpus: Corpus, model, doc_topic: np.ndarray) -> SiteView:
                 label=str(label),
                 href=f"topics/{number}.html",
                 image=f"wordclouds/topic-{number}.png",
-                alt=f"Word cloud of topic {number}: {', '.join(words[:10])}",
+                alt=f"Word cloud of topic {number}: {', '.join(drawn[:10])}",
                 words=words,
+                color=PALETTE[index % len(PALETTE)],
+                phrases=[t for t in terms if " " in t and t not in words][:10],
+                stability=stabilities[index],
+                language=language_name(topic_languages[index]) if topic_languages[index] else "",
             )
         )
+    links = [topic.link for topic in topics]
 
-    talks, unassigned = [], []
+    S = topic_shares(W)
+    talks, unassigned, entries = [], [], []
     by_topic: list[list[tuple[float, int, TalkEntry]]] = [[] for _ in topics]
-    for i, (talk, row) in enumerate(zip(corpus, W, strict=True)):
-        total = row.sum()
-        if total > 0:
+    also: list[list[tuple[float, int, TalkEntry]]] = [[] for _ in topics]
+    languages = _languages(corpus, model)
+    for i, (talk, row, shares) in enumerate(zip(corpus, W, S, strict=True)):
+        if row.sum() > 0:
             best: int | None = int(np.argmax(row))
-            shares = row / total
             percents = rounded_percents(shares)
         else:  # no weight at all: the talk shares no word with any topic
-            best, shares, percents = None, row, np.zeros(len(row), dtype=int)
+            best, percents = None, np.zeros(len(row), dtype=int)
+        order = np.argsort(-shares, kind="stable")
         mix = [
-            MixEntry(topics[k].link, int(percents[k]), f"{100 * shares[k]:.1f}%")
-            for k in np.argsort(-shares, kind="stable")
+            MixEntry(links[k], int(percents[k]), f"{100 * shares[k]:.1f}%")
+            for k in order
             if percents[k] >= 1
         ]
+        others = tuple(
+            TopicShare(links[k], int(percents[k]))
+            for k in order
+            if k != best and shares[k] >= OTHER_SHARE
+        )
+        entry = _entry(talk, 0.0 if best is None else float(row[best]), "", others)
+        entries.append(entry)
         if best is None:
-            unassigned.append(_entry(talk, 0.0, ""))
+            unassigned.append(entry)
         else:
-            entry = _entry(talk, float(row[best]), f"{percents[best]}%")
-            by_topic[best].append((-entry.weight, i, entry))  # heaviest first, then corpus order
-        talks.append(_talk_view(talk, topics[best].link if best is not None else None, mix))
-    for topic, entries in zip(topics, by_topic, strict=True):
-        topic.talks = [entry for *_, entry in sorted(entries, key=lambda e: e[:2])]
+            ranked = _entry(talk, float(row[best]), f"{percents[best]}%", others)
+            by_topic[best].append((-ranked.weight, i, ranked))  # heaviest first, then order
+            for k in np.flatnonzero(shares >= SECONDARY_SHARE):
+                if k != best:
+                    side = _entry(talk, float(row[k]), f"{percents[k]}%", ())
+                    also[k].append((-shares[k], i, side))
+        view = _talk_view(talk, links[best] if best is not None else None, mix)
+        if languages[i].strip():
+            view.details.append(("Language", language_name(languages[i])))
+        talks.append(view)
+    for topic, ranked, side in zip(topics, by_topic, also, strict=True):
+        topic.talks = [entry for *_, entry in sorted(ranked, key=lambda e: e[:2])]
+        topic.also = [entry for *_, entry in sorted(side, key=lambda e: e[:2])]
+
+    neighbours, scores = similar_talks(W, doc_term, k=SIMILAR)
+    for view, row, row_scores in zip(talks, neighbours, scores, strict=True):
+        view.similar = [
+            _similar_entry(entries[j], float(s))
+            for j, s in zip(row, row_scores, strict=True)
+            if j >= 0
+        ]
+
+    components = getattr(model, "components_", None)
+    if components is not None and np.shape(components)[0] == n_topics:
+        for topic, related in zip(topics, related_topics(components, W), strict=True):
+            topic.related = [RelatedTopic(links[u], score, shared) for u, score, shared in related]
+
+    editions = _editions(corpus, W, topics, links)
+    selection_lines, candidates = _selection(model, n_topics)
+    groups = _speaker_groups(corpus, entries, talks)
+    summary = Summary(
+        n_talks=len(corpus),
+        n_speakers=sum(len(group.speakers) for group in groups),
+        n_tracks=len({t.track.strip() for t in corpus if t.track.strip()}),
+        events=sorted({t.event for t in corpus if t.event}),
+        languages=[
+            (language_name(code), count)
+            for code, count in Counter(c.strip() for c in languages if c.strip()).most_common()
+        ],
+        n_topics=_model_topic_count(model, n_topics),
+        selection=selection_lines,
+        candidates=candidates,
+        excluded=[
+            (language_name(code), int(count))
+            for code, count in (getattr(model, "excluded_languages_", None) or {}).items()
+        ],
+        stability=any(s is not None for s in stabilities),
+        n_unassigned=len(unassigned),
+    )
     return SiteView(
         title=corpus.title or "Conference topics",
         source=corpus.source,
         topics=topics,
         talks=talks,
         unassigned=unassigned,
+        summary=summary,
+        speakers=groups,
+        editions=editions,
+        downloads=[Download(name, f"data/{name}", text) for name, text in DOWNLOADS],
     )
 
 
-def _entry(talk: Talk, weight: float, percent: str) -> TalkEntry:
+def _entry(talk: Talk, weight: float, percent: str, others=()) -> TalkEntry:
     return TalkEntry(
         id=talk.id,
         title=talk.title,
@@ -313,6 +681,20 @@ def _entry(talk: Talk, weight: float, percent: str) -> TalkEntry:
         href=f"talks/{talk.id}.html",
         weight=weight,
         percent=percent,
+        event=talk.event,
+        others=tuple(others),
+    )
+
+
+def _similar_entry(entry: TalkEntry, score: float) -> TalkEntry:
+    return TalkEntry(
+        id=entry.id,
+        title=entry.title,
+        speakers=entry.speakers,
+        href=entry.href,
+        weight=score,
+        percent=f"{round(100 * score)}%",
+        event=entry.event,
     )
 
 
@@ -340,6 +722,74 @@ def _talk_view(talk: Talk, topic: TopicLink | None, mix: list[MixEntry]) -> Talk
         topic=topic,
         mix=mix,
     )
+
+
+def _speaker_name(name: str) -> str:
+    return _SPACES.sub(" ", name).strip()
+
+
+def _speaker_groups(
+    corpus: Corpus, entries: list[TalkEntry], talks: list[TalkView]
+) -> list[SpeakerGroup]:
+    """Speakers in alphabetical order, grouped by initial; fills each talk's speaker links."""
+    by_name: dict[str, tuple[str, list[int]]] = {}
+    for i, talk in enumerate(corpus):
+        for raw in talk.speakers:
+            name = _speaker_name(raw)
+            if name:
+                _, indices = by_name.setdefault(name.casefold(), (name, []))
+                if i not in indices:
+                    indices.append(i)
+    anchors: dict[str, str] = {}
+    used: set[str] = set()
+    groups: dict[str, SpeakerGroup] = {}
+    for key in sorted(by_name, key=lambda k: (slugify(k, 200), k)):
+        name, indices = by_name[key]
+        base = f"speaker-{slugify(name, 60)}"
+        anchor, n = base, 1
+        while anchor in used:
+            n += 1
+            anchor = f"{base}-{n}"
+        used.add(anchor)
+        anchors[key] = anchor
+        initial = slugify(name, 1)[:1]
+        letter = initial.upper() if initial.isalpha() else "#"
+        group = groups.setdefault(
+            letter, SpeakerGroup(letter, f"letter-{'other' if letter == '#' else letter}", [])
+        )
+        group.speakers.append(Speaker(name, anchor, [entries[i] for i in indices]))
+    for i, talk in enumerate(corpus):
+        talks[i].speaker_links = [
+            (_speaker_name(raw), f"speakers.html#{anchors[_speaker_name(raw).casefold()]}")
+            for raw in talk.speakers
+            if _speaker_name(raw)
+        ]
+    return sorted(groups.values(), key=lambda g: (g.letter == "#", g.letter))
+
+
+def _editions(
+    corpus: Corpus, W: np.ndarray, topics: list[TopicView], links: list[TopicLink]
+) -> Editions | None:
+    """Each topic's share per event; ``None`` unless the corpus holds two events or more."""
+    events = [talk.event.strip() or "(no event)" for talk in corpus]
+    if len(set(events)) < 2:
+        return None
+    shares = event_shares(events, W)
+    rows = []
+    widest = max(float(shares.shares.max()), 1e-12)  # the largest share fills its bar
+    for k, topic in enumerate(topics):
+        cells = [
+            EventShare(
+                event=event,
+                percent=f"{100 * shares.shares[e, k]:.1f}%",
+                width=f"{min(100.0, 100 * shares.shares[e, k] / widest):.1f}%",
+                strongest=int(shares.strongest[e, k]),
+            )
+            for e, event in enumerate(shares.events)
+        ]
+        topic.by_event = cells
+        rows.append((links[k], cells))
+    return Editions(events=shares.events, talks=[int(n) for n in shares.talks], rows=rows)
 
 
 def environment(templates: Path | None = None) -> Environment:
@@ -380,7 +830,7 @@ def render_pages(site: SiteView, folder: Path, templates: Path | None = None) ->
     Returns
     -------
     list of pathlib.Path
-        The pages written: index, topic pages, talk pages.
+        The pages written: index, the site-wide pages, topic pages, talk pages.
 
     Raises
     ------
@@ -393,22 +843,103 @@ def render_pages(site: SiteView, folder: Path, templates: Path | None = None) ->
     env = environment(templates)
     written = []
 
-    def write(path: str, template: str, root: str, **context) -> None:
+    def write(path: str, template: str, root: str, page: str, **context) -> None:
         target = folder / path
         target.parent.mkdir(parents=True, exist_ok=True)
-        html = env.get_template(template).render(site=site, root=root, **context)
+        html = env.get_template(template).render(site=site, root=root, page=page, **context)
         target.write_text(html, encoding="utf-8", newline="\n")
         written.append(target)
 
-    write("index.html", "index.html", "")
+    write("index.html", "index.html", "", "index")
+    write("search.html", "search.html", "", "search")
+    write("map.html", "map.html", "", "map")
+    write("speakers.html", "speakers.html", "", "speakers")
+    if site.editions is not None:
+        write("editions.html", "editions.html", "", "editions")
+    if site.unassigned:
+        write("unassigned.html", "unassigned.html", "", "unassigned")
     for topic in site.topics:
-        write(topic.href, "topic.html", "../", topic=topic)
+        write(topic.href, "topic.html", "../", "topic", topic=topic)
     for talk in site.talks:
-        write(talk.href, "talk.html", "../", talk=talk)
+        write(talk.href, "talk.html", "../", "talk", talk=talk)
     static = templates / "static"
     if static.is_dir():
         shutil.copytree(static, folder / "static")
     return written
+
+
+def search_documents(corpus: Corpus, site: SiteView) -> list[SearchDocument]:
+    """What the search indexes of each talk: title, speakers, abstract (and shows: event)."""
+    return [
+        SearchDocument(
+            id=talk.id,
+            title=talk.title,
+            speakers=", ".join(talk.speakers),
+            abstract=talk.abstract,
+            event=talk.event,
+            topic=view.topic.number if view.topic else 0,
+        )
+        for talk, view in zip(corpus, site.talks, strict=True)
+    ]
+
+
+def _js(value) -> str:
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+
+
+def write_map_data(
+    site: SiteView, W: np.ndarray, similarity: np.ndarray | None, path: Path
+) -> Path:
+    """Write ``map/points.js``: topic discs and talk positions (see :mod:`topics.layout`).
+
+    ``window.topicsMap = {topics: [{n, label, color, href, x, y, r}], talks: [[x, y,
+    topic index, id, title], ...]}``, coordinates in [0, 1], talks without a topic left out.
+    """
+    positions, centres, radii = talk_positions(W, similarity)
+    topics = [
+        {
+            "n": topic.number,
+            "label": topic.label,
+            "color": topic.color,
+            "href": topic.href,
+            "x": round(float(centres[k, 0]), 4),
+            "y": round(float(centres[k, 1]), 4),
+            "r": round(float(radii[k]), 4),
+        }
+        for k, topic in enumerate(site.topics)
+    ]
+    talks = [
+        [round(float(x), 4), round(float(y), 4), view.topic.number - 1, view.id, view.title]
+        for view, (x, y) in zip(site.talks, positions, strict=True)
+        if view.topic is not None and np.isfinite(x)
+    ]
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(f"window.topicsMap = {_js({'topics': topics, 'talks': talks})};\n", "utf-8")
+    return path
+
+
+def write_data(corpus: Corpus, model, W: np.ndarray, site: SiteView, folder: Path) -> None:
+    """Write the search index, the map's data and the export into the site ``folder``."""
+    write_search_index(search_documents(corpus, site), folder / "search")
+    similarity = None
+    components = getattr(model, "components_", None)
+    if components is not None and np.shape(components)[0] == W.shape[1]:
+        H = np.asarray(components, dtype=float)
+        norms = np.linalg.norm(H, axis=1, keepdims=True)
+        H = np.divide(H, norms, out=np.zeros_like(H), where=norms > 0)
+        similarity = H @ H.T
+    write_map_data(site, W, similarity, folder / "map" / "points.js")
+    exported = [
+        ExportedTopic(
+            number=topic.number,
+            label=topic.label,
+            size=topic.size,
+            stability=topic.stability,
+            words=_top_terms(model, topic.index, TOP_WORDS),
+        )
+        for topic in site.topics
+    ]
+    write_exports(exported, [(t.id, t.title, t.event) for t in corpus], W, folder / "data")
 
 
 def build_site(
@@ -425,7 +956,8 @@ def build_site(
     corpus : Corpus
         The talks, ``n_talks`` of them.
     model : topics.model.TopicModel
-        Fitted on the corpus; gives topic labels and top words.
+        Fitted on the corpus; gives topic labels and top words (see :func:`site_view`).
+        Nothing is refitted here.
     doc_topic : ndarray, shape (n_talks, n_components)
         Non-negative document-topic weights W, rows in corpus order. A talk belongs to its
         strongest topic (highest weight); a talk whose weights are all zero to none.
@@ -450,7 +982,8 @@ def build_site(
         If rendering or writing fails; ``out_dir`` is then left as it was.
     """
     out = Path(out_dir).absolute()
-    site = site_view(corpus, model, doc_topic)
+    W = _check_inputs(corpus, model, doc_topic)
+    site = site_view(corpus, model, W, document_term(corpus, model, memory))
     _check_target(out)
     out.parent.mkdir(parents=True, exist_ok=True)
     new = Path(tempfile.mkdtemp(prefix=f".{out.name}.new-", dir=out.parent))
@@ -466,6 +999,7 @@ def build_site(
             memory=memory,
         )
         render_pages(site, new)
+        write_data(corpus, model, W, site, new)
         marker = {"generator": "topics", "talks": site.n_talks, "topics": len(site.topics)}
         (new / MARKER).write_text(json.dumps(marker) + "\n", encoding="utf-8")
         _swap_into_place(new, out)

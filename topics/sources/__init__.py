@@ -1,7 +1,10 @@
 """Sources: everything that yields the talks of a conference as a :class:`~topics.corpus.Corpus`.
 
-``load`` picks the source from what the user named: a list page URL (crawled with a
-site profile), a pyvideo event, a local pyvideo folder, or a saved corpus file.
+:func:`load` picks the source from what the user named (see :data:`KINDS`): a pretalx
+event (recognised from its page), a list page URL (crawled with a site profile), a
+schedule file or URL, a pyvideo event, a local pyvideo folder, a CSV/JSON/JSONL file.
+Every source returns a :class:`~topics.corpus.Corpus`; crawling sources report the pages
+that failed in the ``failures`` list they are given.
 """
 
 from __future__ import annotations
@@ -11,9 +14,11 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from ..corpus import Corpus
-from .crawler import crawl
+from .crawler import CrawlFailure, crawl, crawl_site, crawl_warning, parse_html
 from .errors import SourceError
-from .http import Fetcher
+from .http import Fetcher, FetchError
+from .pretalx import is_pretalx, load_pretalx
+from .profiles import Profile
 from .pyvideo import DEFAULT_DATA, load_event, load_folder
 from .schedule import load_schedule
 from .tables import is_table, load_table
@@ -21,7 +26,29 @@ from .tables import is_table, load_table
 #: What ``topics run`` builds when given no source: the original EuroPython topic site's event.
 DEFAULT_SOURCE = "pyvideo:europython-2016"
 
-__all__ = ["DEFAULT_DATA", "DEFAULT_SOURCE", "Fetcher", "SourceError", "load", "load_all"]
+#: What ``topics sources`` lists: each kind of source, with an example.
+KINDS: tuple[tuple[str, str], ...] = (
+    ("pretalx event (schedule export, else its talk pages)", "https://pretalx.com/democon/"),
+    (
+        "talk list page, crawled with a site profile",
+        "https://us.pycon.org/2019/schedule/talks/list/",
+    ),
+    ("frab/pentabarf schedule.xml, c3voc schedule.json (file or URL)", "fosdem-2024.xml"),
+    ("pyvideo event, read from --pyvideo-data", "pyvideo:europython-2016"),
+    ("pyvideo event folder (category.json + videos/*.json)", "data/pyvideo/scipy-2019"),
+    ("CSV, JSON or JSONL file of talks (also .gz)", "talks.csv, cache/talks.jsonl"),
+)
+
+__all__ = [
+    "DEFAULT_DATA",
+    "DEFAULT_SOURCE",
+    "KINDS",
+    "CrawlFailure",
+    "Fetcher",
+    "SourceError",
+    "load",
+    "load_all",
+]
 
 
 def load_all(sources: Sequence[str], fetcher: Fetcher, **options) -> Corpus:
@@ -46,29 +73,35 @@ def load_all(sources: Sequence[str], fetcher: Fetcher, **options) -> Corpus:
 def load(
     source: str | None,
     fetcher: Fetcher,
-    profile: str | None = None,
+    profile: str | Profile | None = None,
     pyvideo_data: str = DEFAULT_DATA,
     progress: bool = False,
+    failures: list[CrawlFailure] | None = None,
 ) -> Corpus:
     """Read the talks ``source`` names.
 
     Parameters
     ----------
     source : str or None
-        One of: an http(s) URL of a conference's talk list page; ``pyvideo:<event>``
-        (read from ``pyvideo_data``); a local pyvideo event folder (holding
+        One of: an http(s) URL of a pretalx event (any page of it: recognised from the
+        page, see :mod:`topics.sources.pretalx`) or of a conference's talk list page;
+        ``pyvideo:<event>`` (read from ``pyvideo_data``); a local pyvideo event folder (holding
         ``category.json``); a CSV, JSON or JSON Lines file of talks (see
         :mod:`topics.sources.tables`), such as a corpus saved by :meth:`Corpus.save`;
         a frab/pentabarf ``schedule.xml`` or c3voc ``schedule.json``, as a file or URL.
         ``None`` means :data:`DEFAULT_SOURCE`.
     fetcher : Fetcher
         Fetches (and caches) every page read over HTTP.
-    profile : str, optional
-        Name of a built-in site profile for a list page URL; detected when omitted.
+    profile : str or Profile, optional
+        For a list page URL: a built-in site profile's name, a TOML profile file's path
+        (see :mod:`topics.sources.profiles`) or a :class:`Profile`; detected from the
+        page when omitted.
     pyvideo_data : str
         Local folder or URL of pyvideo's ``data`` repository.
     progress : bool
         Show a progress bar while crawling.
+    failures : list of CrawlFailure, optional
+        Receives the pages a crawl could not read (they are logged when omitted).
 
     Returns
     -------
@@ -85,7 +118,7 @@ def load(
     if source.startswith(("http://", "https://")):
         if urlsplit(source).path.endswith((".xml", ".json")):
             return load_schedule(source, fetcher)
-        return crawl(source, fetcher, profile=profile, progress=progress)
+        return _load_url(source, fetcher, profile, progress, failures)
     path = Path(source)
     if path.is_dir():
         return load_folder(path)
@@ -96,3 +129,31 @@ def load(
     raise SourceError(
         f"{source!r} is neither a URL, 'pyvideo:<event>', a pyvideo event folder nor a corpus file"
     )
+
+
+def _load_url(
+    url: str,
+    fetcher: Fetcher,
+    profile: str | Profile | None,
+    progress: bool,
+    failures: list[CrawlFailure] | None,
+) -> Corpus:
+    """A page URL: a pretalx event when the page says so, else a list page to crawl."""
+    if profile is not None:
+        return crawl(url, fetcher, profile=profile, progress=progress, failures=failures)
+    try:
+        page = fetcher.get(url)
+    except FetchError as exc:
+        raise SourceError(f"cannot fetch the talk list page {exc}") from None
+    try:
+        pretalx = is_pretalx(parse_html(page))
+    except (SourceError, ValueError, LookupError):
+        pretalx = False
+    if pretalx:
+        return load_pretalx(page.url, fetcher, progress=progress, failures=failures)
+    result = crawl_site(url, fetcher, progress=progress, page=page)
+    if failures is not None:
+        failures.extend(result.failures)
+    elif result.failures:
+        crawl_warning(result)
+    return result.corpus

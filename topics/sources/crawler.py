@@ -1,13 +1,17 @@
 """Crawl a conference website: its talk list page, then every talk page it links to.
 
-The site's layout comes from a :class:`~topics.sources.profiles.Profile` (named, or
-detected from the list page). Every page goes through a
-:class:`~topics.sources.http.Fetcher`, so a second crawl reads its pages from the cache.
+The site's layout comes from a :class:`~topics.sources.profiles.Profile` (named, read
+from a TOML file, or detected from the list page). Every page goes through a
+:class:`~topics.sources.http.Fetcher`, which paces requests, honours robots.txt and
+caches each page as it arrives, so a second crawl, or one resumed after an interruption,
+reads what it had from the cache. Talk pages are fetched ``fetcher.concurrency`` at a
+time (:func:`fetch_all`) and read in list order; the crawl stays on the list page's host.
 
 A talk page that cannot be fetched or read does not stop the crawl: :func:`crawl_site`
 returns it in :attr:`CrawlResult.failures`, and :func:`crawl` (what
-:func:`topics.sources.load` calls) logs those failures as one warning on the
-``topics.sources.crawler`` logger and returns the talks it could read.
+:func:`topics.sources.load` calls) adds them to the ``failures`` list it is given, or
+logs them as one warning on the ``topics.sources.crawler`` logger, and returns the talks
+it could read.
 """
 
 from __future__ import annotations
@@ -15,11 +19,13 @@ from __future__ import annotations
 import logging
 import re
 import sys
+from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 from typing import NamedTuple
 from urllib.parse import unquote, urldefrag, urljoin, urlsplit
 
 from bs4 import BeautifulSoup, Tag
+from joblib import Parallel, delayed
 from tqdm import tqdm
 
 from ..corpus import Corpus, Talk, slugify, unique_ids
@@ -78,24 +84,32 @@ class TalkPageError(SourceError):
 
 
 def crawl(
-    list_url: str, fetcher: Fetcher, profile: str | None = None, progress: bool = False
+    list_url: str,
+    fetcher: Fetcher,
+    profile: str | Profile | None = None,
+    progress: bool = False,
+    failures: list[CrawlFailure] | None = None,
 ) -> Corpus:
     """Crawl a conference's talk list page and the talk pages it links to.
 
-    Talk pages that fail are skipped and logged as one warning on this module's logger;
-    use :func:`crawl_site` to get them as data.
+    Talk pages that fail are skipped: added to ``failures`` when given, else logged as
+    one warning on this module's logger. :func:`crawl_site` gives them as data too.
 
     Parameters
     ----------
     list_url : str
         http(s) URL of the page listing the talks.
     fetcher : Fetcher
-        Fetches and caches every page.
-    profile : str, optional
-        Name of a built-in profile (see :data:`topics.sources.profiles.PROFILES`);
-        detected from the list page when omitted.
+        Fetches and caches every page; its ``concurrency`` says how many talk pages
+        are fetched at a time.
+    profile : str or Profile, optional
+        A built-in profile's name (see :data:`topics.sources.profiles.PROFILES`), a
+        profile file's path (``.toml``), or a :class:`Profile`; detected from the list
+        page when omitted.
     progress : bool
         Show a progress bar on stderr while fetching talk pages.
+    failures : list of CrawlFailure, optional
+        Receives the talk pages that failed, instead of the log.
 
     Returns
     -------
@@ -108,14 +122,21 @@ def crawl(
         See :func:`crawl_site`.
     """
     result = crawl_site(list_url, fetcher, profile=profile, progress=progress)
-    if result.failures:
-        logger.warning(
-            "%d of %d talk pages skipped:\n%s",
-            len(result.failures),
-            len(result.links),
-            "\n".join(f"  {f.url}: {f.reason}" for f in result.failures),
-        )
+    if failures is not None:
+        failures.extend(result.failures)
+    elif result.failures:
+        crawl_warning(result)
     return result.corpus
+
+
+def crawl_warning(result: CrawlResult) -> None:
+    """Log a crawl's failures as one warning on this module's logger."""
+    logger.warning(
+        "%d of %d talk pages skipped:\n%s",
+        len(result.failures),
+        len(result.links),
+        "\n".join(f"  {f.url}: {f.reason}" for f in result.failures),
+    )
 
 
 def crawl_site(
@@ -123,15 +144,19 @@ def crawl_site(
     fetcher: Fetcher,
     profile: str | Profile | None = None,
     progress: bool = False,
+    page: Page | None = None,
 ) -> CrawlResult:
     """Crawl like :func:`crawl`, returning the failures and the profile used too.
 
+    Every talk page is fetched with ``site`` set to the list page's host: links to
+    other hosts are not followed, nor redirects to them.
+
     Parameters
     ----------
-    list_url, fetcher, progress
+    list_url, fetcher, profile, progress
         See :func:`crawl`.
-    profile : str or Profile, optional
-        A built-in profile's name, a :class:`Profile`, or ``None`` to detect one.
+    page : Page, optional
+        The list page, when the caller fetched it already.
 
     Returns
     -------
@@ -145,10 +170,11 @@ def crawl_site(
         profile's ``talk_links`` selector finds no talk link on the page (the message
         names the selector and the profile); or if not one talk page could be read.
     """
-    try:
-        page = fetcher.get(list_url)
-    except FetchError as exc:
-        raise SourceError(f"cannot fetch the talk list page {exc}") from None
+    if page is None:
+        try:
+            page = fetcher.get(list_url)
+        except FetchError as exc:
+            raise SourceError(f"cannot fetch the talk list page {exc}") from None
     try:
         soup = parse_html(page)
     except TalkPageError as exc:
@@ -165,14 +191,19 @@ def crawl_site(
     talks: list[Talk] = []
     failures: list[CrawlFailure] = []
     seen: set[str] = set()
-    bar = tqdm(links, desc="talk pages", unit="page", file=sys.stderr, disable=not progress)
-    for url in bar:
+    site = urlsplit(page.url).hostname
+    bar = tqdm(
+        total=len(links), desc="talk pages", unit="page", file=sys.stderr, disable=not progress
+    )
+    for url, fetched in fetch_all(links, fetcher, site=site):
+        bar.update()
         try:
-            talk_page = fetcher.get(url)
-            if talk_page.url in seen:  # two links redirecting to one page
+            if isinstance(fetched, FetchError):
+                raise fetched
+            if fetched.url in seen:  # two links redirecting to one page
                 continue
-            seen.add(talk_page.url)
-            talks.append(parse_talk(talk_page, chosen, event=event))
+            seen.add(fetched.url)
+            talks.append(parse_talk(fetched, chosen, event=event))
         except (FetchError, TalkPageError) as exc:
             failures.append(CrawlFailure(url, getattr(exc, "reason", None) or str(exc)))
         except (ValueError, LookupError) as exc:  # undecodable bytes, unknown charset
@@ -190,6 +221,48 @@ def crawl_site(
     title = corpus_title(page.url, chosen) or _inline_text(soup.title)
     corpus = Corpus(talks=talks, title=title, source=page.url)
     return CrawlResult(corpus=corpus, profile=chosen, links=links, failures=failures)
+
+
+def fetch_all(
+    urls: list[str], fetcher: Fetcher, site: str | None = None
+) -> Iterator[tuple[str, Page | FetchError]]:
+    """Fetch pages ``fetcher.concurrency`` at a time, yielding them in the order given.
+
+    Pages already in the cache are yielded without a thread or a request (unless the
+    fetcher revalidates them: ``refresh``); the others
+    are fetched with :class:`joblib.Parallel` (threading backend), each thread through
+    the fetcher's per-host gate, and stored in the cache as each arrives: a crawl
+    interrupted (even killed) half-way keeps what it had.
+
+    Parameters
+    ----------
+    urls : list of str
+    fetcher : Fetcher
+    site : str, optional
+        Host name the pages and their redirects must stay on.
+
+    Yields
+    ------
+    (str, Page or FetchError)
+        Each URL with its page, or the error that stopped it.
+    """
+
+    def one(url: str) -> Page | FetchError:
+        try:
+            return fetcher.get(url, site=site)
+        except FetchError as exc:
+            return exc
+
+    # with refresh, cached pages are revalidated over the network: in parallel too
+    missing = [url for url in urls if fetcher.refresh or not fetcher.is_cached(url)]
+    fetched: Iterator[Page | FetchError] = iter(())
+    if missing:
+        n_jobs = min(fetcher.concurrency, len(missing))
+        parallel = Parallel(n_jobs=n_jobs, backend="threading", return_as="generator")
+        fetched = parallel(delayed(one)(url) for url in missing)
+    cached = set(urls) - set(missing)
+    for url in urls:
+        yield url, (one(url) if url in cached else next(fetched))
 
 
 def parse_html(page: Page) -> BeautifulSoup:
@@ -273,6 +346,10 @@ def parse_talk(page: Page, profile: Profile, event: str = "") -> Talk:
     """
     soup = parse_html(page)
     title = _first(soup, profile.title, _inline_text)
+    abstract = _first(soup, profile.abstract, lambda el: element_text(el, profile.abstract_format))
+    details = _first(soup, profile.details, lambda el: element_text(el, profile.abstract_format))
+    if details and _flat(details) not in _flat(abstract):
+        abstract = f"{abstract}\n\n{details}" if abstract else details
     track = _first(soup, profile.track, _inline_text)
     if profile.title_prefix:
         match = re.match(profile.title_prefix, title)
@@ -286,9 +363,7 @@ def parse_talk(page: Page, profile: Profile, event: str = "") -> Talk:
     return Talk(
         id=talk_id(page.url),
         title=title,
-        abstract=_first(
-            soup, profile.abstract, lambda el: element_text(el, profile.abstract_format)
-        ),
+        abstract=abstract,
         speakers=_all(soup, profile.speakers),
         track=track,
         tags=_all(soup, profile.tags),
@@ -324,6 +399,10 @@ def parse_when(text: str, pattern: str) -> tuple[str, str, str]:
     groups = match.groupdict()
     day, time, room = ((groups.get(key) or "").strip() for key in ("day", "time", "room"))
     return day, time, room
+
+
+def _flat(text: str) -> str:
+    return " ".join(text.casefold().split())
 
 
 def _inline_text(element: Tag | None) -> str:

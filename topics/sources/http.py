@@ -1,20 +1,49 @@
-"""Fetching pages over HTTP: one ``requests.Session`` with retries, and a page cache.
+"""Fetching pages over HTTP, politely: robots.txt, a per-host pace, retries, and a page cache.
 
-Every successful response is stored with :class:`joblib.Memory` keyed by its URL, so a
-second crawl of the same site makes no request for pages it already has. Failures are
-never cached.
+Every request goes through one :class:`requests.Session` (one connection pool per host,
+kept alive) and, per host, through a gate that lets at most ``concurrency`` requests be
+in flight and starts them at least ``delay`` seconds apart. Before the first request to a
+host its ``/robots.txt`` is read (RFC 9309, parsed with `Protego
+<https://github.com/scrapy/protego>`_): a disallowed URL is never requested, and a
+``Crawl-delay`` or ``Request-rate`` longer than ``delay`` slows that host down further.
+The defaults, :data:`DELAY` = 0.5 s and :data:`CONCURRENCY` = 2, give a host at most 2
+requests a second on 2 kept-alive connections: less than one browser loading one page
+with its styles and images (which opens up to 6 connections), negligible for a site
+that serves a conference's visitors, and still enough to read a 100-talk programme in
+under a minute, once (``benchmarks/results/crawl.md`` measures it).
+
+Answers 429, 500, 502, 503 and 504 are retried with exponential backoff (the policy is
+a :class:`urllib3.util.Retry`); a ``Retry-After`` header (seconds or an HTTP date) is
+honoured instead and holds back every request to that host, up to
+:data:`MAX_RETRY_WAIT` seconds: a server asking for a longer pause gets none of our
+requests for that page. Redirects are followed by hand (at most :data:`MAX_REDIRECTS`),
+so each hop is paced, checked against robots.txt, kept on the site when asked, and a
+loop is recognised on its first repeat.
+
+Every page fetched is stored with :class:`joblib.Memory`, keyed by its URL, with the
+``ETag`` and ``Last-Modified`` validators the server sent, as soon as it has arrived: a
+second crawl, or a crawl resumed after being killed, requests no page it already has.
+With ``refresh=True`` each cached page is revalidated once with a conditional request
+(``If-None-Match`` / ``If-Modified-Since``, RFC 9110 section 13): a ``304 Not
+Modified`` keeps it, a ``200`` replaces it. Failures are never cached.
 """
 
 from __future__ import annotations
 
+import os
 import threading
+import time
+from contextlib import contextmanager
 from dataclasses import dataclass
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
+from urllib.parse import urljoin, urlsplit
 
 import requests
 from joblib import Memory
+from protego import Protego
 from requests.adapters import HTTPAdapter
+from urllib3.exceptions import InvalidHeader, MaxRetryError
 from urllib3.util.retry import Retry
 
 try:
@@ -25,8 +54,34 @@ except PackageNotFoundError:  # running from a source tree that is not installed
 USER_AGENT = f"topics/{_VERSION} (conference topic explorer; +https://pypi.org/project/topics/)"
 #: Seconds to wait for a connection, then for each read.
 TIMEOUT = (10.0, 30.0)
+#: The Accept header sent with every request.
+ACCEPT = "text/html,application/xhtml+xml,application/xml;q=0.9,application/json;q=0.9,*/*;q=0.8"
 #: Largest response body accepted, in bytes.
 MAX_BYTES = 20 * 1024 * 1024
+#: Default seconds between the starts of two requests to one host (at most 2 a second).
+DELAY = 0.5
+#: Default number of requests in flight to one host at a time.
+CONCURRENCY = 2
+#: Environment variable that overrides :data:`DELAY` when no delay is given.
+DELAY_VARIABLE = "TOPICS_CRAWL_DELAY"
+#: Default retries of one request (answers in :data:`RETRY_STATUSES`, connection errors).
+RETRIES = 3
+#: Default backoff factor, seconds: waits are ``backoff * 2**(n - 1)`` from the 2nd retry.
+BACKOFF = 0.5
+#: Longest wait, in seconds, a ``Retry-After`` or a backoff may ask for before we give up.
+MAX_RETRY_WAIT = 120.0
+#: Answers that are retried.
+RETRY_STATUSES = (429, 500, 502, 503, 504)
+#: Redirects followed from one URL.
+MAX_REDIRECTS = 10
+#: robots.txt bytes read; RFC 9309 section 2.5 asks crawlers to read at least 500 KiB.
+MAX_ROBOTS_BYTES = 512 * 1024
+
+_REDIRECTS = frozenset({301, 302, 303, 307, 308})
+
+
+def _one_line(error: BaseException) -> str:
+    return " ".join(str(error).split())[:200] or error.__class__.__name__
 
 
 class FetchError(Exception):
@@ -37,7 +92,8 @@ class FetchError(Exception):
     url : str
         The URL asked for.
     reason : str
-        One line saying why (HTTP status, timeout, refused connection, too large).
+        One line saying why (HTTP status, timeout, refused connection, too large,
+        disallowed by robots.txt, redirect loop, redirected off the site).
     """
 
     def __init__(self, url: str, reason: str):
@@ -60,138 +116,422 @@ class Page:
         Media type without parameters, such as ``"text/html"``.
     encoding : str or None
         Charset declared in the ``Content-Type`` header, if any.
+    etag : str
+        The ``ETag`` header, for revalidation; ``""`` if none.
+    last_modified : str
+        The ``Last-Modified`` header (an HTTP date), for revalidation; ``""`` if none.
     """
 
     url: str
     content: bytes
     content_type: str = ""
     encoding: str | None = None
+    etag: str = ""
+    last_modified: str = ""
 
 
-def make_session(retries: int = 3, backoff: float = 0.5) -> requests.Session:
+def make_session(retries: int = RETRIES, backoff: float = BACKOFF, pool: int = 10):
     """Build the session every request goes through.
 
     Parameters
     ----------
     retries : int
-        Retries on connection errors and on 429/500/502/503/504 responses.
+        Retries of a request whose connection fails (refused, reset, DNS); answers
+        that ask for a retry are handled by :class:`Fetcher`, which paces them.
     backoff : float
-        Backoff factor in seconds: waits are ``backoff * 2**(n - 1)``; a
-        ``Retry-After`` header is honoured instead when present.
+        Backoff factor in seconds for those retries.
+    pool : int
+        Connections kept alive per host.
 
     Returns
     -------
     requests.Session
-        With a descriptive User-Agent and the retrying adapter mounted for http(s).
+        With a descriptive User-Agent, a browser's Accept header (:data:`ACCEPT`) and
+        the retrying adapter mounted for http(s).
     """
     session = requests.Session()
     session.headers["User-Agent"] = USER_AGENT
+    # What a browser asks for: some sites (pretalx's schedule) answer "*/*" with plain text.
+    session.headers["Accept"] = ACCEPT
     retry = Retry(
         total=retries,
+        connect=retries,
+        read=False,  # a server that stopped answering is not asked again at once
+        status=0,
+        redirect=0,
         backoff_factor=backoff,
-        status_forcelist=(429, 500, 502, 503, 504),
         allowed_methods=frozenset({"GET", "HEAD"}),
-        respect_retry_after_header=True,
         raise_on_status=False,
     )
-    adapter = HTTPAdapter(max_retries=retry)
+    adapter = HTTPAdapter(max_retries=retry, pool_maxsize=pool)
     session.mount("http://", adapter)
     session.mount("https://", adapter)
     return session
 
 
-def download(url: str, session: requests.Session, timeout=TIMEOUT) -> Page:
-    """GET one URL.
+class _Host:
+    """The gate of one host: its robots.txt, its pace and its in-flight bound."""
 
-    Parameters
-    ----------
-    url : str
-        An http or https URL.
-    session : requests.Session
-        See :func:`make_session`.
-    timeout : tuple of float
-        Connect and read timeouts, in seconds.
+    def __init__(self, concurrency: int, delay: float):
+        self.slots = threading.BoundedSemaphore(concurrency)
+        self.delay = delay
+        self.lock = threading.Lock()
+        self.next_start = 0.0
+        self.robots: Protego | None = None
+        self.robots_error = ""  # why robots.txt could not be read, when it could not
+        self.robots_loaded = False
+        self.robots_lock = threading.Lock()
 
-    Returns
-    -------
-    Page
+    @contextmanager
+    def turn(self):
+        """Hold a slot, starting no sooner than ``delay`` after the previous start."""
+        with self.slots:
+            with self.lock:
+                now = time.monotonic()
+                start = max(now, self.next_start)
+                self.next_start = start + self.delay
+            if start > now:
+                time.sleep(start - now)
+            yield
 
-    Raises
-    ------
-    FetchError
-        For a non-http(s) URL, a connection failure, a timeout, an HTTP status of 400
-        or more, or a body larger than :data:`MAX_BYTES` bytes.
-    """
-    if not url.startswith(("http://", "https://")):
-        raise FetchError(url, "not an http(s) URL")
-    try:
-        with session.get(url, timeout=timeout, stream=True) as response:
-            if response.status_code >= 400:
-                raise FetchError(url, f"HTTP {response.status_code} {response.reason}")
-            chunks, size = [], 0
-            for chunk in response.iter_content(64 * 1024):
-                size += len(chunk)
-                if size > MAX_BYTES:
-                    raise FetchError(url, f"larger than {MAX_BYTES} bytes")
-                chunks.append(chunk)
-            media_type = response.headers.get("Content-Type", "").split(";")[0].strip()
-            charset = requests.utils.get_encoding_from_headers(response.headers)
-            # requests guesses ISO-8859-1 for any text/* without a charset: let parsers sniff.
-            if charset and "charset" not in response.headers.get("Content-Type", "").lower():
-                charset = None
-            return Page(response.url, b"".join(chunks), media_type.lower(), charset)
-    except requests.exceptions.Timeout:
-        raise FetchError(url, "timed out") from None
-    except requests.exceptions.TooManyRedirects:
-        raise FetchError(url, "too many redirects") from None
-    except requests.exceptions.RetryError as exc:
-        raise FetchError(url, f"gave up after retries ({exc.__class__.__name__})") from None
-    except requests.exceptions.ConnectionError:
-        raise FetchError(url, "could not connect") from None
-    except requests.exceptions.RequestException as exc:
-        raise FetchError(url, str(exc).splitlines()[0][:200]) from None
+    def hold_back(self, seconds: float) -> None:
+        """Start no request to this host for ``seconds`` (a ``Retry-After``, a backoff)."""
+        with self.lock:
+            self.next_start = max(self.next_start, time.monotonic() + seconds)
 
 
 class Fetcher:
-    """Fetch pages through one session, caching every successful response on disk.
+    """Fetch pages politely through one session, caching every page on disk.
 
     Parameters
     ----------
     cache_dir : path or None
-        Folder for the :class:`joblib.Memory` page cache; ``None`` caches nothing.
-    retries, backoff : see :func:`make_session`.
+        Folder for the :class:`joblib.Memory` page cache (pages are stored in
+        ``cache_dir/pages``); ``None`` caches nothing.
+    retries : int
+        Retries of one request after a 429/5xx answer or a failed connection.
+    backoff : float
+        Backoff factor, in seconds, between retries when no ``Retry-After`` is sent.
     timeout : tuple of float
         Connect and read timeouts, in seconds.
+    delay : float, optional
+        Seconds between the starts of two requests to one host. ``None``: the
+        ``TOPICS_CRAWL_DELAY`` environment variable, else :data:`DELAY`. A robots.txt
+        ``Crawl-delay`` or ``Request-rate`` that asks for more wins.
+    concurrency : int
+        Requests in flight to one host at a time; also how many pages a crawl fetches
+        in parallel.
+    robots : bool
+        Honour robots.txt. Only tests of one's own servers should turn this off.
+    refresh : bool
+        Revalidate each cached page once with a conditional request instead of trusting
+        the cache; when that fails, the cached copy is kept (see ``stale``).
+    max_bytes : int
+        Largest body accepted, in bytes.
+
+    Raises
+    ------
+    ValueError
+        If ``delay`` is negative or ``concurrency`` below 1.
 
     Attributes
     ----------
     n_requests : int
-        Pages fetched from the network (cache misses) by this fetcher.
+        Pages fetched from the network (cache misses and revalidations) by this fetcher.
+    n_not_modified : int
+        Revalidations answered ``304 Not Modified``.
+    n_http : int
+        HTTP requests sent: pages, robots.txt files, redirect hops and retries.
+    stale : list of (str, str)
+        With ``refresh``: pages whose revalidation failed (URL, reason); their cached
+        copy was used.
     """
 
-    def __init__(self, cache_dir=None, retries: int = 3, backoff: float = 0.5, timeout=TIMEOUT):
-        self.session = make_session(retries, backoff)
+    def __init__(
+        self,
+        cache_dir=None,
+        retries: int = RETRIES,
+        backoff: float = BACKOFF,
+        timeout=TIMEOUT,
+        delay: float | None = None,
+        concurrency: int = CONCURRENCY,
+        robots: bool = True,
+        refresh: bool = False,
+        max_bytes: int = MAX_BYTES,
+    ):
+        if delay is None:
+            delay = float(os.environ.get(DELAY_VARIABLE, DELAY))
+        if delay < 0 or concurrency < 1:
+            raise ValueError("delay must be >= 0 and concurrency >= 1")
+        self.delay = delay
+        self.concurrency = concurrency
         self.timeout = timeout
+        self.obey_robots = robots
+        self.refresh = refresh
+        self.max_bytes = max_bytes
+        self.session = make_session(retries, backoff, pool=max(10, concurrency))
+        self.retry = Retry(
+            total=retries,
+            status_forcelist=RETRY_STATUSES,
+            backoff_factor=backoff,
+            backoff_max=MAX_RETRY_WAIT,
+            allowed_methods=frozenset({"GET"}),
+            respect_retry_after_header=True,
+            raise_on_status=True,
+        )
         self.n_requests = 0
+        self.n_not_modified = 0
+        self.n_http = 0
+        self.stale: list[tuple[str, str]] = []
         self._lock = threading.Lock()
+        self._hosts: dict[str, _Host] = {}
+        self._revalidated: set[str] = set()
         memory = Memory(Path(cache_dir) / "pages" if cache_dir else None, verbose=0)
-        self._cached = memory.cache(self._download_counted, ignore=["self"])
+        self._cached = memory.cache(self._fetch, ignore=["self", "previous", "site", "robots"])
 
-    def _download_counted(self, url: str) -> Page:
-        with self._lock:
-            self.n_requests += 1
-        return download(url, self.session, self.timeout)
+    # --- the cache -------------------------------------------------------------------------
 
-    def get(self, url: str) -> Page:
+    def get(self, url: str, site: str | None = None, robots: bool = True) -> Page:
         """Return the page at ``url``, from the cache when it was fetched before.
+
+        Parameters
+        ----------
+        url : str
+            An http(s) URL.
+        site : str, optional
+            A host name: a redirect to any other host is refused (keeps a crawl on
+            the conference's site).
+        robots : bool
+            Check robots.txt first (when the fetcher obeys it). Crawls do; a single
+            file the user named (a schedule, pyvideo's data) is fetched like ``wget``
+            fetches one URL, which honours robots.txt only when recursing.
 
         Raises
         ------
         FetchError
-            See :func:`download`.
+            For a non-http(s) URL, a URL robots.txt disallows, a connection failure, a
+            timeout, an HTTP status of 400 or more (after retries for 429/5xx), a
+            redirect loop, too many redirects, a redirect off ``site``, or a body larger
+            than ``max_bytes``.
         """
-        return self._cached(url)
+        if self.refresh and url not in self._revalidated:
+            with self._lock:
+                first = url not in self._revalidated
+                self._revalidated.add(url)
+            if first and self._cached.check_call_in_cache(url):
+                previous = self._cached(url)
+                try:
+                    page, _ = self._cached.call(url, previous=previous, site=site, robots=robots)
+                except FetchError as exc:  # stale is better than nothing (RFC 5861's spirit)
+                    with self._lock:
+                        self.stale.append((url, exc.reason))
+                    return previous
+                return page
+        return self._cached(url, site=site, robots=robots)
 
     def is_cached(self, url: str) -> bool:
         """Whether ``url`` is in the page cache (no request would be made)."""
         return self._cached.check_call_in_cache(url)
+
+    def _fetch(
+        self, url: str, previous: Page | None = None, site: str | None = None, robots: bool = True
+    ) -> Page:
+        """Fetch ``url`` (conditionally when ``previous`` is given); the cached function."""
+        with self._lock:
+            self.n_requests += 1
+        page = self._download(url, previous, site, robots=robots)
+        if page is None:  # 304 Not Modified
+            with self._lock:
+                self.n_not_modified += 1
+            return previous
+        return page
+
+    # --- politeness ------------------------------------------------------------------------
+
+    def _host(self, url: str) -> _Host:
+        parts = urlsplit(url)
+        key = f"{parts.scheme}://{parts.netloc}".lower()
+        with self._lock:
+            if key not in self._hosts:
+                self._hosts[key] = _Host(self.concurrency, self.delay)
+            return self._hosts[key]
+
+    def allowed(self, url: str) -> bool:
+        """Whether robots.txt lets this crawler fetch ``url`` (reading it if need be)."""
+        if not self.obey_robots:
+            return True
+        host = self._host(url)
+        with host.robots_lock:
+            if not host.robots_loaded:
+                host.robots = self._read_robots(url, host)
+                host.robots_loaded = True
+        return host.robots is None or host.robots.can_fetch(url, USER_AGENT)
+
+    def _read_robots(self, url: str, host: _Host) -> Protego | None:
+        """The host's robots.txt; ``None`` allows everything.
+
+        RFC 9309 section 2.3.1: an answer of 400-499 means no rules; a server error or
+        no answer means "assume complete disallow" (a Protego with ``Disallow: /``).
+        """
+        parts = urlsplit(url)
+        robots_url = f"{parts.scheme}://{parts.netloc}/robots.txt"
+        try:
+            page = self._download(robots_url, None, None, robots=False, limit=MAX_ROBOTS_BYTES)
+        except FetchError as exc:
+            if exc.reason.startswith("HTTP 4") and not exc.reason.startswith("HTTP 429"):
+                return None
+            host.robots_error = exc.reason
+            return Protego.parse("User-agent: *\nDisallow: /\n")
+        rules = Protego.parse(page.content.decode("utf-8", errors="replace"))
+        wait = rules.crawl_delay(USER_AGENT) or 0.0
+        rate = rules.request_rate(USER_AGENT)
+        if rate and rate.requests:
+            wait = max(wait, rate.seconds / rate.requests)
+        host.delay = max(host.delay, float(wait))
+        return rules
+
+    def _refusal(self, url: str, current: str) -> str:
+        """Why robots.txt keeps us from ``current`` (reached from ``url``)."""
+        where = "" if current == url else f" (redirected to {current})"
+        error = self._host(current).robots_error
+        if error in ("could not connect", "timed out"):
+            return f"{error}{where}"  # the page could not have been fetched either
+        if error:
+            return f"robots.txt unreachable ({error}): nothing there may be crawled{where}"
+        return f"disallowed by robots.txt{where}"
+
+    # --- one download ----------------------------------------------------------------------
+
+    def _download(
+        self,
+        url: str,
+        previous: Page | None,
+        site: str | None,
+        robots: bool = True,
+        limit: int | None = None,
+    ) -> Page | None:
+        """GET ``url``, following redirects by hand; ``None`` means 304 Not Modified."""
+        chain = [url]
+        current = url
+        while True:
+            if not current.startswith(("http://", "https://")):
+                raise FetchError(url, "not an http(s) URL")
+            if site and urlsplit(current).hostname != site:
+                raise FetchError(url, f"redirected off the site, to {current}")
+            if robots and not self.allowed(current):
+                raise FetchError(url, self._refusal(url, current))
+            headers = {}
+            if previous is not None and current == previous.url:
+                if previous.etag:
+                    headers["If-None-Match"] = previous.etag
+                if previous.last_modified:
+                    headers["If-Modified-Since"] = previous.last_modified
+            page, target = self._hop(url, current, headers, limit or self.max_bytes)
+            if target is None:
+                return page
+            if target in chain:
+                raise FetchError(url, f"redirect loop ({len(chain)} hops)")
+            if len(chain) > MAX_REDIRECTS:
+                raise FetchError(url, f"too many redirects (more than {MAX_REDIRECTS})")
+            chain.append(target)
+            current = target
+
+    def _hop(
+        self, url: str, current: str, headers: dict, limit: int
+    ) -> tuple[Page | None, str | None]:
+        """One URL's answer: ``(page, None)``, ``(None, redirect target)``, or ``(None,
+        None)`` for 304. Retried as :attr:`retry` says; each try holds one of the host's
+        slots, from its paced start until the body is read."""
+        host = self._host(current)
+        retry = self.retry
+        while True:
+            with host.turn():
+                with self._lock:
+                    self.n_http += 1
+                try:
+                    response = self.session.get(
+                        current,
+                        headers=headers,
+                        timeout=self.timeout,
+                        stream=True,
+                        allow_redirects=False,
+                    )
+                except requests.exceptions.Timeout:
+                    raise FetchError(url, "timed out") from None
+                except requests.exceptions.ConnectionError:
+                    raise FetchError(url, "could not connect") from None
+                except requests.exceptions.RequestException as exc:
+                    raise FetchError(url, _one_line(exc)) from None
+                with response:
+                    status = response.status_code
+                    if not retry.is_retry("GET", status, "Retry-After" in response.headers):
+                        location = response.headers.get("Location", "").strip()
+                        if status in _REDIRECTS and location:
+                            return None, urljoin(current, location)
+                        if status == 304 and headers:
+                            return None, None
+                        if status >= 400:
+                            raise FetchError(url, f"HTTP {status} {response.reason}")
+                        return self._read(url, current, response, limit), None
+                    retry, wait = self._retry_wait(url, response, retry)
+            host.hold_back(wait)
+
+    def _retry_wait(
+        self, url: str, response: requests.Response, retry: Retry
+    ) -> tuple[Retry, float]:
+        """The next retry state and the seconds to wait before retrying a 429/5xx answer;
+        a FetchError saying why not when the retries are spent or the wait too long.
+
+        ``Retry-After`` (RFC 9110 section 10.2.3) when the server sent one, else the
+        policy's exponential backoff.
+        """
+        status = f"HTTP {response.status_code} {response.reason}"
+        try:
+            following = retry.increment("GET", response.url, response=response.raw)
+        except MaxRetryError:
+            spent = len(retry.history)
+            reason = f"{status} (gave up after {spent} retries)" if spent else status
+            raise FetchError(url, reason) from None
+        try:
+            asked = following.get_retry_after(response.raw)
+        except InvalidHeader:
+            asked = None
+        wait = following.get_backoff_time() if asked is None else asked
+        if wait > MAX_RETRY_WAIT:
+            said = "backoff" if asked is None else "Retry-After"
+            raise FetchError(
+                url, f"{status} ({said} of {wait:.0f} s, longer than {MAX_RETRY_WAIT:.0f} s)"
+            )
+        return following, wait
+
+    def _read(self, url: str, final: str, response: requests.Response, limit: int) -> Page:
+        try:
+            declared = int(response.headers.get("Content-Length", "0"))
+        except ValueError:
+            declared = 0
+        if declared > limit:
+            raise FetchError(url, f"larger than {limit} bytes (Content-Length {declared})")
+        chunks, size = [], 0
+        try:
+            for chunk in response.iter_content(64 * 1024):
+                size += len(chunk)
+                if size > limit:
+                    raise FetchError(url, f"larger than {limit} bytes")
+                chunks.append(chunk)
+        except requests.exceptions.RequestException as exc:
+            # requests reports a read timeout in the body as a ConnectionError
+            reason = "timed out" if "timed out" in str(exc) else f"broken answer ({_one_line(exc)})"
+            raise FetchError(url, reason) from None
+        content_type = response.headers.get("Content-Type", "")
+        charset = requests.utils.get_encoding_from_headers(response.headers)
+        # requests guesses ISO-8859-1 for any text/* without a charset: let parsers sniff.
+        if charset and "charset" not in content_type.lower():
+            charset = None
+        return Page(
+            url=final,
+            content=b"".join(chunks),
+            content_type=content_type.split(";")[0].strip().lower(),
+            encoding=charset,
+            etag=response.headers.get("ETag", ""),
+            last_modified=response.headers.get("Last-Modified", ""),
+        )

@@ -23,12 +23,39 @@ The built-in profiles were written against these sites:
     ``td.event div.name a`` links, talk pages ``/conference/talks/<slug>``. Written
     from the epcon templates (https://github.com/EuroPython/epcon), not checked
     against a copy of the site.
+``pretalx``
+    pretalx (https://pretalx.com and self-hosted), from 2021 on: the no-JavaScript
+    schedule ``/<event>/schedule/nojs`` links talk pages ``/<event>/talk/<CODE>/``
+    (title, abstract, description, speakers, "<date> <start>-<end>, <room>"; no
+    track). Written against pretalx 2025.2's templates (``agenda/talk.html``,
+    ``agenda/schedule_nojs.html``). :mod:`topics.sources.pretalx` uses it only when an
+    event's schedule export is missing.
+
+Profile files
+-------------
+Any other site is described in a TOML file (https://toml.io/en/v1.0.0) whose keys are
+the fields of :class:`Profile` (``topics sources`` lists them), given on the command
+line as ``--profile my-site.toml``. Only ``talk_links`` and ``title`` are required;
+``name`` defaults to the file's name. A selector field takes one CSS selector or a list
+tried in order::
+
+    # mycon.toml -- topics run https://mycon.example/2024/talks/ --profile mycon.toml
+    talk_links = "ul.talks li > a"            # the talk links, on the list page
+    title = "h1.talk-title"                   # then, on each talk page:
+    abstract = ["div.abstract", "div.description"]   # the first that matches
+    speakers = "span.speaker"                 # every match is one speaker
+    track = "a.track"
+    when = "p.when"                           # "Friday 10:30-11:00 in Room 1"
+    conference = "MyCon"                      # the site's title: "MyCon 2024"
+    event_prefix = "mycon"                    # talks' event: "mycon-2024"
 """
 
 from __future__ import annotations
 
 import re
+import tomllib
 from dataclasses import dataclass
+from pathlib import Path
 
 import soupsieve
 from bs4 import BeautifulSoup
@@ -50,6 +77,7 @@ Selectors = tuple[str, ...]
 _SELECTOR_FIELDS = (
     "title",
     "abstract",
+    "details",
     "speakers",
     "track",
     "tags",
@@ -84,6 +112,9 @@ class Profile:
         Selectors of the talk title on a talk page. A page without a title is a failure.
     abstract : tuple of str
         Selectors of the element holding the talk's description; missing means ``""``.
+    details : tuple of str
+        Selectors of a second, longer text (pretalx's "description" after its
+        "abstract"), appended to the abstract unless the abstract already holds it.
     speakers, tags : tuple of str
         Selectors of the elements holding one speaker name, or one tag, each.
     track : tuple of str
@@ -132,6 +163,7 @@ class Profile:
     talk_links: str
     title: Selectors
     abstract: Selectors = ()
+    details: Selectors = ()
     speakers: Selectors = ()
     track: Selectors = ()
     tags: Selectors = ()
@@ -151,7 +183,9 @@ class Profile:
 
     def __post_init__(self) -> None:
         if not self.name or not self.talk_links or not self.title:
-            raise SourceError(f"a profile needs {required_fields()}; got name={self.name!r}")
+            raise SourceError(
+                f"a profile needs a name, {required_fields()}; got name={self.name!r}"
+            )
         _check_selector(self.name, "talk_links", self.talk_links)
         for key in _SELECTOR_FIELDS:
             value = getattr(self, key)
@@ -183,13 +217,94 @@ def _check_selector(profile: str, key: str, selector: str) -> None:
         ) from None
 
 
+#: Every field of a profile file, with one line saying what it holds.
+FIELDS: dict[str, str] = {
+    "name": "identifier, such as 'mycon-2024' (default: the file's name)",
+    "description": "one line for people: which site and years the profile is for",
+    "talk_links": "REQUIRED: CSS selector of the <a href> talk links on the list page",
+    "title": "REQUIRED: selector(s) of the talk's title on a talk page",
+    "abstract": "selector(s) of the element holding the talk's description",
+    "details": "selector(s) of a longer text appended to the abstract",
+    "speakers": "selector(s) matching one speaker name each",
+    "track": "selector(s) of the track or category",
+    "tags": "selector(s) matching one tag each",
+    "when": "selector(s) of a 'day time in room' line, split by when_pattern",
+    "when_pattern": "regular expression with groups day, time, room, searched in 'when'",
+    "day": "selector(s) of the day alone (wins over 'when')",
+    "time": "selector(s) of the time alone",
+    "room": "selector(s) of the room alone",
+    "language": "selector(s) of the talk's language",
+    "title_prefix": "regular expression removed from the start of titles, e.g. 'Talks: '",
+    "abstract_format": "'html' (line breaks are spaces) or 'text' (Markdown, breaks kept)",
+    "url_pattern": "regular expression matching the list page URL (detection hint)",
+    "markers": "selector(s) found on this site's list page (detection hints)",
+    "event_prefix": "start of the talks' event name; the year in the URL is appended",
+    "conference": "conference name for the site's title; the year is appended",
+    "year": "the edition, when the URL holds no year",
+}
+
+
 def required_fields() -> str:
     """Say, in one line, which fields a profile needs (for error messages)."""
     return (
-        "a name, talk_links (CSS selector of the talk links on the list page) and title"
-        " (selectors of the title on a talk page); optionally abstract, speakers, track,"
+        "talk_links (CSS selector of the talk links on the list page) and title (selector"
+        " of the title on a talk page); optionally abstract, details, speakers, track,"
         " tags, when (or day, time, room) and language selectors"
     )
+
+
+def load_profile(path: str | Path) -> Profile:
+    """Read a profile file: TOML (https://toml.io/en/v1.0.0) with :data:`FIELDS` as keys.
+
+    Parameters
+    ----------
+    path : str or Path
+        The file. ``name`` defaults to its stem, ``description`` to its path.
+
+    Returns
+    -------
+    Profile
+
+    Raises
+    ------
+    SourceError
+        If the file cannot be read, is not TOML, has a key that is no profile field
+        (the message lists the fields), a value of the wrong type (a selector field
+        takes a string or a list of strings, the others a string), or makes an
+        invalid :class:`Profile`.
+    """
+    path = Path(path)
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise SourceError(f"cannot read profile file {path}: {exc.strerror or exc}") from None
+    except UnicodeDecodeError:
+        raise SourceError(f"profile file {path} is not UTF-8 text") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise SourceError(f"profile file {path} is not valid TOML: {exc}") from None
+    unknown = sorted(set(data) - set(FIELDS))
+    if unknown:
+        raise SourceError(
+            f"profile file {path}: unknown field(s) {', '.join(unknown)};"
+            f" the fields are {', '.join(FIELDS)}"
+        )
+    for key, value in data.items():
+        if key in _SELECTOR_FIELDS:
+            ok = isinstance(value, str) or (
+                isinstance(value, list) and all(isinstance(v, str) for v in value)
+            )
+            wanted = "a CSS selector or a list of them"
+        else:
+            ok, wanted = isinstance(value, str), "a string"
+        if not ok:
+            raise SourceError(f"profile file {path}: {key} must be {wanted}, not {value!r}")
+    data.setdefault("name", path.stem)
+    data.setdefault("description", f"profile file {path}")
+    data.setdefault("talk_links", "")
+    data.setdefault("title", ())
+    if not data["talk_links"] or not data["title"]:
+        raise SourceError(f"profile file {path} needs {required_fields()}")
+    return Profile(**data)
 
 
 _PYCON_US_2019 = Profile(
@@ -274,26 +389,53 @@ _EUROPYTHON_2016 = Profile(
     year="2016",
 )
 
+_PRETALX = Profile(
+    name="pretalx",
+    description="pretalx: schedule /<event>/schedule/nojs, talks /<event>/talk/<CODE>/",
+    talk_links='#fahrplan a[href*="/talk/"]',
+    title=("article h3.talk-title .heading-with-buttons > span", "article h3.talk-title"),
+    abstract=("article section.abstract",),
+    details=("article section.description",),
+    speakers=("article div.pretalx-session-info > div.title",),
+    # "2016-07-18 09:00 \u2013 09:30 , Anfiteatro 1"
+    when=("article h3.talk-title > small",),
+    when_pattern=(
+        r"^(?P<day>.+?)\s+(?P<time>\d{1,2}:\d{2}\s*[\u2013\u2014-]\s*\d{1,2}:\d{2})"
+        r"\s*,\s*(?P<room>.+)$"
+    ),
+    url_pattern=r"/schedule/nojs",
+    markers=('meta[name="generator"][content^="pretalx"]', "#fahrplan"),
+)
+
 #: The built-in profiles by name.
 PROFILES: dict[str, Profile] = {
-    p.name: p for p in (_PYCON_US_2019, _PYCON_US_2023, _PYCON_US_2025, _EUROPYTHON_2016)
+    p.name: p for p in (_PYCON_US_2019, _PYCON_US_2023, _PYCON_US_2025, _EUROPYTHON_2016, _PRETALX)
 }
 
 
 def get_profile(name: str) -> Profile:
-    """Return the built-in profile called ``name``.
+    """Return the built-in profile called ``name``, or read the profile file ``name``.
+
+    Parameters
+    ----------
+    name : str
+        A key of :data:`PROFILES`, or the path of a TOML profile file (see
+        :func:`load_profile`): a name ending in ``.toml`` or an existing file.
 
     Raises
     ------
     SourceError
-        If there is no such profile; the message lists the known ones.
+        If there is no such profile; the message lists the known ones and says how to
+        write a profile file. See :func:`load_profile` for a file's errors.
     """
-    try:
+    if name in PROFILES:
         return PROFILES[name]
-    except KeyError:
-        raise SourceError(
-            f"no site profile {name!r}; known profiles: {', '.join(PROFILES)}"
-        ) from None
+    if name.lower().endswith(".toml") or Path(name).is_file():
+        return load_profile(name)
+    raise SourceError(
+        f"no site profile {name!r}; known profiles: {', '.join(PROFILES)}; or give a"
+        " TOML profile file (--profile my-site.toml, fields: see 'topics sources')"
+    )
 
 
 def detect_profile(url: str, soup: BeautifulSoup) -> Profile:
@@ -338,6 +480,7 @@ def detect_profile(url: str, soup: BeautifulSoup) -> Profile:
     known = "; ".join(f"{p.name} ({p.description})" for p in PROFILES.values())
     raise SourceError(
         f"no site profile recognises {url}: no profile's talk-link selector matches it."
-        f" Known profiles: {known}. Name one with --profile, or add a Profile to"
-        f" topics.sources.profiles.PROFILES with {required_fields()}"
+        f" Known profiles: {known}. Name one with --profile, or describe the site in a"
+        f" TOML profile file given as --profile my-site.toml, with {required_fields()}"
+        " ('topics sources' lists every field)"
     )

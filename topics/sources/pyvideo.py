@@ -8,6 +8,9 @@ https://github.com/pyvideo/data#json-schema
 The folder is read from a local path or over HTTP. Over HTTP the list of videos comes
 from the GitHub contents API when the base is the GitHub repository, otherwise from
 the server's directory listing (``python -m http.server``, nginx ``autoindex``, Apache).
+These are data files of a repository the user named, read as such: robots.txt, which
+addresses crawlers of web pages, is not consulted (see :meth:`Fetcher.get`); the pace,
+retries and cache of :class:`~topics.sources.http.Fetcher` apply as to any request.
 """
 
 from __future__ import annotations
@@ -83,9 +86,11 @@ def _load_remote(event: str, data: str, fetcher: Fetcher) -> Corpus:
     try:
         if github:
             api = f"https://api.github.com/repos/{github['repo']}/contents/{event}"
-            entries = _parse_json(fetcher.get(api).content, api)
+            entries = _parse_json(fetcher.get(api, robots=False).content, api)
             files = {e["name"]: e["download_url"] for e in entries if e.get("type") == "file"}
-            listing = _parse_json(fetcher.get(f"{api}/videos").content, f"{api}/videos")
+            listing = _parse_json(
+                fetcher.get(f"{api}/videos", robots=False).content, f"{api}/videos"
+            )
             video_urls = [e["download_url"] for e in listing if e["name"].endswith(".json")]
             category_url = files.get("category.json", "")
         else:
@@ -94,10 +99,12 @@ def _load_remote(event: str, data: str, fetcher: Fetcher) -> Corpus:
             video_urls = _listed_json_files(fetcher, urljoin(base, "videos/"))
         if not category_url:
             raise SourceError(f"pyvideo event {event!r} has no category.json at {data}")
-        category = _parse_json(fetcher.get(category_url).content, category_url)
+        category = _parse_json(fetcher.get(category_url, robots=False).content, category_url)
         videos = {}
         for url in sorted(video_urls):
-            videos[Path(urlsplit(url).path).stem] = _parse_json(fetcher.get(url).content, url)
+            videos[Path(urlsplit(url).path).stem] = _parse_json(
+                fetcher.get(url, robots=False).content, url
+            )
     except FetchError as exc:
         raise SourceError(f"cannot read pyvideo event {event!r}: {exc}") from None
     except (KeyError, TypeError) as exc:
@@ -106,7 +113,7 @@ def _load_remote(event: str, data: str, fetcher: Fetcher) -> Corpus:
 
 
 def _listed_json_files(fetcher: Fetcher, folder_url: str) -> list[str]:
-    page = fetcher.get(folder_url)
+    page = fetcher.get(folder_url, robots=False)
     soup = BeautifulSoup(page.content, "lxml", from_encoding=page.encoding)
     urls = {urljoin(page.url, a["href"]) for a in soup.select("a[href]")}
     return [u for u in urls if u.startswith(page.url) and u.endswith(".json")]

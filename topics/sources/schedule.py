@@ -102,7 +102,7 @@ def load_schedule(location: str, fetcher: Fetcher | None = None) -> Corpus:
     """
     if location.startswith(("http://", "https://")):
         try:
-            content = (fetcher or Fetcher()).get(location).content
+            content = (fetcher or Fetcher()).get(location, robots=False).content
         except FetchError as exc:
             raise SourceError(f"cannot fetch schedule {exc}") from None
     else:

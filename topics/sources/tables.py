@@ -120,7 +120,8 @@ def _json_rows(data, path: Path) -> list:
 
 def _json_lines(text: str, path: Path) -> tuple[list[dict], str]:
     rows, title = [], ""
-    for number, line in enumerate(text.splitlines(), 1):
+    # split("\n"), not splitlines(): JSON strings may hold U+2028, which splitlines() breaks at.
+    for number, line in enumerate(text.split("\n"), 1):
         if not line.strip():
             continue
         try:
@@ -142,7 +143,8 @@ def _corpus(rows: Iterable, source: str) -> Corpus:
     ids = unique_ids(slugify(f["id"] or f["title"]) for f in fields)
     talks = [Talk.from_dict({**f, "id": talk_id}) for f, talk_id in zip(fields, ids, strict=True)]
     events = sorted({t.event for t in talks if t.event})
-    return Corpus(talks=talks, title=" + ".join(events[:3]) or Path(source).name, source=source)
+    title = " + ".join(events) if 0 < len(events) <= 3 else Path(source).name
+    return Corpus(talks=talks, title=title, source=source)
 
 
 def _fields(row: dict) -> dict:

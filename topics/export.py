@@ -1,0 +1,148 @@
+"""The site's data export: topics, topic-word weights and talk-topic weights, as CSV and JSON.
+
+Files written into the site's ``data/`` folder (UTF-8; CSV with a header row)::
+
+    topics.csv / topics.json             number, label, size, stability, top words
+    topic-words.csv / topic-words.json   the top TOP_WORDS terms of every topic with their
+                                         weight in H (a row of NMF's topic-word matrix)
+    talk-topics.csv / talk-topics.json   every talk's raw weights in W, one column per topic
+
+``size`` counts the talks whose strongest topic it is; ``stability`` is the model's
+``topic_stability_`` when it has one, empty otherwise. Terms may hold spaces (phrases).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+#: Terms kept per topic in the topic-word export (the full H row is rarely of use).
+TOP_WORDS = 50
+
+#: Decimals kept for weights.
+DECIMALS = 6
+
+
+@dataclass(frozen=True)
+class ExportedTopic:
+    """One topic as exported."""
+
+    number: int
+    label: str
+    size: int
+    stability: float | None
+    words: Sequence[tuple[str, float]]  # (term, weight in H), highest first, TOP_WORDS at most
+
+
+def _csv(rows: list[list]) -> str:
+    buffer = io.StringIO()
+    csv.writer(buffer, lineterminator="\n").writerows(rows)
+    return buffer.getvalue()
+
+
+def _json(value, pretty: bool = True) -> str:
+    if pretty:
+        return json.dumps(value, ensure_ascii=False, indent=1) + "\n"
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":")) + "\n"
+
+
+def _round(value: float) -> float:
+    return round(float(value), DECIMALS)
+
+
+def write_exports(
+    topics: Sequence[ExportedTopic],
+    talks: Sequence[tuple[str, str, str]],
+    doc_topic: np.ndarray,
+    folder: Path,
+) -> dict[str, Path]:
+    """Write the six export files into ``folder``.
+
+    Parameters
+    ----------
+    topics : sequence of ExportedTopic, length n_components
+    talks : sequence of (id, title, event), length n_talks
+    doc_topic : array, shape (n_talks, n_components)
+        Raw talk-topic weights W.
+    folder : pathlib.Path
+        Created if missing.
+
+    Returns
+    -------
+    dict of str to pathlib.Path
+        File name -> path, in the order written.
+    """
+    folder.mkdir(parents=True, exist_ok=True)
+    W = np.asarray(doc_topic, dtype=float)
+    files: dict[str, str] = {}
+
+    header = ["number", "label", "size", "stability", "top_words"]
+    rows = [
+        [
+            t.number,
+            t.label,
+            t.size,
+            "" if t.stability is None else _round(t.stability),
+            "; ".join(w for w, _ in t.words[:10]),
+        ]
+        for t in topics
+    ]
+    files["topics.csv"] = _csv([header, *rows])
+    files["topics.json"] = _json(
+        [
+            {
+                "number": t.number,
+                "label": t.label,
+                "size": t.size,
+                "stability": None if t.stability is None else _round(t.stability),
+                "top_words": [w for w, _ in t.words[:10]],
+            }
+            for t in topics
+        ]
+    )
+
+    rows = [
+        [t.number, rank, word, _round(weight)]
+        for t in topics
+        for rank, (word, weight) in enumerate(t.words[:TOP_WORDS], 1)
+    ]
+    files["topic-words.csv"] = _csv([["topic", "rank", "term", "weight"], *rows])
+    files["topic-words.json"] = _json(
+        [
+            {
+                "topic": t.number,
+                "label": t.label,
+                "terms": [[w, _round(weight)] for w, weight in t.words[:TOP_WORDS]],
+            }
+            for t in topics
+        ]
+    )
+
+    columns = [f"topic_{t.number}" for t in topics]
+    rows = [
+        [talk_id, title, event, *(_round(x) for x in row)]
+        for (talk_id, title, event), row in zip(talks, W, strict=True)
+    ]
+    files["talk-topics.csv"] = _csv([["id", "title", "event", *columns], *rows])
+    files["talk-topics.json"] = _json(
+        {
+            "topics": [t.number for t in topics],
+            "talks": [
+                {"id": i, "title": title, "event": event, "weights": [_round(x) for x in row]}
+                for (i, title, event), row in zip(talks, W, strict=True)
+            ],
+        },
+        pretty=False,  # one line: 15,000 talks x 80 topics would double in size indented
+    )
+    paths = {}
+    for name, text in files.items():
+        path = folder / name
+        path.write_text(text, encoding="utf-8", newline="")
+        paths[name] = path
+    return paths

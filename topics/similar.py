@@ -1,0 +1,217 @@
+"""Similar talks and related topics, precomputed at build time.
+
+Similar talks
+    The similarity of two talks is the cosine of their TF-IDF rows (shared, rare words),
+    weighted by how much their topic mixes agree::
+
+        sim(i, j) = cos_words(i, j) * (1 + cos_topics(i, j)) / 2 + EPSILON * cos_topics(i, j)
+
+    so two talks must share words *and* topics to rank high, and a talk that shares no
+    word with any other (a title only) still gets neighbours by topic mix. The words are
+    the model's own TF-IDF rows when it exposes them (``document_term_``), else those of
+    :func:`word_vectors`; without either, the topic cosine alone is used.
+
+    The n x n similarity matrix is never held in memory: rows are processed in chunks of
+    at most ``budget`` bytes of dense similarities (64 MB: 160 rows at a time for 100,000
+    talks), keeping the best ``k`` of each row with :func:`numpy.argpartition`. Time is
+    O(n^2 K) for the topic part plus the sparse products of the TF-IDF part; memory is
+    O(n k + budget).
+
+Related topics
+    The mean of two similarities, both in [0, 1]: the cosine between rows of H (the topics
+    use the same words) and the Jaccard index of the two topics' talks (the talks in which
+    a topic holds at least 10% of the mix: the topics are discussed together).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+import scipy.sparse as sp
+from sklearn.feature_extraction.text import TfidfVectorizer
+
+#: Weight of the topic-mix cosine on its own, so that talks sharing no word still rank.
+EPSILON = 1e-3
+
+#: Bytes of dense similarities computed at once.
+BUDGET = 64 * 2**20
+
+#: Share of a talk's topic mix above which the talk counts as "in" a topic.
+SHARE = 0.1
+
+
+def word_vectors(texts: Sequence[str]) -> sp.csr_matrix:
+    """TF-IDF rows of ``texts`` for comparing talks word by word (not for topics).
+
+    Words of two or more letters in any script, lowercased, English stop words and words
+    in fewer than two or more than half of the texts left out, sublinear term frequency.
+    Deterministic; cache it (``joblib.Memory``) so that a rebuild does not redo it.
+
+    Returns
+    -------
+    scipy.sparse.csr_matrix of float32, shape (n_texts, n_words)
+        All zero when no word is shared by two texts.
+    """
+    vectorizer = TfidfVectorizer(
+        token_pattern=r"(?u)\b[^\W\d_][^\W\d_]+\b",
+        stop_words="english",
+        min_df=2 if len(texts) > 2 else 1,
+        max_df=0.5 if len(texts) > 3 else 1.0,
+        sublinear_tf=True,
+        dtype=np.float32,
+    )
+    try:
+        return vectorizer.fit_transform(texts).tocsr()
+    except ValueError:  # no word left: every text empty or made of stop words
+        return sp.csr_matrix((len(texts), 1), dtype=np.float32)
+
+
+def _unit_rows(M):
+    """Rows scaled to unit L2 norm (zero rows stay zero); dense float32 or sparse CSR."""
+    if sp.issparse(M):
+        M = sp.csr_matrix(M, dtype=np.float32)
+        norms = np.sqrt(np.asarray(M.multiply(M).sum(axis=1)).ravel())
+        scale = np.divide(1.0, norms, out=np.zeros_like(norms), where=norms > 0)
+        return sp.diags(scale.astype(np.float32)) @ M
+    M = np.asarray(M, dtype=np.float32)
+    norms = np.linalg.norm(M, axis=1, keepdims=True)
+    return np.divide(M, norms, out=np.zeros_like(M), where=norms > 0)
+
+
+def similar_talks(
+    doc_topic: np.ndarray,
+    doc_term=None,
+    k: int = 5,
+    budget: int = BUDGET,
+) -> tuple[np.ndarray, np.ndarray]:
+    """The ``k`` most similar talks of every talk.
+
+    Parameters
+    ----------
+    doc_topic : array, shape (n_talks, n_components)
+        Non-negative topic weights W.
+    doc_term : sparse or dense matrix, shape (n_talks, n_features), optional
+        TF-IDF rows of the same talks; only the topic mix is compared when ``None``.
+    k : int, default 5
+        Neighbours kept per talk (fewer when there are fewer other talks).
+    budget : int
+        Largest dense block of similarities computed at once, in bytes.
+
+    Returns
+    -------
+    neighbours : ndarray of int, shape (n_talks, min(k, n_talks - 1))
+        Indices of the most similar other talks, most similar first; -1 where the
+        similarity is zero (nothing in common).
+    scores : ndarray of float32, same shape
+        Their similarities in [0, 1].
+    """
+    W = _unit_rows(doc_topic)
+    n = W.shape[0]
+    X = None if doc_term is None else _unit_rows(doc_term)
+    if X is not None and X.shape[0] != n:
+        raise ValueError(f"doc_term has {X.shape[0]} rows, doc_topic {n}")
+    k = max(0, min(k, n - 1))
+    neighbours = np.full((n, k), -1, dtype=np.int64)
+    scores = np.zeros((n, k), dtype=np.float32)
+    if k == 0:
+        return neighbours, scores
+    XT = X.T.tocsc() if sp.issparse(X) else (None if X is None else X.T)
+    rows = max(1, min(n, budget // (4 * n)))
+    for start in range(0, n, rows):
+        stop = min(n, start + rows)
+        topic = W[start:stop] @ W.T
+        if X is None:
+            sim = topic
+        else:
+            words = X[start:stop] @ XT
+            words = words.toarray() if sp.issparse(words) else np.asarray(words)
+            sim = words * (1 + topic) / 2 + EPSILON * topic
+        sim = sim.astype(np.float32, copy=False)
+        sim[np.arange(stop - start), np.arange(start, stop)] = -np.inf  # not itself
+        best, best_scores = top_k(sim, k)
+        empty = ~(best_scores > 0)
+        best[empty] = -1
+        best_scores[empty] = 0
+        neighbours[start:stop] = best
+        scores[start:stop] = np.clip(best_scores, 0, 1)
+    return neighbours, scores
+
+
+def top_k(sim: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
+    """Column indices and values of the ``k`` largest entries of each row, largest first
+    (ties: lowest index first).
+
+    Wide rows are first cut down with a threshold: the k-th largest value among every
+    ``step``-th column is a lower bound of the row's k-th largest, so only the few entries
+    above it are sorted. (``numpy.argpartition`` over whole rows was ten times slower.)
+    """
+    rows, n = sim.shape
+    if n <= 4096:
+        candidates = np.argpartition(sim, -k, axis=1)[:, -k:]
+        values = np.take_along_axis(sim, candidates, axis=1)
+        order = np.lexsort((candidates, -values), axis=1)
+        return (
+            np.take_along_axis(candidates, order, axis=1),
+            np.take_along_axis(values, order, axis=1),
+        )
+    sample = sim[:, :: n // 1024]
+    threshold = np.partition(sample, -k, axis=1)[:, -k]
+    r, c = np.nonzero(sim >= threshold[:, None])
+    v = sim[r, c]
+    order = np.lexsort((c, -v, r))  # by row, then largest value, then lowest column
+    r, c, v = r[order], c[order], v[order]
+    rank = np.arange(len(r)) - np.searchsorted(r, np.arange(rows))[r]
+    keep = rank < k
+    best = np.empty((rows, k), dtype=np.int64)
+    values = np.empty((rows, k), dtype=sim.dtype)
+    best[r[keep], rank[keep]] = c[keep]
+    values[r[keep], rank[keep]] = v[keep]
+    return best, values
+
+
+def related_topics(
+    components: np.ndarray, doc_topic: np.ndarray, k: int = 3, share: float = SHARE
+) -> list[list[tuple[int, float, int]]]:
+    """The topics most related to each topic.
+
+    Parameters
+    ----------
+    components : array, shape (n_components, n_features)
+        Topic-word weights H.
+    doc_topic : array, shape (n_talks, n_components)
+        Talk-topic weights W; talks count towards co-occurrence when both topics hold at
+        least ``share`` of their mix.
+    k : int, default 3
+        Related topics kept per topic.
+
+    Returns
+    -------
+    list, length n_components, of lists of (topic index, score, shared talks)
+        Most related first; only topics with a positive score.
+    """
+    H = _unit_rows(np.asarray(components, dtype=np.float32))
+    cosine = H @ H.T
+    in_topic = topic_shares(doc_topic) >= share
+    shared = in_topic.T.astype(np.int64) @ in_topic.astype(np.int64)
+    sizes = np.diag(shared)
+    union = sizes[:, None] + sizes[None, :] - shared
+    jaccard = np.divide(shared, union, out=np.zeros(shared.shape), where=union > 0)
+    score = (np.clip(cosine, 0, 1) + jaccard) / 2
+    related = []
+    for t in range(score.shape[0]):
+        candidates = [
+            (int(u), float(score[t, u]), int(shared[t, u]))
+            for u in range(score.shape[0])
+            if u != t and score[t, u] > 1e-6
+        ]
+        candidates.sort(key=lambda c: (-c[1], c[0]))
+        related.append(candidates[:k])
+    return related
+
+
+def topic_shares(doc_topic: np.ndarray) -> np.ndarray:
+    """Each talk's topic mix: rows of W scaled to sum to 1 (zero rows stay zero)."""
+    W = np.asarray(doc_topic, dtype=float)
+    totals = W.sum(axis=1, keepdims=True)
+    return np.divide(W, totals, out=np.zeros_like(W), where=totals > 0)
