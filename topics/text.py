@@ -145,8 +145,3 @@ def normalize_whitespace(text: str) -> str:
     """
     lines = (_SPACES.sub(" ", line).strip() for line in text.replace("\r\n", "\n").split("\n"))
     return _BLANK_LINES.sub("\n\n", "\n".join(lines)).strip()
-
-
-def clean(text: str) -> str:
-    """The text the topic model reads: HTML removed, whitespace normalised."""
-    return html_to_text(text)
