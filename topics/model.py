@@ -33,7 +33,7 @@ from sklearn.utils.validation import check_is_fitted, check_memory
 
 from .corpus import Corpus
 from .languages import detect_languages, function_words, stop_words
-from .selection import Candidate, choose_k, fit_nmf, topic_stability
+from .selection import Candidate, choose_k, fit_with_stability
 from .vocabulary import Analyzer
 
 
@@ -177,14 +177,13 @@ def factorize(
     H : ndarray, shape (k, n_features)
         Rows of unit L2 norm.
     stability : ndarray, shape (k,)
-        See :func:`topics.selection.topic_stability`.
+        See :func:`topics.selection.fit_with_stability`.
     candidates : list of Candidate
         The candidates measured when ``n_components="auto"``, else empty.
     """
     if n_components == "auto":
         return choose_k(X, random_state, max_components, n_jobs)
-    W, H = fit_nmf(X, int(n_components), random_state)
-    return W, H, topic_stability(X, H, random_state, n_jobs=n_jobs), []
+    return *fit_with_stability(X, int(n_components), random_state, n_jobs=n_jobs), []
 
 
 @dataclass
