@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import shutil
 from pathlib import Path
 from urllib.parse import unquote, urljoin, urlsplit
@@ -326,3 +327,26 @@ def test_rounded_percents_sum_to_100():
 def test_paragraphs_split_on_blank_lines():
     assert paragraphs("One\nline.\n \nTwo.\n\n\n\nThree ") == ["One line.", "Two.", "Three"]
     assert paragraphs("   ") == []
+
+
+def test_talks_of_left_out_languages_are_listed_by_language(tmp_path, memory):
+    corpus, model, doc_topic = fitted()
+    spanish = [
+        Talk(id=f"charla-{n}", title=f"Charla {n}", abstract="Una charla sobre datos abiertos.")
+        for n in range(2)
+    ]
+    corpus = Corpus(talks=[*corpus.talks, *spanish], title=corpus.title)
+    model = copy.copy(model)
+    model.languages_ = [*model.languages_, "es", "es"]
+    model.excluded_languages_ = {"es": 2}
+    weights = np.vstack([doc_topic, np.zeros((2, doc_topic.shape[1]))])
+    weights[0] = 0  # an English talk without a topic is listed apart from them
+    out = build_site(corpus, model, weights, tmp_path / "site", memory=memory)
+    page = soup(out / "unassigned.html")
+    assert page.select_one("#lang-es").get_text() == "Spanish (2)"
+    spanish_links = page.select_one("#lang-es").find_parent("section").select("a.talk-link")
+    assert [a["href"] for a in spanish_links] == ["talks/charla-0.html", "talks/charla-1.html"]
+    rest = page.select_one("#no-shared-words").find_parent("section").select("a.talk-link")
+    assert [a["href"] for a in rest] == [f"talks/{corpus.talks[0].id}.html"]
+    index = soup(out / "index.html")
+    assert index.select_one('.unassigned a[href="unassigned.html#lang-es"]').get_text() == "Spanish"

@@ -323,15 +323,29 @@ class Download:
     description: str
 
 
+@dataclass(frozen=True)
+class LanguageGroup:
+    """The talks of a language left out of the topics (too few for topics of their own)."""
+
+    code: str
+    name: str
+    talks: list[TalkEntry]
+
+
 @dataclass
 class SiteView:
-    """The whole site: the corpus's title and source, its topics and talks."""
+    """The whole site: the corpus's title and source, its topics and talks.
+
+    ``unassigned`` holds every talk without a topic; ``other_languages`` groups those of
+    them that are in a language left out of the topics, by language.
+    """
 
     title: str
     source: str
     topics: list[TopicView]
     talks: list[TalkView]
     unassigned: list[TalkEntry]
+    other_languages: list[LanguageGroup] = field(default_factory=list)
     summary: Summary | None = None
     speakers: list[SpeakerGroup] = field(default_factory=list)
     editions: Editions | None = None
@@ -343,6 +357,12 @@ class SiteView:
     def n_talks(self) -> int:
         """Number of talks in the corpus."""
         return len(self.talks)
+
+    @property
+    def no_shared_words(self) -> list[TalkEntry]:
+        """Talks without a topic that are not in a left-out language."""
+        grouped = {talk.id for group in self.other_languages for talk in group.talks}
+        return [talk for talk in self.unassigned if talk.id not in grouped]
 
     @property
     def nav(self) -> list[tuple[str, str, str]]:
@@ -585,7 +605,7 @@ def site_view(corpus: Corpus, model, doc_topic: np.ndarray, doc_term=None) -> Si
     links = [topic.link for topic in topics]
 
     S = topic_shares(W)
-    talks, unassigned, entries = [], [], []
+    talks, unassigned, unassigned_languages, entries = [], [], [], []
     by_topic: list[list[tuple[float, int, TalkEntry]]] = [[] for _ in topics]
     also: list[list[tuple[float, int, TalkEntry]]] = [[] for _ in topics]
     languages = _languages(corpus, model)
@@ -610,6 +630,7 @@ def site_view(corpus: Corpus, model, doc_topic: np.ndarray, doc_term=None) -> Si
         entries.append(entry)
         if best is None:
             unassigned.append(entry)
+            unassigned_languages.append(languages[i].strip())
         else:
             ranked = _entry(talk, float(row[best]), f"{percents[best]}%", others)
             by_topic[best].append((-ranked.weight, i, ranked))  # heaviest first, then order
@@ -621,6 +642,11 @@ def site_view(corpus: Corpus, model, doc_topic: np.ndarray, doc_term=None) -> Si
         if languages[i].strip():
             view.details.append(("Language", language_name(languages[i])))
         talks.append(view)
+    excluded = getattr(model, "excluded_languages_", None) or {}
+    by_language: dict[str, list[TalkEntry]] = {code: [] for code in excluded}
+    for code, entry in zip(unassigned_languages, unassigned, strict=True):
+        if code in by_language:
+            by_language[code].append(entry)
     for topic, ranked, side in zip(topics, by_topic, also, strict=True):
         topic.talks = [entry for *_, entry in sorted(ranked, key=lambda e: e[:2])]
         topic.also = [entry for *_, entry in sorted(side, key=lambda e: e[:2])]
@@ -666,6 +692,11 @@ def site_view(corpus: Corpus, model, doc_topic: np.ndarray, doc_term=None) -> Si
         topics=topics,
         talks=talks,
         unassigned=unassigned,
+        other_languages=[
+            LanguageGroup(code, language_name(code), group)
+            for code, group in by_language.items()
+            if group
+        ],
         summary=summary,
         speakers=groups,
         editions=editions,
