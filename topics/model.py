@@ -487,7 +487,8 @@ def topic_labels(H: np.ndarray, terms: np.ndarray, size: int = 3) -> list[str]:
     relevance[~np.isfinite(relevance)] = -np.inf
     labels: list[str] = []
     for topic in range(len(H)):
-        order = [i for i in np.argsort(relevance[topic])[::-1] if np.isfinite(relevance[topic, i])]
+        order = np.argsort(relevance[topic])[::-1]
+        order = order[np.isfinite(relevance[topic, order])]
         chosen: list[str] = []
         label = ""
         for i in order:
