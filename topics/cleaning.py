@@ -102,7 +102,7 @@ def remove_shingles(text: str, shingles: frozenset[tuple[str, ...]], size: int =
     return re.sub(r"\s+", " ", "".join(pieces)).strip()
 
 
-def clean_corpus(texts: Sequence[str]) -> list[str]:
+def clean_corpus(texts: Sequence[str]) -> tuple[list[str], frozenset[tuple[str, ...]]]:
     """Clean every text of a corpus: noise first, then the corpus's boilerplate.
 
     Parameters
@@ -112,10 +112,12 @@ def clean_corpus(texts: Sequence[str]) -> list[str]:
 
     Returns
     -------
-    list of str, length n_docs
+    cleaned : list of str, length n_docs
+    shingles : frozenset of tuple of str
+        The boilerplate shingles found (see :func:`boilerplate_shingles`), to clean
+        further texts of the same kind with :func:`strip_noise` then
+        :func:`remove_shingles`.
     """
     stripped = [strip_noise(t) for t in texts]
     shingles = boilerplate_shingles(stripped)
-    if not shingles:
-        return stripped
-    return [remove_shingles(t, shingles) for t in stripped]
+    return [remove_shingles(t, shingles) for t in stripped], shingles

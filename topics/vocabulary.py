@@ -25,7 +25,7 @@ from collections.abc import Iterable, Sequence
 
 from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 
-from .cleaning import boilerplate_shingles, remove_shingles, strip_noise
+from .cleaning import clean_corpus, remove_shingles, strip_noise
 
 #: Words of conference abstracts that name no topic.
 CONFERENCE_STOP_WORDS = frozenset(
@@ -267,9 +267,8 @@ class Analyzer:
         -------
         list of list of str, length n_docs
         """
-        stripped = [strip_noise(t) for t in texts]
-        self.shingles_ = boilerplate_shingles(stripped)
-        words = [self._words(remove_shingles(t, self.shingles_)) for t in stripped]
+        cleaned, self.shingles_ = clean_corpus(texts)
+        words = [self._words(t) for t in cleaned]
         counts = Counter(w for doc in words for w in doc if w != _BREAK)
         self.singular_ = {}
         for word in counts:
