@@ -79,6 +79,7 @@ def test_index_has_one_card_per_topic(site):
     cards = page.select(".card")
     assert len(cards) == N_TOPICS
     strongest = doc_topic.argmax(axis=1)
+    shares = render.topic_shares(doc_topic)
     for k, card in enumerate(cards):
         assert card.select_one("a.card-link")["href"] == f"topics/{k + 1}.html"
         assert card.select_one("a.card-link").get_text() == model.topic_labels_[k]
@@ -89,11 +90,13 @@ def test_index_has_one_card_per_topic(site):
         assert f"{size} talks" in card.select_one(".eyebrow").get_text()
         top = [a["href"] for a in card.select(".card-talks a")]
         assert 1 <= len(top) <= 5
-        best = sorted(np.flatnonzero(strongest == k), key=lambda i: -doc_topic[i, k])
+        best = sorted(
+            np.flatnonzero(strongest == k), key=lambda i: (-shares[i, k], -doc_topic[i, k])
+        )
         assert top == [f"talks/{corpus.talks[i].id}.html" for i in best[: len(top)]]
 
 
-def test_topic_pages_list_their_talks_by_descending_weight(site):
+def test_topic_pages_list_their_talks_by_descending_share(site):
     corpus, model, doc_topic = fitted()
     listed = []
     for k in range(N_TOPICS):
@@ -105,8 +108,12 @@ def test_topic_pages_list_their_talks_by_descending_weight(site):
         ids = [Path(a["href"]).stem for a in page.select("ol.talk-list.ranked a.talk-link")]
         expected = [corpus.talks[i].id for i in range(len(corpus)) if doc_topic[i].argmax() == k]
         assert sorted(ids) == sorted(expected)  # exactly its talks
-        weights = [doc_topic[[t.id for t in corpus].index(i), k] for i in ids]
-        assert weights == sorted(weights, reverse=True)  # strongest first
+        rows = [doc_topic[[t.id for t in corpus].index(i)] for i in ids]
+        shares = [round(row[k] / row.sum(), 6) for row in rows]
+        assert shares == sorted(shares, reverse=True)  # most about the topic first
+        percents = [int(li.select_one(".share").get_text().split("%")[0]) for li in
+                    page.select("ol.talk-list.ranked li")]  # fmt: skip
+        assert percents == sorted(percents, reverse=True)  # as the page shows
         listed += ids
     assert sorted(listed) == sorted(t.id for t in corpus)  # every talk on one topic page
 

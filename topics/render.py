@@ -633,7 +633,8 @@ def site_view(corpus: Corpus, model, doc_topic: np.ndarray, doc_term=None) -> Si
             unassigned_languages.append(languages[i].strip())
         else:
             ranked = _entry(talk, float(row[best]), f"{percents[best]}%", others)
-            by_topic[best].append((-ranked.weight, i, ranked))  # heaviest first, then order
+            # Ranked by the share shown beside each talk, then by weight.
+            by_topic[best].append((-shares[best], -ranked.weight, i, ranked))
             for k in np.flatnonzero(shares >= SECONDARY_SHARE):
                 if k != best:
                     side = _entry(talk, float(row[k]), f"{percents[k]}%", ())
@@ -648,7 +649,7 @@ def site_view(corpus: Corpus, model, doc_topic: np.ndarray, doc_term=None) -> Si
         if code in by_language:
             by_language[code].append(entry)
     for topic, ranked, side in zip(topics, by_topic, also, strict=True):
-        topic.talks = [entry for *_, entry in sorted(ranked, key=lambda e: e[:2])]
+        topic.talks = [entry for *_, entry in sorted(ranked, key=lambda e: e[:3])]
         topic.also = [entry for *_, entry in sorted(side, key=lambda e: e[:2])]
 
     neighbours, scores = similar_talks(W, doc_term, k=SIMILAR)
