@@ -125,8 +125,7 @@ def similar_talks(
             sim = topic
         else:
             words = X[start:stop] @ XT
-            words = words.toarray() if sp.issparse(words) else np.asarray(words)
-            sim = words * (1 + topic) / 2 + EPSILON * topic
+            sim = combine(words.toarray() if sp.issparse(words) else np.asarray(words), topic)
         sim = sim.astype(np.float32, copy=False)
         sim[np.arange(stop - start), np.arange(start, stop)] = -np.inf  # not itself
         best, best_scores = top_k(sim, k)
@@ -136,6 +135,52 @@ def similar_talks(
         neighbours[start:stop] = best
         scores[start:stop] = np.clip(best_scores, 0, 1)
     return neighbours, scores
+
+
+def combine(words: np.ndarray, topics: np.ndarray) -> np.ndarray:
+    """Talk similarity from the word cosine and the topic-mix cosine (see the module's formula).
+
+    Parameters
+    ----------
+    words, topics : ndarray, same shape
+        Cosines of the talks' TF-IDF rows and of their rows of W, in [0, 1].
+
+    Returns
+    -------
+    ndarray, same shape
+    """
+    return words * (1 + topics) / 2 + EPSILON * topics
+
+
+def similarities(query_topic, query_term, doc_topic: np.ndarray, doc_term) -> np.ndarray:
+    """The similarity of one talk (or text) to each of ``n_talks`` talks.
+
+    The same measure as :func:`similar_talks`, for a single query, such as a text that is
+    not in the corpus.
+
+    Parameters
+    ----------
+    query_topic : array, shape (n_components,)
+        The query's topic weights (a row of W, or :meth:`TopicModel.transform` of a text).
+    query_term : array or sparse matrix, shape (n_features,) or (1, n_features), or None
+        The query's TF-IDF row, in the columns of ``doc_term``; ``None`` compares topic
+        mixes only.
+    doc_topic : array, shape (n_talks, n_components)
+    doc_term : array or sparse matrix, shape (n_talks, n_features), or None
+
+    Returns
+    -------
+    ndarray of float32, shape (n_talks,)
+        In [0, 1] (the query itself, when it is one of the talks, scores as any other).
+    """
+    W = _unit_rows(doc_topic)
+    topic = W @ _unit_rows(np.asarray(query_topic, dtype=np.float32).reshape(1, -1)).T
+    if query_term is None or doc_term is None:
+        return np.clip(topic.ravel(), 0, 1)
+    q = query_term if sp.issparse(query_term) else np.asarray(query_term).reshape(1, -1)
+    words = _unit_rows(doc_term) @ _unit_rows(q).T
+    words = words.toarray() if sp.issparse(words) else np.asarray(words)
+    return np.clip(combine(words, topic).ravel(), 0, 1).astype(np.float32)
 
 
 def top_k(sim: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
