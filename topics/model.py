@@ -581,7 +581,7 @@ class TopicModel(TransformerMixin, BaseEstimator):
         import pandas as pd
 
         from .render import document_term
-        from .similar import similarities, word_vectors
+        from .similar import similarities, top_k, word_vectors
 
         check_is_fitted(self)
         memory = check_memory(self.memory)
@@ -590,15 +590,16 @@ class TopicModel(TransformerMixin, BaseEstimator):
         if index is not None:
             X = document_term(self.corpus_, self, memory)
             scores = similarities(W[index], X[index], W, X)
-            scores[index] = -1  # not itself
+            scores[index] = -np.inf  # not itself
         else:
             text = talk_or_text.text if isinstance(talk_or_text, Talk) else str(talk_or_text)
             # The text joins the talks' word vectors, so its words are weighted alike.
             X = memory.cache(word_vectors)([*self.corpus_.texts, text])
             w = np.asarray(self.transform([text]))[0]
             scores = similarities(w, X[-1], W, X[:-1])
-        order = [int(i) for i in np.lexsort((np.arange(len(scores)), -scores)) if scores[i] > 0]
-        rows = order[:n]
+        # The site's ranking function, so ties fall as on the talk pages.
+        best, values = top_k(scores[None, :], max(0, min(n, len(scores) - (index is not None))))
+        rows = [int(i) for i, v in zip(best[0], values[0], strict=True) if v > 0]
         return pd.DataFrame(
             [{**_talk_row(self.corpus_.talks[i]), "similarity": float(scores[i])} for i in rows],
             index=pd.Index(rows, name="talk", dtype=int),
