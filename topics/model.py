@@ -710,6 +710,7 @@ class Topic:
 
     @property
     def label(self) -> str:
+        """Short label from the topic's most distinctive terms (see :func:`topic_labels`)."""
         return str(self.model.topic_labels_[self.index])
 
     @property
@@ -719,6 +720,7 @@ class Topic:
 
     @property
     def stability(self) -> float:
+        """In [0, 1]: how reliably the topic returns on resampled talks."""
         return float(self.model.topic_stability_[self.index])
 
     def top_words(self, n: int = 10) -> list[tuple[str, float]]:
