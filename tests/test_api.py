@@ -55,6 +55,17 @@ def test_load_reads_a_folder_and_several_sources(tmp_path):
     assert frame["text"].tolist() == corpus.texts
 
 
+def test_crawl_uses_a_profile_and_the_page_cache(serve, tmp_path):
+    server = serve(FIXTURES / "sites" / "europython-2016")
+    url = f"{server.url}/p3/schedule/ep2016/"
+    corpus = topics.crawl(url, profile="europython-2016", cache=tmp_path)
+    assert [t.id for t in corpus] == ["the-gil-is-dead", "async-all-the-things"]
+    assert Corpus.load(tmp_path / "talks.jsonl").talks == corpus.talks
+    fetched = len(server.requests)
+    assert topics.crawl(url, profile="europython-2016", cache=tmp_path).talks == corpus.talks
+    assert len(server.requests) == fetched
+
+
 def test_load_and_crawl_errors_are_source_errors(tmp_path):
     with pytest.raises(SourceError, match="neither a URL"):
         topics.load(str(tmp_path / "missing.txt"), cache=tmp_path)
@@ -129,7 +140,7 @@ def test_wordcloud_is_an_image_of_the_topic(fitted):
 def test_fit_on_plain_texts_and_inside_a_pipeline():
     corpus = _programme()
     texts, themes = corpus.texts[:32], [t.id.split("-")[0] for t in corpus.talks[:32]]
-    model = topics.TopicModel(n_topics=4, random_state=0).fit(texts)
+    model = topics.TopicModel(n_topics=4, random_state=0).fit(iter(texts))
     assert model.corpus_.talks[0].id == "text-1" and len(model.corpus_) == 32
     assert model.talks(0)["id"].str.startswith("text-").all()
     pipeline = Pipeline(

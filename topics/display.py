@@ -27,17 +27,18 @@ _TEMPLATES = {
 <strong>{{ title }}</strong>: {{ n_talks }} talks{% if events %} from {{ events }}{% endif %}
 {%- if n_tracks %}, {{ n_tracks }} tracks{% endif %}{% if source %}
 <br><small>source: {{ source }}</small>{% endif %}
-<table style="{{ style }}"><thead><tr><th>id</th><th>title</th><th>speakers</th>
-<th>event</th></tr></thead><tbody>
+<table style="{{ style }}"><thead><tr><th>title</th><th>speakers</th><th>event</th>
+<th>id</th></tr></thead><tbody>
 {%- for talk in talks %}
-<tr><td><code>{{ talk.id }}</code></td><td>{{ talk.title }}</td>
-<td>{{ talk.speakers }}</td><td>{{ talk.event }}</td></tr>
+<tr><td>{{ talk.title }}</td><td>{{ talk.speakers }}</td><td>{{ talk.event }}</td>
+<td><small><code>{{ talk.id }}</code></small></td></tr>
 {%- endfor %}
 </tbody></table>{% if more %}<small>… and {{ more }} more talks</small>{% endif %}
 </div>""",
     "model": """<div class="topics-model">
 <strong>{{ name }}</strong>: {{ n_topics }} topics in {{ n_talks }} talks
-{%- if excluded %} ({{ excluded }} left out){% endif %}
+{%- if excluded %} ({{ n_excluded }} talks in other languages left out: {{ excluded }})
+{%- endif %}
 <br><small><code>{{ params }}</code></small>
 <table style="{{ style }}"><thead><tr><th>topic</th><th>label</th><th>size</th>
 <th>stability</th><th>top words</th></tr></thead><tbody>
@@ -95,7 +96,7 @@ def model_html(model) -> str:
     str
         An HTML fragment, one row per topic of ``model.topics_``.
     """
-    excluded = ", ".join(f"{n} {lang}" for lang, n in model.excluded_languages_.items())
+    excluded = ", ".join(f"{lang} {n}" for lang, n in model.excluded_languages_.items())
     params = ", ".join(f"{k}={v!r}" for k, v in model.get_params().items())
     return _render(
         "model",
@@ -103,6 +104,7 @@ def model_html(model) -> str:
         n_topics=model.n_components_,
         n_talks=len(model.corpus_),
         excluded=excluded,
+        n_excluded=sum(model.excluded_languages_.values()),
         params=params,
         rows=[
             {

@@ -337,6 +337,7 @@ class TopicModel(TransformerMixin, BaseEstimator):
         ModelError
             If there are fewer talks than topics asked for, or no usable words.
         """
+        X = X if isinstance(X, Corpus) else _texts(X)  # read an iterator once
         with warnings.catch_warnings():
             # Subsample fits stop at SUBSAMPLE_ITER iterations on purpose.
             warnings.simplefilter("ignore", ConvergenceWarning)
@@ -354,9 +355,7 @@ class TopicModel(TransformerMixin, BaseEstimator):
         if isinstance(X, Corpus):
             self.corpus_ = X
         else:
-            self.corpus_ = Corpus(
-                [_text_talk(i, text) for i, text in enumerate(_texts(X))], title="texts"
-            )
+            self.corpus_ = Corpus([_text_talk(i, text) for i, text in enumerate(X)], title="texts")
         W = self.document_topic_
         strongest = np.where(W.sum(axis=1) > 0, W.argmax(axis=1), -1)
         self.topics_ = pd.DataFrame(
