@@ -8,7 +8,7 @@ Run from the repository root::
 Reads the real data in ``$TOPICS_SHARED`` (default ``../shared`` beside the repository)
 and compares, in one process, two configurations:
 
-* ``topics``: :class:`topics.model.TopicModel` with its defaults, ``n_components=k``,
+* ``topics``: :class:`topics.model.TopicModel` with its defaults, ``n_topics=k``,
   ``random_state=seed``;
 * ``reference``: ``TfidfVectorizer(max_df=0.95, min_df=2, max_features=1000,
   stop_words="english")`` then ``NMF(n_components=k, random_state=seed)``, otherwise
@@ -18,7 +18,7 @@ Measures:
 
 1. FOSDEM 2024 (talks with 20+ words of abstract): NMI and ARI between each talk's
    strongest topic (argmax of W) and its human track, for k = number of tracks, k = 10
-   and ``n_components="auto"``; NMI over seeds 0, 1, 2 at k = number of tracks.
+   and ``n_topics="auto"``; NMI over seeds 0, 1, 2 at k = number of tracks.
 2. pyvideo (talks with 20+ words of description), k = 30: junk topics
    (:func:`topics.evaluation.is_junk_topic` on the top 10 words).
 3. For every run: NPMI coherence of the top 10 words on one common reference
@@ -121,7 +121,7 @@ class Fit:
 
 
 class Unsupported(Exception):
-    """The configuration cannot run this setting (``n_components="auto"`` before it exists)."""
+    """The configuration cannot run this setting (``n_topics="auto"`` before it exists)."""
 
 
 # --- data ------------------------------------------------------------------------------
@@ -188,7 +188,7 @@ def fit_topics(texts: Sequence[str], k: int | str, seed: int) -> Fit:
     Unsupported
         If the model rejects ``k`` (a string before ``"auto"`` is implemented).
     """
-    model = TopicModel(n_components=k, random_state=seed)
+    model = TopicModel(n_topics=k, random_state=seed)
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         start, cpu = time.perf_counter(), time.process_time()
@@ -590,7 +590,7 @@ def to_markdown(results: dict) -> str:
         f"`topics/model.py` sha256 `{(env.get('model_py_sha256') or '?')[:12]}`.",
         f"Function words for junk detection: {results.get('function_words_source', '?')}.",
         "",
-        "Configurations: **topics** = `TopicModel(n_components=k, random_state=seed)` with its "
+        "Configurations: **topics** = `TopicModel(n_topics=k, random_state=seed)` with its "
         "defaults; **reference** = `TfidfVectorizer(max_df=0.95, min_df=2, max_features=1000, "
         'stop_words="english")` + `NMF(n_components=k, random_state=seed)`.',
         "",

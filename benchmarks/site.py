@@ -263,7 +263,7 @@ def main(argv: list[str] | None = None) -> int:
 
     cached = (Path(args.cache) / "model").is_dir()  # a previous run may have fitted it
     memory = Memory(Path(args.cache) / "model", verbose=0)
-    model = TopicModel(n_components=args.topics, random_state=0, memory=memory)
+    model = TopicModel(n_topics=args.topics, random_state=0, memory=memory)
     start = time.perf_counter()
     doc_topic = model.fit_transform(corpus)
     fit_s = time.perf_counter() - start

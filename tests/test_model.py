@@ -44,7 +44,7 @@ def _programme() -> Corpus:
 @pytest.fixture(scope="module")
 def fitted() -> tuple[Corpus, TopicModel]:
     corpus = _programme()
-    return corpus, TopicModel(n_components=4, random_state=0).fit(corpus)
+    return corpus, TopicModel(n_topics=4, random_state=0).fit(corpus)
 
 
 def test_each_theme_becomes_one_topic(fitted):
@@ -107,12 +107,12 @@ def test_auto_chooses_a_number_of_topics_and_records_the_candidates():
 
 def test_more_topics_than_talks_is_a_clear_error():
     with pytest.raises(ModelError, match="cannot find 50 topics in 35 talks"):
-        TopicModel(n_components=50).fit(_programme())
+        TopicModel(n_topics=50).fit(_programme())
 
 
 def test_params_follow_scikit_learn():
-    model = TopicModel(n_components=7, smoothing=0.0)
-    assert model.get_params()["n_components"] == 7
+    model = TopicModel(n_topics=7, smoothing=0.0)
+    assert model.get_params()["n_topics"] == 7
     assert clone(model).get_params() == model.get_params()
 
 

@@ -145,7 +145,7 @@ def tiny_corpus() -> Corpus:
 def fitted() -> tuple[Corpus, TopicModel, np.ndarray]:
     """The tiny corpus, a TopicModel with three topics fitted on it, and its weights W."""
     corpus = tiny_corpus()
-    model = TopicModel(n_components=N_TOPICS, random_state=0)
+    model = TopicModel(n_topics=N_TOPICS, random_state=0)
     doc_topic = model.fit_transform(corpus)
     return corpus, model, doc_topic
 
@@ -169,7 +169,7 @@ def fitted_two_events() -> tuple[Corpus, TopicModel, np.ndarray]:
     gets no topic weight at all (as a talk in another language would), so the site also
     has its page of talks without a topic."""
     corpus = two_event_corpus()
-    model = TopicModel(n_components=N_TOPICS, random_state=0)
+    model = TopicModel(n_topics=N_TOPICS, random_state=0)
     doc_topic = model.fit_transform(corpus).copy()
     doc_topic[[t.id for t in corpus].index("coverage-and-ci")] = 0
     return corpus, model, doc_topic

@@ -7,13 +7,19 @@ from __future__ import annotations
 
 import argparse
 import logging
-import os
 import sys
 import time
 from pathlib import Path
 
-from joblib import Memory
-
+from .cache import (
+    DEFAULT_CACHE,
+    PYVIDEO_DATA_VARIABLE,
+    corpus_file,
+    model_memory,
+    open_fetcher,
+    pyvideo_data,
+    read_sources,
+)
 from .corpus import Corpus, CorpusError
 from .model import ModelError, TopicModel
 from .render import RenderError, build_site
@@ -22,9 +28,7 @@ from .sources import (
     DEFAULT_SOURCE,
     KINDS,
     CrawlFailure,
-    Fetcher,
     SourceError,
-    load_all,
 )
 from .sources.http import CONCURRENCY, DELAY, DELAY_VARIABLE, TIMEOUT
 from .sources.profiles import FIELDS, PROFILES
@@ -56,7 +60,7 @@ def _n_topics(value: str) -> int | str:
 def _parser() -> argparse.ArgumentParser:
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument(
-        "--cache", default="cache", metavar="DIR", help="cache folder (default: %(default)s)"
+        "--cache", default=DEFAULT_CACHE, metavar="DIR", help="cache folder (default: %(default)s)"
     )
     common.add_argument(
         "--corpus",
@@ -107,10 +111,10 @@ def _parser() -> argparse.ArgumentParser:
     )
     crawling.add_argument(
         "--pyvideo-data",
-        default=os.environ.get("TOPICS_PYVIDEO_DATA", DEFAULT_DATA),
+        default=pyvideo_data(),
         metavar="URL_OR_DIR",
         help="pyvideo data repository for 'pyvideo:EVENT' sources "
-        "(default: $TOPICS_PYVIDEO_DATA or %(default)s)",
+        f"(default: ${PYVIDEO_DATA_VARIABLE} or {DEFAULT_DATA})",
     )
     building = argparse.ArgumentParser(add_help=False)
     building.add_argument(
@@ -188,24 +192,16 @@ def _sources() -> str:
 
 
 def _crawl(args: argparse.Namespace, corpus_path: Path, failures: list[CrawlFailure]) -> Corpus:
-    fetcher = Fetcher(
-        cache_dir=args.cache,
-        delay=args.delay,
-        concurrency=args.concurrency,
-        refresh=args.refresh,
-        timeout=(min(TIMEOUT[0], args.timeout), args.timeout),
-    )
-    corpus = load_all(
+    fetcher = open_fetcher(args.cache, args.delay, args.concurrency, args.timeout, args.refresh)
+    corpus = read_sources(
         args.sources,
         fetcher,
+        corpus_path,
         profile=args.profile,
         pyvideo_data=args.pyvideo_data,
         progress=sys.stderr.isatty(),
         failures=failures,
     )
-    if not len(corpus):
-        raise SourceError(f"no talks found in {' + '.join(args.sources)}")
-    corpus.save(corpus_path)
     revalidated = ""
     if args.refresh:
         revalidated = f", {fetcher.n_not_modified} unchanged"
@@ -230,8 +226,8 @@ def _report(failures: list[CrawlFailure]) -> int:
 
 
 def _build(args: argparse.Namespace, corpus: Corpus) -> tuple[TopicModel, Path]:
-    memory = Memory(Path(args.cache) / "model", verbose=0)
-    model = TopicModel(n_components=args.topics, random_state=args.seed, memory=memory)
+    memory = model_memory(args.cache)
+    model = TopicModel(n_topics=args.topics, random_state=args.seed, memory=memory)
     doc_topic = model.fit_transform(corpus)
     return model, build_site(corpus, model, doc_topic, args.out, memory=memory)
 
@@ -247,7 +243,7 @@ def main(argv: list[str] | None = None) -> int:
     handler.setFormatter(logging.Formatter("topics: %(message)s"))
     logging.getLogger("topics").addHandler(handler)
     start = time.perf_counter()
-    corpus_path = Path(args.corpus or Path(args.cache) / "talks.jsonl")
+    corpus_path = Path(args.corpus or corpus_file(args.cache))
     failures: list[CrawlFailure] = []
     try:
         building_only = args.command == "build"

@@ -68,6 +68,10 @@ class Talk:
         """Title and abstract joined: the text the topic model reads."""
         return f"{self.title}\n\n{self.abstract}".strip()
 
+    def __repr__(self) -> str:
+        speakers = f", speakers={list(self.speakers)!r}" if self.speakers else ""
+        return f"Talk(id={self.id!r}, title={_shorten(self.title)!r}{speakers})"
+
     @classmethod
     def from_dict(cls, data: dict) -> Talk:
         """Build a talk from a mapping, ignoring unknown keys.
@@ -85,6 +89,10 @@ class Talk:
         for key in ("speakers", "tags"):
             values[key] = tuple(str(v) for v in values.get(key) or ())
         return cls(**values)
+
+
+def _shorten(text: str, width: int = 60) -> str:
+    return text if len(text) <= width else text[: width - 1] + "…"
 
 
 def slugify(text: str, max_length: int = 80) -> str:
@@ -154,6 +162,36 @@ class Corpus:
 
     def __len__(self) -> int:
         return len(self.talks)
+
+    def __repr__(self) -> str:
+        events = sorted({t.event for t in self.talks if t.event})
+        shown = f", events={events!r}" if events else ""
+        return f"Corpus({len(self)} talks, title={self.title!r}{shown})"
+
+    def _repr_html_(self) -> str:
+        """A summary and the first talks, for Jupyter (see :mod:`topics.display`)."""
+        from .display import corpus_html  # display sits downstream; only notebooks need it
+
+        return corpus_html(self)
+
+    def to_pandas(self):
+        """The talks as a table, one row per talk.
+
+        Returns
+        -------
+        pandas.DataFrame, shape (n_talks, 13)
+            Columns ``id``, ``title``, ``abstract``, ``speakers`` (tuple of str),
+            ``track``, ``tags`` (tuple of str), ``day``, ``time``, ``room``, ``url``,
+            ``event``, ``language`` and ``text`` (what the topic model reads); default
+            integer index in corpus order.
+        """
+        import pandas as pd  # imported when asked: the command line never needs it
+
+        columns = [f.name for f in fields(Talk)] + ["text"]
+        return pd.DataFrame(
+            [[*(getattr(t, f.name) for f in fields(Talk)), t.text] for t in self.talks],
+            columns=columns,
+        )
 
     def __iter__(self) -> Iterator[Talk]:
         return iter(self.talks)

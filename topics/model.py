@@ -18,10 +18,13 @@ topics (all-zero rows of W) and reported in :attr:`TopicModel.languages_`.
 
 from __future__ import annotations
 
+import html
+import os
 import warnings
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 import scipy.sparse as sp
@@ -31,7 +34,7 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.preprocessing import normalize
 from sklearn.utils.validation import check_is_fitted, check_memory
 
-from .corpus import Corpus
+from .corpus import Corpus, Talk
 from .languages import detect_languages, function_words, stop_words
 from .selection import Candidate, choose_k, fit_with_stability
 from .vocabulary import Analyzer
@@ -214,7 +217,7 @@ class TopicModel(TransformerMixin, BaseEstimator):
 
     Parameters
     ----------
-    n_components : int or "auto", default "auto"
+    n_topics : int or "auto", default "auto"
         Topics of the main language. ``"auto"`` chooses by stability and coherence
         (:mod:`topics.selection`). Other languages' blocks always choose their own,
         at most 12 each.
@@ -261,13 +264,37 @@ class TopicModel(TransformerMixin, BaseEstimator):
     excluded_languages_ : dict of str to int
         Languages left out of the topics, with their number of talks.
     selection_ : list of Candidate
-        The candidates measured for the main language when ``n_components="auto"``.
+        The candidates measured for the main language when ``n_topics="auto"``.
     blocks_ : list of LanguageBlock
+    vocabulary_ : dict of str to int
+        Term -> its column of ``components_``, as in scikit-learn's vectorizers; a term in
+        several languages' blocks maps to its first (main language's) column.
+    corpus_ : Corpus
+        The training talks; made from the texts (ids ``text-1``, ...) when given texts.
+    topics_ : pandas.DataFrame, shape (n_components_, 5)
+        One row per topic (index ``topic``, 0-based as rows of ``components_``): ``label``,
+        ``size`` (talks whose strongest topic it is), ``top_words`` (the ten heaviest
+        terms, comma-separated), ``stability``, ``language``.
+
+    Notes
+    -----
+    The methods for looking at a fitted model (:meth:`talks`, :meth:`similar`,
+    :meth:`wordcloud`, :meth:`to_site`, the notebook display) call the public functions of
+    the later stages (:mod:`topics.similar`, :mod:`topics.wordclouds`,
+    :mod:`topics.render`, :mod:`topics.display`) through imports inside those methods:
+    fitting never loads them, they never import this module, and the flow stays one-way
+    (model -> render); the methods are conveniences over what ``topics build`` does.
+
+    Examples
+    --------
+    >>> model = TopicModel(n_topics="auto", random_state=0).fit(corpus)  # doctest: +SKIP
+    >>> model.topics_                                                    # doctest: +SKIP
+    >>> model.similar("Property-based testing with Hypothesis")         # doctest: +SKIP
     """
 
     def __init__(
         self,
-        n_components: int | str = "auto",
+        n_topics: int | str = "auto",
         language: str = "auto",
         min_language_talks: int = 40,
         phrases: bool = True,
@@ -279,7 +306,7 @@ class TopicModel(TransformerMixin, BaseEstimator):
         memory=None,
         n_jobs: int | None = None,
     ):
-        self.n_components = n_components
+        self.n_topics = n_topics
         self.language = language
         self.min_language_talks = min_language_talks
         self.phrases = phrases
@@ -309,15 +336,64 @@ class TopicModel(TransformerMixin, BaseEstimator):
         ModelError
             If there are fewer talks than topics asked for, or no usable words.
         """
+        X = X if isinstance(X, Corpus) else _texts(X)  # read an iterator once
         with warnings.catch_warnings():
             # Subsample fits stop at SUBSAMPLE_ITER iterations on purpose.
             warnings.simplefilter("ignore", ConvergenceWarning)
-            return self._fit(X)
+            self._fit(X)
+        self._describe(X)
+        return self
+
+    def _describe(self, X) -> None:
+        """Set the fitted attributes made for people: ``vocabulary_``, ``corpus_``, ``topics_``."""
+        import pandas as pd  # only fitting needs it, not importing the package
+
+        self.vocabulary_ = {}
+        for i, term in enumerate(self.feature_names_):
+            self.vocabulary_.setdefault(str(term), i)
+        if isinstance(X, Corpus):
+            self.corpus_ = X
+        else:
+            self.corpus_ = Corpus([_text_talk(i, text) for i, text in enumerate(X)], title="texts")
+        W = self.document_topic_
+        strongest = np.where(W.sum(axis=1) > 0, W.argmax(axis=1), -1)
+        self.topics_ = pd.DataFrame(
+            {
+                "label": self.topic_labels_,
+                "size": [int((strongest == k).sum()) for k in range(self.n_components_)],
+                "top_words": [
+                    ", ".join(w for w, _ in self.top_words(k, 10))
+                    for k in range(self.n_components_)
+                ],
+                "stability": np.round(self.topic_stability_.astype(float), 3),
+                "language": self.topic_languages_,
+            },
+            index=pd.RangeIndex(self.n_components_, name="topic"),
+        )
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        # Input is a list of texts (or a Corpus): no 2-D numeric array.
+        tags.input_tags.two_d_array = False
+        tags.input_tags.string = True
+        tags.transformer_tags.preserves_dtype = []
+        return tags
+
+    def get_feature_names_out(self, input_features=None) -> np.ndarray:
+        """Names of the columns of :meth:`transform`'s output: the topic labels.
+
+        Returns
+        -------
+        ndarray of str (object), shape (n_components_,)
+            ``topic_labels_``; so ``set_output(transform="pandas")`` gives labelled columns.
+        """
+        check_is_fitted(self)
+        return np.asarray(self.topic_labels_, dtype=object)
 
     def _fit(self, X) -> TopicModel:
         texts = _texts(X)
         speakers = sorted({s for talk in X for s in talk.speakers}) if isinstance(X, Corpus) else []
-        self._check_n_components(len(texts))
+        self._check_n_topics(len(texts))
         memory = check_memory(self.memory)
         if self.language == "auto":
             languages = memory.cache(detect_languages)(texts)
@@ -345,9 +421,9 @@ class TopicModel(TransformerMixin, BaseEstimator):
         for lang in modelled:
             rows = np.array([i for i, talk_lang in enumerate(languages) if talk_lang == lang])
             block_texts = [texts[i] for i in rows]
-            k = self.n_components if lang == main else "auto"
+            k = self.n_topics if lang == main else "auto"
             if k != "auto":
-                self._check_n_components(len(block_texts))
+                self._check_n_topics(len(block_texts))
             analyzer, vectorizer, X_tfidf = memory.cache(vectorize)(
                 block_texts, lang, self.phrases, self.min_df, self.max_df, speakers
             )
@@ -430,8 +506,180 @@ class TopicModel(TransformerMixin, BaseEstimator):
         order = np.argsort(row)[::-1][:n]
         return [(str(self.feature_names_[i]), float(row[i])) for i in order if row[i] > 0]
 
-    def _check_n_components(self, n_talks: int) -> None:
-        k = self.n_components
+    def topic(self, topic: int) -> Topic:
+        """One topic as an object that displays itself in Jupyter (word cloud, top talks).
+
+        Raises
+        ------
+        IndexError
+            If ``topic`` is not in ``range(n_components_)``.
+        """
+        check_is_fitted(self)
+        if not -self.n_components_ <= topic < self.n_components_:
+            raise IndexError(f"topic {topic} out of range: the model has {self.n_components_}")
+        return Topic(self, int(topic) % self.n_components_)
+
+    def talks(self, topic: int, n: int | None = None):
+        """The training talks of a topic, heaviest first.
+
+        Parameters
+        ----------
+        topic : int
+            0-based topic index (a row of ``components_``).
+        n : int, optional
+            Keep the first ``n`` talks; all talks with a positive weight by default.
+
+        Returns
+        -------
+        pandas.DataFrame
+            Columns ``id``, ``title``, ``speakers`` (comma-separated), ``event``,
+            ``weight`` (the talk's weight in W) and ``share`` (the topic's share of the
+            talk's mix, in [0, 1]); index: the talks' positions in ``corpus_``.
+        """
+        import pandas as pd
+
+        self.topic(topic)  # checks fitted and in range
+        W = self.document_topic_
+        totals = W.sum(axis=1)
+        rows = [i for i in np.argsort(-W[:, topic], kind="stable") if W[i, topic] > 0][:n]
+        return pd.DataFrame(
+            [
+                {
+                    **_talk_row(self.corpus_.talks[i]),
+                    "weight": float(W[i, topic]),
+                    "share": float(W[i, topic] / totals[i]),
+                }
+                for i in rows
+            ],
+            index=pd.Index(rows, name="talk", dtype=int),
+            columns=["id", "title", "speakers", "event", "weight", "share"],
+        )
+
+    def similar(self, talk_or_text, n: int = 5):
+        """The training talks most similar to a talk, or to any text.
+
+        The measure is the site's (:mod:`topics.similar`: shared rare words, weighted by
+        agreeing topic mixes), so for a training talk the result is its talk page's list.
+
+        Parameters
+        ----------
+        talk_or_text : Talk, int, or str
+            A training talk: a :class:`~topics.corpus.Talk`, its position in ``corpus_``,
+            or its id; any other string is a new text (title and abstract), placed by
+            :meth:`transform`.
+        n : int, default 5
+            Talks returned at most (talks with nothing in common are left out).
+
+        Returns
+        -------
+        pandas.DataFrame
+            Columns ``id``, ``title``, ``speakers``, ``event``, ``similarity`` (in
+            [0, 1]), most similar first; index: positions in ``corpus_``.
+        """
+        import pandas as pd
+
+        from .render import document_term
+        from .similar import similarities, top_k, word_vectors
+
+        check_is_fitted(self)
+        memory = check_memory(self.memory)
+        W = self.document_topic_
+        index = self._talk_index(talk_or_text)
+        if index is not None:
+            X = document_term(self.corpus_, self, memory)
+            scores = similarities(W[index], X[index], W, X)
+            scores[index] = -np.inf  # not itself
+        else:
+            text = talk_or_text.text if isinstance(talk_or_text, Talk) else str(talk_or_text)
+            # The text joins the talks' word vectors, so its words are weighted alike.
+            X = memory.cache(word_vectors)([*self.corpus_.texts, text])
+            w = np.asarray(self.transform([text]))[0]
+            scores = similarities(w, X[-1], W, X[:-1])
+        # The site's ranking function, so ties fall as on the talk pages.
+        best, values = top_k(scores[None, :], max(0, min(n, len(scores) - (index is not None))))
+        rows = [int(i) for i, v in zip(best[0], values[0], strict=True) if v > 0]
+        return pd.DataFrame(
+            [{**_talk_row(self.corpus_.talks[i]), "similarity": float(scores[i])} for i in rows],
+            index=pd.Index(rows, name="talk", dtype=int),
+            columns=["id", "title", "speakers", "event", "similarity"],
+        )
+
+    def _talk_index(self, talk_or_text) -> int | None:
+        talks = self.corpus_.talks
+        if isinstance(talk_or_text, int | np.integer):
+            if not 0 <= talk_or_text < len(talks):
+                raise IndexError(f"talk {talk_or_text} out of range: {len(talks)} talks")
+            return int(talk_or_text)
+        key = talk_or_text.id if isinstance(talk_or_text, Talk) else talk_or_text
+        for i, talk in enumerate(talks):
+            if talk.id == key and (not isinstance(talk_or_text, Talk) or talk == talk_or_text):
+                return i
+        return None
+
+    def wordcloud(self, topic: int, width: int = 400, height: int = 200):
+        """The word cloud of a topic, as on its site page; displays itself in Jupyter.
+
+        Parameters
+        ----------
+        topic : int
+            0-based topic index.
+        width, height : int
+            Size in CSS pixels; the image has twice as many pixels each way.
+
+        Returns
+        -------
+        PIL.Image.Image
+            RGBA, transparent background (see :func:`topics.wordclouds.wordcloud_image`).
+        """
+        from .render import CLOUD_WORDS
+        from .wordclouds import wordcloud_image
+
+        self.topic(topic)
+        return wordcloud_image(
+            dict(self.top_words(topic, CLOUD_WORDS)),
+            width,
+            height,
+            random_state=self.random_state or 0,
+        )
+
+    def to_site(self, path: str | os.PathLike) -> Path:
+        """Build the topic site of the training talks, as ``topics build`` does.
+
+        Parameters
+        ----------
+        path : path
+            The site folder: absent, empty, or a site built before (it is replaced).
+
+        Returns
+        -------
+        pathlib.Path
+            ``path``; open ``index.html`` in a browser.
+
+        Raises
+        ------
+        topics.render.RenderError, FileExistsError, OSError
+            As :func:`topics.render.build_site`.
+        """
+        from .render import build_site
+
+        check_is_fitted(self)
+        memory = check_memory(self.memory) if self.memory is not None else None
+        return build_site(self.corpus_, self, self.document_topic_, path, memory=memory)
+
+    def _repr_html_(self) -> str:
+        """Jupyter: the topics as a table once fitted, scikit-learn's diagram before."""
+        from .display import model_html
+
+        if hasattr(self, "topics_"):
+            return model_html(self)
+        diagram = getattr(super(), "_html_repr", None)  # scikit-learn's, when it has one
+        return diagram() if diagram else f"<pre>{html.escape(repr(self))}</pre>"
+
+    def _repr_mimebundle_(self, **kwargs) -> dict[str, str]:
+        return {"text/plain": repr(self), "text/html": self._repr_html_()}
+
+    def _check_n_topics(self, n_talks: int) -> None:
+        k = self.n_topics
         if k == "auto":
             if n_talks < 2:
                 raise ModelError(f"cannot find topics in {n_talks} talk(s): at least 2 needed")
@@ -441,6 +689,76 @@ class TopicModel(TransformerMixin, BaseEstimator):
                 f"cannot find {k} topics in {n_talks} talks: use 'auto' or between 1 and "
                 f"{n_talks} topics"
             )
+
+
+@dataclass(frozen=True, repr=False)
+class Topic:
+    """One topic of a fitted :class:`TopicModel`; displays itself in Jupyter.
+
+    Parameters
+    ----------
+    model : TopicModel
+        Fitted.
+    index : int
+        0-based topic index (a row of ``model.components_``).
+    """
+
+    model: TopicModel
+    index: int
+
+    @property
+    def label(self) -> str:
+        """Short label from the topic's most distinctive terms (see :func:`topic_labels`)."""
+        return str(self.model.topic_labels_[self.index])
+
+    @property
+    def size(self) -> int:
+        """Talks whose strongest topic this is."""
+        return int(self.model.topics_["size"].iloc[self.index])
+
+    @property
+    def stability(self) -> float:
+        """In [0, 1]: how reliably the topic returns on resampled talks."""
+        return float(self.model.topic_stability_[self.index])
+
+    def top_words(self, n: int = 10) -> list[tuple[str, float]]:
+        """See :meth:`TopicModel.top_words`."""
+        return self.model.top_words(self.index, n)
+
+    def talks(self, n: int | None = None):
+        """See :meth:`TopicModel.talks`."""
+        return self.model.talks(self.index, n)
+
+    def wordcloud(self, width: int = 400, height: int = 200):
+        """See :meth:`TopicModel.wordcloud`."""
+        return self.model.wordcloud(self.index, width, height)
+
+    def __repr__(self) -> str:
+        return f"Topic({self.index}, {self.label!r}, {self.size} talks)"
+
+    def _repr_html_(self) -> str:
+        from .display import topic_html
+
+        return topic_html(self)
+
+
+def _text_talk(index: int, text: str) -> Talk:
+    """A talk standing for a bare text: its first line as title (for display only)."""
+    title, _, rest = text.strip().partition("\n")
+    return Talk(
+        id=f"text-{index + 1}",
+        title=title.strip()[:200] or f"text {index + 1}",
+        abstract=rest.strip(),
+    )
+
+
+def _talk_row(talk: Talk) -> dict[str, str]:
+    return {
+        "id": talk.id,
+        "title": talk.title,
+        "speakers": ", ".join(talk.speakers),
+        "event": talk.event,
+    }
 
 
 def _solve_w(X: sp.csr_matrix, H: np.ndarray, n_iter: int = 200) -> np.ndarray:

@@ -125,8 +125,7 @@ def similar_talks(
             sim = topic
         else:
             words = X[start:stop] @ XT
-            words = words.toarray() if sp.issparse(words) else np.asarray(words)
-            sim = words * (1 + topic) / 2 + EPSILON * topic
+            sim = combine(words.toarray() if sp.issparse(words) else np.asarray(words), topic)
         sim = sim.astype(np.float32, copy=False)
         sim[np.arange(stop - start), np.arange(start, stop)] = -np.inf  # not itself
         best, best_scores = top_k(sim, k)
@@ -138,24 +137,68 @@ def similar_talks(
     return neighbours, scores
 
 
+def combine(words: np.ndarray, topics: np.ndarray) -> np.ndarray:
+    """Talk similarity from the word cosine and the topic-mix cosine (see the module's formula).
+
+    Parameters
+    ----------
+    words, topics : ndarray, same shape
+        Cosines of the talks' TF-IDF rows and of their rows of W, in [0, 1].
+
+    Returns
+    -------
+    ndarray, same shape
+    """
+    return words * (1 + topics) / 2 + EPSILON * topics
+
+
+def similarities(query_topic, query_term, doc_topic: np.ndarray, doc_term) -> np.ndarray:
+    """The similarity of one talk (or text) to each of ``n_talks`` talks.
+
+    The same measure as :func:`similar_talks`, for a single query, such as a text that is
+    not in the corpus.
+
+    Parameters
+    ----------
+    query_topic : array, shape (n_components,)
+        The query's topic weights (a row of W, or :meth:`TopicModel.transform` of a text).
+    query_term : array or sparse matrix, shape (n_features,) or (1, n_features), or None
+        The query's TF-IDF row, in the columns of ``doc_term``; ``None`` compares topic
+        mixes only.
+    doc_topic : array, shape (n_talks, n_components)
+    doc_term : array or sparse matrix, shape (n_talks, n_features), or None
+
+    Returns
+    -------
+    ndarray of float32, shape (n_talks,)
+        In [0, 1] (the query itself, when it is one of the talks, scores as any other).
+    """
+    # Computed as similar_talks computes a row (query @ all.T), so the scores match it.
+    W = _unit_rows(doc_topic)
+    topic = (_unit_rows(np.asarray(query_topic, dtype=np.float32).reshape(1, -1)) @ W.T).ravel()
+    if query_term is None or doc_term is None:
+        return np.clip(topic, 0, 1)
+    q = query_term if sp.issparse(query_term) else np.asarray(query_term).reshape(1, -1)
+    X = _unit_rows(doc_term)
+    words = _unit_rows(q) @ (X.T.tocsc() if sp.issparse(X) else X.T)
+    words = words.toarray() if sp.issparse(words) else np.asarray(words)
+    sim = combine(words.ravel(), topic).astype(np.float32, copy=False)
+    return np.clip(sim, 0, 1)
+
+
 def top_k(sim: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
     """Column indices and values of the ``k`` largest entries of each row, largest first
     (ties: lowest index first).
 
-    Wide rows are first cut down with a threshold: the k-th largest value among every
-    ``step``-th column is a lower bound of the row's k-th largest, so only the few entries
-    above it are sorted. (``numpy.argpartition`` over whole rows was ten times slower.)
+    Rows are first cut down with a threshold: the k-th largest value (of every
+    ``step``-th column, for wide rows: a lower bound of the row's k-th largest), so only the
+    few entries above it are sorted. (``numpy.argpartition`` over whole wide rows was ten
+    times slower.)
     """
     rows, n = sim.shape
-    if n <= 4096:
-        candidates = np.argpartition(sim, -k, axis=1)[:, -k:]
-        values = np.take_along_axis(sim, candidates, axis=1)
-        order = np.lexsort((candidates, -values), axis=1)
-        return (
-            np.take_along_axis(candidates, order, axis=1),
-            np.take_along_axis(values, order, axis=1),
-        )
-    sample = sim[:, :: n // 1024]
+    # Every entry at or above the threshold is a candidate, so ties at the k-th value are
+    # all seen and the lowest indices win (an argpartition alone picks among them at random).
+    sample = sim if n <= 4096 else sim[:, :: n // 1024]
     threshold = np.partition(sample, -k, axis=1)[:, -k]
     r, c = np.nonzero(sim >= threshold[:, None])
     v = sim[r, c]
