@@ -42,7 +42,8 @@ import shutil
 import tempfile
 import uuid
 from collections import Counter
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -51,7 +52,7 @@ import numpy as np
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from joblib import Memory
 
-from .corpus import Corpus, Talk, slugify
+from .corpus import MAX_ID, Corpus, Talk, is_safe_id, slugify
 from .editions import event_shares
 from .export import TOP_WORDS, ExportedTopic, write_exports
 from .layout import talk_positions
@@ -72,9 +73,6 @@ TEMPLATES = _templates_folder()
 
 #: File that marks a folder as a site built here, which a later build may replace.
 MARKER = ".topics-site"
-
-#: Talk ids that are used as file names; anything else is refused.
-SAFE_ID = re.compile(r"[a-z0-9-]+")
 
 #: Words of a topic drawn in its word cloud, and listed as text on its page.
 CLOUD_WORDS, LISTED_WORDS = 80, 15
@@ -429,8 +427,11 @@ def _check_inputs(corpus: Corpus, model, doc_topic) -> np.ndarray:
     if not np.all(np.isfinite(W)) or np.any(W < 0):
         raise RenderError("doc_topic must hold finite, non-negative weights")
     for talk in corpus:
-        if not SAFE_ID.fullmatch(talk.id):
-            raise RenderError(f"unsafe talk id {talk.id!r}: only [a-z0-9-] may name a page")
+        if not is_safe_id(talk.id):
+            raise RenderError(
+                f"unsafe talk id {talk.id[:100]!r}: a page is named by [a-z0-9-] only, at most"
+                f" {MAX_ID + 20} characters, not a name Windows reserves"
+            )
     return W
 
 
@@ -553,7 +554,7 @@ def site_view(corpus: Corpus, model, doc_topic: np.ndarray, doc_term=None) -> Si
     ------
     RenderError
         If ``doc_topic`` has the wrong shape or negative or non-finite weights, or a talk id
-        is not made of ``[a-z0-9-]`` only.
+        is not safe as a file name (:func:`topics.corpus.is_safe_id`).
     """
     W = _check_inputs(corpus, model, doc_topic)
     n_topics = W.shape[1]
@@ -1002,11 +1003,31 @@ def build_site(
         write_data(corpus, model, W, site, new)
         marker = {"generator": "topics", "talks": site.n_talks, "topics": len(site.topics)}
         (new / MARKER).write_text(json.dumps(marker) + "\n", encoding="utf-8")
-        _swap_into_place(new, out)
+        with _publishing(out.parent):
+            _check_target(out)  # again: another build may have published meanwhile
+            _swap_into_place(new, out)
     except BaseException:
         shutil.rmtree(new, ignore_errors=True)
         raise
     return out
+
+
+@contextmanager
+def _publishing(folder: Path) -> Iterator[None]:
+    """Hold an exclusive lock on the site's parent ``folder`` while a site is swapped in,
+    so that two builds at once publish one after the other (POSIX ``flock``; no lock
+    where there is none)."""
+    try:
+        import fcntl
+    except ImportError:  # Windows
+        yield
+        return
+    fd = os.open(folder, os.O_RDONLY)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)  # released when fd is closed
+        yield
+    finally:
+        os.close(fd)
 
 
 def _check_target(out: Path) -> None:
