@@ -20,6 +20,7 @@ from topics.sources.http import Fetcher
 from topics.sources.schedule import load_schedule, parse_schedule
 
 from .conftest import FIXTURES
+from .reliability_table import reliability
 
 SCHEDULES = FIXTURES / "schedules"
 FRAB = SCHEDULES / "frab.xml"
@@ -416,6 +417,11 @@ def documents(draw) -> bytes:
 
 @settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(documents())
+@reliability(
+    "200 random schedule files: frab XML trees, c3voc JSON, random JSON and bytes, cut short"
+    " or spliced with random bytes",
+    "A corpus of titled talks, or a one-line SourceError naming the file; nothing else",
+)
 def test_any_input_gives_a_corpus_or_a_source_error(content):
     try:
         corpus = parse_schedule(content, "random.bin")
