@@ -30,7 +30,10 @@ for ``file://`` pages); data are JavaScript files that set a global, never ``fet
 (Chromium refuses ``fetch`` of ``file://`` URLs). No page holds an inline script.
 
 The site is published atomically: it is rendered into a temporary sibling folder which
-then replaces the previous site, so a failed build leaves the previous site intact.
+then replaces the previous site, so a failed build leaves the previous site intact. Two
+builds into one folder at once take turns at that swap (an exclusive lock on the parent
+folder), and the last one's site stays. Page names come from talk ids, which must be safe
+as file names (:func:`topics.corpus.is_safe_id`): no id can name a file outside the site.
 """
 
 from __future__ import annotations

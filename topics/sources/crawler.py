@@ -5,7 +5,8 @@ from a TOML file, or detected from the list page). Every page goes through a
 :class:`~topics.sources.http.Fetcher`, which paces requests, honours robots.txt and
 caches each page as it arrives, so a second crawl, or one resumed after an interruption,
 reads what it had from the cache. Talk pages are fetched ``fetcher.concurrency`` at a
-time (:func:`fetch_all`) and read in list order; the crawl stays on the list page's host.
+time (:func:`fetch_all`) and read in list order; the crawl stays on the list page's host,
+follows only http(s) links, and reads at most ``max_pages`` talk pages (:data:`MAX_PAGES`).
 
 A talk page that cannot be fetched or read does not stop the crawl: :func:`crawl_site`
 returns it in :attr:`CrawlResult.failures`, and :func:`crawl` (what
