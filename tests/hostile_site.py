@@ -129,7 +129,7 @@ class HostileSite:
 
 def _abstract(talk: Talk) -> str:
     words = _THEMES[talk.theme]
-    return f"<p>{talk.title[:40]} covers {words}. We study {words} in practice.</p>{talk.extra}"
+    return f"<p>This talk covers {words}. We study {words} in practice.</p>{talk.extra}"
 
 
 def _page(talk: Talk) -> bytes:

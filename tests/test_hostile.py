@@ -154,7 +154,9 @@ def browser():
     "No script of the attacker ran (window.pwned unset, no dialog), no request left the"
     " site, the hostile server got no request, no console error",
 )
-def test_no_script_runs_and_no_request_leaves_the_site(published, hostile, serve, browser):
+def test_no_script_runs_and_no_request_leaves_the_site(
+    published, hostile, serve, browser, artifacts
+):
     work, _, _, _ = published
     server = serve(work / "site")
     before = len(hostile.requests)
@@ -167,7 +169,17 @@ def test_no_script_runs_and_no_request_leaves_the_site(published, hostile, serve
         page.wait_for_load_state("networkidle")
         for link in page.query_selector_all("a.talk-link, .speakers a")[:3]:
             link.hover()  # onmouseover handlers, were there any
+        if path.name == "search.html":  # results show the attacker's titles and speakers
+            for query in ("script", "escaping", "mallory", "onerror"):
+                page.locator("#search-input").fill(query)
+                page.wait_for_selector(f'.search-results[data-query="{query}"] a.talk-link')
+                results = page.eval_on_selector_all(
+                    ".search-results a.talk-link", "links => links.map(a => a.textContent)"
+                )
+                assert results, query
         assert page.evaluate("typeof window.pwned") == "undefined", path
+        if path.as_posix() in ("talks/scripted.html", "talks/handlers.html"):
+            page.screenshot(path=artifacts / f"hostile-{path.stem}.png", full_page=True)
         log.assert_clean(prefix=f"{server.url}/")
         page.context.close()
     time.sleep(0.5)  # a beacon sent late would arrive by now
