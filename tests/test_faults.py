@@ -157,7 +157,8 @@ def test_failed_template_keeps_the_last_good_site(tmp_path, capsys, monkeypatch)
 
 @reliability(
     "A build killed (SIGKILL) while it writes the new site over a published one",
-    "The published site is byte for byte the same; the next build publishes the new one",
+    "The published site is byte for byte the same; the next build publishes the new one"
+    " and deletes the killed build's temporary folder",
 )
 def test_killed_build_leaves_the_published_site(tmp_path):
     corpus = _write_corpus(tmp_path)
@@ -177,9 +178,11 @@ def test_killed_build_leaves_the_published_site(tmp_path):
     os.killpg(build.pid, signal.SIGKILL)  # the build and every worker it started
     build.communicate(timeout=60)
     assert snapshot(out) == before
+    assert [p.name for p in tmp_path.glob(".site.new-*")] != []  # what the build left
     assert main(args) == 0
     assert "Changed" in (out / "index.html").read_text(encoding="utf-8")
     assert (out / MARKER).is_file()
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []  # cleaned
 
 
 @reliability(

@@ -115,15 +115,21 @@ class Talk:
         Raises
         ------
         CorpusError
-            If ``id`` or ``title`` is missing or not a string.
+            If ``id`` or ``title`` is missing or not a string, another text field is not
+            a string, or ``speakers`` or ``tags`` is not a list.
         """
         known = {f.name for f in fields(cls)}
-        values = {k: v for k, v in data.items() if k in known}
+        values = {k: v for k, v in data.items() if k in known and v is not None}
         for key in ("id", "title"):
             if not isinstance(values.get(key), str) or not values[key]:
                 raise CorpusError(f"talk without a {key}: {str(data)[:120]}")
         for key in ("speakers", "tags"):
+            if not isinstance(values.get(key, []), list | tuple):
+                raise CorpusError(f"talk {values['id'][:80]!r}: {key} is not a list")
             values[key] = tuple(str(v) for v in values.get(key) or ())
+        for key, value in values.items():
+            if key not in ("speakers", "tags") and not isinstance(value, str):
+                raise CorpusError(f"talk {values['id'][:80]!r}: {key} is not text")
         return cls(**values)
 
 
@@ -330,26 +336,32 @@ class Corpus:
         Raises
         ------
         CorpusError
-            If the file is missing, is not JSON Lines, or holds a malformed talk.
+            If the file is missing, is not UTF-8 JSON Lines, or holds a malformed talk
+            (or two talks with one id).
         """
         path = Path(path)
         if not path.is_file():
             raise CorpusError(f"no corpus at {path}: run 'topics crawl' first")
         title = source = ""
         talks = []
-        with path.open(encoding="utf-8") as lines:
-            for number, line in enumerate(lines, 1):
-                if not line.strip():
-                    continue
-                try:
-                    data = json.loads(line)
-                except json.JSONDecodeError as exc:
-                    raise CorpusError(f"{path}:{number}: not JSON ({exc.msg})") from None
-                if not isinstance(data, dict):
-                    raise CorpusError(f"{path}:{number}: expected a JSON object")
-                if "corpus" in data:
-                    title = data["corpus"].get("title", "")
-                    source = data["corpus"].get("source", "")
-                else:
-                    talks.append(Talk.from_dict(data))
+        try:
+            text = path.read_text(encoding="utf-8")
+        except UnicodeDecodeError as exc:
+            raise CorpusError(f"{path} is not UTF-8 text (byte offset {exc.start})") from None
+        # split("\n"), not splitlines(): JSON strings may hold U+2028, a line break to Python
+        for number, line in enumerate(text.split("\n"), 1):
+            if not line.strip():
+                continue
+            try:
+                data = json.loads(line)
+            except (ValueError, RecursionError) as exc:  # JSONDecodeError, too deep, too long
+                reason = getattr(exc, "msg", None) or exc.__class__.__name__
+                raise CorpusError(f"{path}:{number}: not JSON ({reason})") from None
+            if not isinstance(data, dict):
+                raise CorpusError(f"{path}:{number}: expected a JSON object")
+            if isinstance(data.get("corpus"), dict):
+                title = str(data["corpus"].get("title") or "")
+                source = str(data["corpus"].get("source") or "")
+            else:
+                talks.append(Talk.from_dict(data))
         return cls(talks=talks, title=title, source=source)
