@@ -25,6 +25,7 @@ from topics.sources import SourceError, load
 from topics.sources.crawler import parse_html, parse_talk, talk_links
 from topics.sources.http import Fetcher, Page
 from topics.sources.profiles import PROFILES, Profile, detect_profile
+from topics.sources.pyvideo import load_folder
 from topics.sources.tables import load_table
 
 from .reliability_table import reliability
@@ -323,5 +324,40 @@ def test_random_tables_give_talks_or_a_source_error(table):
             return
     assert isinstance(corpus, Corpus) and len(corpus) >= 1
     assert [t.id for t in again] == [t.id for t in corpus]
+    for talk in corpus:
+        _check_talk(talk)
+
+
+VIDEO_KEYS = ["title", "description", "speakers", "tags", "recorded", "related_urls", "language",
+              "videos", "duration", "thumbnail_url"]  # fmt: skip
+videos = (
+    st.fixed_dictionaries({"title": values}, optional=dict.fromkeys(VIDEO_KEYS[1:], json_values))
+    | json_values
+)
+
+
+@FUZZ
+@given(json_values, st.lists(videos, max_size=4), st.integers(0, 5))
+@reliability(
+    "150 random pyvideo event folders: category.json and video files of random JSON (or"
+    " random bytes)",
+    "A corpus of safe talks, or a one-line SourceError / CorpusError; nothing else",
+)
+def test_random_pyvideo_folders_give_talks_or_a_source_error(category, files, damaged):
+    with tempfile.TemporaryDirectory() as folder:
+        event = Path(folder) / "random-con-2024"
+        (event / "videos").mkdir(parents=True)
+        (event / "category.json").write_text(json.dumps(category))
+        for n, video in enumerate(files):
+            content = json.dumps(video).encode()
+            (event / "videos" / f"talk-{n}.json").write_bytes(
+                content[: len(content) // 2] if n == damaged else content
+            )
+        try:
+            corpus = load_folder(event)
+        except Exception as error:
+            _check_error(error)
+            return
+    assert isinstance(corpus, Corpus)
     for talk in corpus:
         _check_talk(talk)
