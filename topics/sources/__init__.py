@@ -156,7 +156,9 @@ def _load_url(
     except (SourceError, ValueError, LookupError):
         pretalx = False
     if pretalx:
-        return load_pretalx(page.url, fetcher, progress=progress, failures=failures)
+        return load_pretalx(
+            page.url, fetcher, progress=progress, failures=failures, max_pages=max_pages
+        )
     result = crawl_site(url, fetcher, progress=progress, page=page, max_pages=max_pages)
     if failures is not None:
         failures.extend(result.failures)
