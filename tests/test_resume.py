@@ -21,6 +21,7 @@ import pytest
 
 from tests.conftest import REPO
 from tests.loopback import PROFILE_TOML, start_site
+from tests.reliability_table import reliability
 from topics.cli import main
 from topics.corpus import Corpus
 
@@ -48,6 +49,11 @@ def _wait(condition, seconds: float = 60) -> None:
 
 
 @pytest.mark.parametrize("how", [signal.SIGKILL, signal.SIGINT], ids=["SIGKILL", "SIGINT"])
+@reliability(
+    "A crawl of 30 talk pages killed after 12 (SIGKILL, or Ctrl-C), then run again",
+    "The rerun fetched exactly the 18 missing pages (not the list page, nothing twice);"
+    " Ctrl-C exits with 130 at once",
+)
 def test_killed_crawl_resumes_with_only_the_rest(gated_site, tmp_path, how, capsys):
     site = gated_site
     profile = tmp_path / "miniconf.toml"

@@ -20,6 +20,7 @@ from topics.sources.http import Fetcher
 from topics.sources.schedule import load_schedule, parse_schedule
 
 from .conftest import FIXTURES
+from .reliability_table import reliability
 
 SCHEDULES = FIXTURES / "schedules"
 FRAB = SCHEDULES / "frab.xml"
@@ -228,8 +229,10 @@ def test_json_that_is_not_a_schedule_is_a_source_error():
         (b"", "neither schedule XML nor schedule JSON"),
         (b"Hello, world", "neither schedule XML nor schedule JSON"),
         (b"\x89PNG\r\n\x1a\n\x00\x00", "neither schedule XML nor schedule JSON"),
-        (b"<!DOCTYPE html><html><body>Oops</body></html>", r"root element <html>"),
-        (b"<html><body><p>Not found</p></body></html>", r"not a schedule: root element <html>"),
+        (b"<!DOCTYPE html><html><body>Oops</body></html>", r"is an HTML page, not a schedule"),
+        (b"<html><body><p>Not found</p></body></html>", r"is an HTML page"),
+        (b"<html/>", r"is an HTML page"),
+        (b"<feed>x</feed>", r"not a schedule: root element <feed>"),
         (b"{", "not valid JSON"),
         (b'{"schedule": {"conference": 3}}', r"no 'schedule\.conference' object"),
         (b'{"schedule": {"conference": {"days": "2"}}}', "neither 'schedule.conference.days"),
@@ -414,6 +417,11 @@ def documents(draw) -> bytes:
 
 @settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(documents())
+@reliability(
+    "200 random schedule files: frab XML trees, c3voc JSON, random JSON and bytes, cut short"
+    " or spliced with random bytes",
+    "A corpus of titled talks, or a one-line SourceError naming the file; nothing else",
+)
 def test_any_input_gives_a_corpus_or_a_source_error(content):
     try:
         corpus = parse_schedule(content, "random.bin")

@@ -11,6 +11,8 @@ import sys
 import time
 from pathlib import Path
 
+from jinja2 import TemplateError
+
 from .cache import (
     DEFAULT_CACHE,
     PYVIDEO_DATA_VARIABLE,
@@ -20,7 +22,7 @@ from .cache import (
     pyvideo_data,
     read_sources,
 )
-from .corpus import Corpus, CorpusError
+from .corpus import Corpus, CorpusError, check_topic_input
 from .model import ModelError, TopicModel
 from .render import RenderError, build_site
 from .sources import (
@@ -30,6 +32,7 @@ from .sources import (
     CrawlFailure,
     SourceError,
 )
+from .sources.crawler import MAX_PAGES
 from .sources.http import CONCURRENCY, DELAY, DELAY_VARIABLE, TIMEOUT
 from .sources.profiles import FIELDS, PROFILES
 
@@ -103,6 +106,13 @@ def _parser() -> argparse.ArgumentParser:
         default=TIMEOUT[1],
         metavar="SECONDS",
         help="seconds to wait for a server's answer (default: %(default)s)",
+    )
+    crawling.add_argument(
+        "--max-pages",
+        type=_positive,
+        default=MAX_PAGES,
+        metavar="N",
+        help="talk pages read from one list page at most (default: %(default)s)",
     )
     crawling.add_argument(
         "--refresh",
@@ -191,7 +201,13 @@ def _sources() -> str:
     return "\n".join(lines)
 
 
-def _crawl(args: argparse.Namespace, corpus_path: Path, failures: list[CrawlFailure]) -> Corpus:
+def _crawl(
+    args: argparse.Namespace,
+    corpus_path: Path,
+    failures: list[CrawlFailure],
+    n_topics: int | str | None = None,
+) -> Corpus:
+    """Crawl, save the corpus, and (given ``n_topics``) check topics can be found in it."""
     fetcher = open_fetcher(args.cache, args.delay, args.concurrency, args.timeout, args.refresh)
     corpus = read_sources(
         args.sources,
@@ -201,7 +217,10 @@ def _crawl(args: argparse.Namespace, corpus_path: Path, failures: list[CrawlFail
         pyvideo_data=args.pyvideo_data,
         progress=sys.stderr.isatty(),
         failures=failures,
+        max_pages=args.max_pages,
     )
+    if n_topics is not None:  # before the summary: bad input gets one line
+        check_topic_input(corpus, n_topics)
     revalidated = ""
     if args.refresh:
         revalidated = f", {fetcher.n_not_modified} unchanged"
@@ -213,6 +232,21 @@ def _crawl(args: argparse.Namespace, corpus_path: Path, failures: list[CrawlFail
         file=sys.stderr,
     )
     return corpus
+
+
+def _one_line(error: BaseException) -> str:
+    return " ".join(str(error).split()) or error.__class__.__name__
+
+
+def _one_line_cache_warning(record: logging.LogRecord) -> bool:
+    """joblib logs a cache entry it cannot load with a traceback: say it in one line."""
+    message = record.getMessage()
+    marker = "Exception while loading results for "
+    if marker in message:
+        call = message.split(marker, 1)[1]
+        name = call.split("(", 1)[0].strip()
+        record.msg, record.args = f"an unreadable cache entry of {name} was recomputed", ()
+    return True
 
 
 def _report(failures: list[CrawlFailure]) -> int:
@@ -238,21 +272,47 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "sources":
         print(_sources())
         return 0
-    # Sources warn (pages skipped during a crawl) through logging: show them as CLI lines.
+    # Sources warn (pages skipped during a crawl) through logging: show them as CLI lines;
+    # joblib warns of a cache entry it could not load (and recomputes) with a traceback.
     handler = logging.StreamHandler()
     handler.setFormatter(logging.Formatter("topics: %(message)s"))
-    logging.getLogger("topics").addHandler(handler)
+    handler.addFilter(_one_line_cache_warning)
+    loggers = [logging.getLogger("topics"), logging.getLogger("joblib")]
+    propagate = loggers[1].propagate
+    for logger in loggers:
+        logger.addHandler(handler)
+    loggers[1].propagate = False
+    try:
+        return _run(args)
+    finally:
+        for logger in loggers:
+            logger.removeHandler(handler)
+        loggers[1].propagate = propagate
+
+
+def _run(args: argparse.Namespace) -> int:
     start = time.perf_counter()
     corpus_path = Path(args.corpus or corpus_file(args.cache))
     failures: list[CrawlFailure] = []
     try:
-        building_only = args.command == "build"
-        corpus = Corpus.load(corpus_path) if building_only else _crawl(args, corpus_path, failures)
+        if args.command == "build":
+            corpus = Corpus.load(corpus_path)
+            check_topic_input(corpus, args.topics)
+        else:
+            topics = args.topics if args.command == "run" else None
+            corpus = _crawl(args, corpus_path, failures, topics)
         if args.command == "crawl":
             return _report(failures)
         model, site = _build(args, corpus)
     except (SourceError, CorpusError, ModelError, RenderError, OSError) as exc:
-        print(f"topics: error: {exc}", file=sys.stderr)
+        print(f"topics: error: {_one_line(exc)}", file=sys.stderr)
+        return 1
+    except TemplateError as exc:
+        print(
+            "topics: error: a site template failed, the previous site is kept"
+            f" ({exc.__class__.__name__}: {_one_line(exc)})",
+            file=sys.stderr,
+        )
         return 1
     except KeyboardInterrupt:
         print("topics: interrupted; everything fetched so far is cached", file=sys.stderr)

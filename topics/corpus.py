@@ -21,6 +21,23 @@ class CorpusError(ValueError):
     """A corpus file or a set of talks cannot be used (empty, malformed, duplicate ids)."""
 
 
+#: Longest title kept, in characters; a longer one is cut (crawled pages are untrusted).
+MAX_TITLE = 500
+#: Longest abstract kept, in characters (a long abstract is a few thousand).
+MAX_ABSTRACT = 100_000
+#: Longest speaker name, track, day, time, room, event, language or tag kept, in characters.
+MAX_FIELD = 200
+#: Longest URL kept, in characters; a longer one is dropped (a cut URL would be wrong).
+MAX_URL = 2_000
+#: Longest talk id :func:`slugify` makes, in characters (a file name of the site).
+MAX_ID = 80
+#: Names Windows reserves for devices, even with an extension (``con.html``): never an id.
+#: https://learn.microsoft.com/windows/win32/fileio/naming-a-file
+WINDOWS_RESERVED = frozenset(
+    ["con", "prn", "aux", "nul"] + [f"{d}{n}" for d in ("com", "lpt") for n in range(10)]
+)
+
+
 @dataclass(frozen=True)
 class Talk:
     """One talk of a conference programme.
@@ -48,6 +65,13 @@ class Talk:
         Identifier of the event (edition) the talk belongs to, such as ``"europython-2016"``.
     language : str
         Language code given by the source (``"eng"``, ``"en"``), ``""`` when unknown.
+
+    Notes
+    -----
+    Talks come from untrusted pages: a title longer than :data:`MAX_TITLE` characters, an
+    abstract longer than :data:`MAX_ABSTRACT` and any other text field longer than
+    :data:`MAX_FIELD` are cut to that length (ending in "…"); a URL longer than
+    :data:`MAX_URL` is dropped.
     """
 
     id: str
@@ -63,6 +87,22 @@ class Talk:
     event: str = ""
     language: str = ""
 
+    def __post_init__(self) -> None:
+        cut = {
+            "title": _clip(self.title, MAX_TITLE),
+            "abstract": _clip(self.abstract, MAX_ABSTRACT),
+            "speakers": tuple(_clip(s, MAX_FIELD) for s in self.speakers),
+            "tags": tuple(_clip(t, MAX_FIELD) for t in self.tags),
+            "url": self.url if len(self.url) <= MAX_URL else "",
+            **{
+                name: _clip(getattr(self, name), MAX_FIELD)
+                for name in ("track", "day", "time", "room", "event", "language")
+            },
+        }
+        for name, value in cut.items():
+            if value is not getattr(self, name):
+                object.__setattr__(self, name, value)  # frozen: set once, while being built
+
     @property
     def text(self) -> str:
         """Title and abstract joined: the text the topic model reads."""
@@ -70,7 +110,7 @@ class Talk:
 
     def __repr__(self) -> str:
         speakers = f", speakers={list(self.speakers)!r}" if self.speakers else ""
-        return f"Talk(id={self.id!r}, title={_shorten(self.title)!r}{speakers})"
+        return f"Talk(id={self.id!r}, title={_clip(self.title, 60)!r}{speakers})"
 
     @classmethod
     def from_dict(cls, data: dict) -> Talk:
@@ -79,36 +119,107 @@ class Talk:
         Raises
         ------
         CorpusError
-            If ``id`` or ``title`` is missing or not a string.
+            If ``id`` or ``title`` is missing or not a string, another text field is not
+            a string, or ``speakers`` or ``tags`` is not a list.
         """
         known = {f.name for f in fields(cls)}
-        values = {k: v for k, v in data.items() if k in known}
+        values = {k: v for k, v in data.items() if k in known and v is not None}
         for key in ("id", "title"):
             if not isinstance(values.get(key), str) or not values[key]:
                 raise CorpusError(f"talk without a {key}: {str(data)[:120]}")
         for key in ("speakers", "tags"):
+            if not isinstance(values.get(key, []), list | tuple):
+                raise CorpusError(f"talk {values['id'][:80]!r}: {key} is not a list")
             values[key] = tuple(str(v) for v in values.get(key) or ())
+        for key, value in values.items():
+            if key not in ("speakers", "tags") and not isinstance(value, str):
+                raise CorpusError(f"talk {values['id'][:80]!r}: {key} is not text")
         return cls(**values)
 
 
-def _shorten(text: str, width: int = 60) -> str:
-    return text if len(text) <= width else text[: width - 1] + "…"
+def _clip(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
-def slugify(text: str, max_length: int = 80) -> str:
+def slugify(text: str, max_length: int = MAX_ID) -> str:
     """Turn any text into a lowercase ASCII identifier usable as a file name.
 
-    Only ``[a-z0-9-]`` survive, so the result can never name a parent folder or an
-    absolute path.
+    Only ``[a-z0-9-]`` survive and the result is at most ``max_length`` characters, so it
+    can never name a parent folder, an absolute path, or a file name too long for the
+    file system; a name Windows reserves (:data:`WINDOWS_RESERVED`) gets ``-talk`` added.
 
     Examples
     --------
     >>> slugify("Über Descriptors & Metaclasses!")
     'uber-descriptors-metaclasses'
+    >>> slugify("../../etc/passwd")
+    'etc-passwd'
+    >>> slugify("CON")
+    'con-talk'
     """
     ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
     slug = re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
-    return slug[:max_length].rstrip("-") or "talk"
+    slug = slug[:max_length].rstrip("-") or "talk"
+    return f"{slug}-talk" if slug in WINDOWS_RESERVED else slug
+
+
+def is_safe_id(talk_id: str) -> bool:
+    """Whether ``talk_id`` may name a file: ``[a-z0-9-]``, at most :data:`MAX_ID` + 20
+    characters (room for :func:`unique_ids`' suffixes), not a Windows-reserved name."""
+    return (
+        bool(_SAFE_ID.fullmatch(talk_id))
+        and len(talk_id) <= MAX_ID + 20
+        and talk_id not in WINDOWS_RESERVED
+    )
+
+
+_SAFE_ID = re.compile(r"[a-z0-9-]+")
+
+
+def check_topic_input(corpus: Corpus, n_topics: int | str = "auto") -> None:
+    """Refuse, with one line saying why, a corpus in which no topics can be found.
+
+    Parameters
+    ----------
+    corpus : Corpus
+    n_topics : int or "auto"
+        The number of topics asked for.
+
+    Raises
+    ------
+    CorpusError
+        If the corpus holds fewer than 2 talks, if every talk has the same text, if every
+        talk has the same non-empty abstract (the source, or a site profile's abstract
+        selector, gives no text of the talk's own), or if more topics are asked for than
+        there are talks.
+    """
+    n = len(corpus)
+    where = f" from {corpus.source}" if corpus.source else ""
+    if n == 0:
+        raise CorpusError(f"no talks{where}: nothing to find topics in")
+    if n == 1:
+        raise CorpusError(
+            f"only one talk{where} ({corpus.talks[0].title[:60]!r}): topics need 2 talks or more"
+        )
+    if len({_flat(t.text) for t in corpus}) == 1:
+        raise CorpusError(
+            f"all {n} talks{where} have the same title and abstract: no topics to tell apart"
+        )
+    abstracts = {_flat(t.abstract) for t in corpus}
+    if len(abstracts) == 1 and (same := abstracts.pop()):
+        raise CorpusError(
+            f"all {n} talks{where} have the same abstract ({same[:40]!r}...): the source"
+            " gives no text of each talk's own (is the profile's abstract selector right?)"
+        )
+    if isinstance(n_topics, int) and n_topics > n:
+        raise CorpusError(
+            f"{n_topics} topics asked for, but there are only {n} talks{where}:"
+            f" ask for {n} topics or fewer, or 'auto'"
+        )
+
+
+def _flat(text: str) -> str:
+    return " ".join(text.casefold().split())
 
 
 def unique_ids(ids: Iterable[str]) -> list[str]:
@@ -259,26 +370,32 @@ class Corpus:
         Raises
         ------
         CorpusError
-            If the file is missing, is not JSON Lines, or holds a malformed talk.
+            If the file is missing, is not UTF-8 JSON Lines, or holds a malformed talk
+            (or two talks with one id).
         """
         path = Path(path)
         if not path.is_file():
             raise CorpusError(f"no corpus at {path}: run 'topics crawl' first")
         title = source = ""
         talks = []
-        with path.open(encoding="utf-8") as lines:
-            for number, line in enumerate(lines, 1):
-                if not line.strip():
-                    continue
-                try:
-                    data = json.loads(line)
-                except json.JSONDecodeError as exc:
-                    raise CorpusError(f"{path}:{number}: not JSON ({exc.msg})") from None
-                if not isinstance(data, dict):
-                    raise CorpusError(f"{path}:{number}: expected a JSON object")
-                if "corpus" in data:
-                    title = data["corpus"].get("title", "")
-                    source = data["corpus"].get("source", "")
-                else:
-                    talks.append(Talk.from_dict(data))
+        try:
+            text = path.read_text(encoding="utf-8")
+        except UnicodeDecodeError as exc:
+            raise CorpusError(f"{path} is not UTF-8 text (byte offset {exc.start})") from None
+        # split("\n"), not splitlines(): JSON strings may hold U+2028, a line break to Python
+        for number, line in enumerate(text.split("\n"), 1):
+            if not line.strip():
+                continue
+            try:
+                data = json.loads(line)
+            except (ValueError, RecursionError) as exc:  # JSONDecodeError, too deep, too long
+                reason = getattr(exc, "msg", None) or exc.__class__.__name__
+                raise CorpusError(f"{path}:{number}: not JSON ({reason})") from None
+            if not isinstance(data, dict):
+                raise CorpusError(f"{path}:{number}: expected a JSON object")
+            if isinstance(data.get("corpus"), dict):
+                title = str(data["corpus"].get("title") or "")
+                source = str(data["corpus"].get("source") or "")
+            else:
+                talks.append(Talk.from_dict(data))
         return cls(talks=talks, title=title, source=source)

@@ -30,11 +30,17 @@ for ``file://`` pages); data are JavaScript files that set a global, never ``fet
 (Chromium refuses ``fetch`` of ``file://`` URLs). No page holds an inline script.
 
 The site is published atomically: it is rendered into a temporary sibling folder which
-then replaces the previous site, so a failed build leaves the previous site intact.
+then replaces the previous site, so a failed build leaves the previous site intact. Two
+builds into one folder at once take turns at that swap (an exclusive lock on the parent
+folder), and the last one's site stays; the next build deletes the temporary folder a
+killed build left (each build locks its own while it writes it). Page names come from
+talk ids, which must be safe as file names (:func:`topics.corpus.is_safe_id`): no id can
+name a file outside the site.
 """
 
 from __future__ import annotations
 
+import glob
 import json
 import os
 import re
@@ -42,7 +48,8 @@ import shutil
 import tempfile
 import uuid
 from collections import Counter
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -51,7 +58,12 @@ import numpy as np
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from joblib import Memory
 
-from .corpus import Corpus, Talk, slugify
+try:
+    import fcntl
+except ImportError:  # Windows
+    fcntl = None
+
+from .corpus import MAX_ID, Corpus, Talk, is_safe_id, slugify
 from .editions import event_shares
 from .export import TOP_WORDS, ExportedTopic, write_exports
 from .layout import talk_positions
@@ -72,9 +84,6 @@ TEMPLATES = _templates_folder()
 
 #: File that marks a folder as a site built here, which a later build may replace.
 MARKER = ".topics-site"
-
-#: Talk ids that are used as file names; anything else is refused.
-SAFE_ID = re.compile(r"[a-z0-9-]+")
 
 #: Words of a topic drawn in its word cloud, and listed as text on its page.
 CLOUD_WORDS, LISTED_WORDS = 80, 15
@@ -449,8 +458,11 @@ def _check_inputs(corpus: Corpus, model, doc_topic) -> np.ndarray:
     if not np.all(np.isfinite(W)) or np.any(W < 0):
         raise RenderError("doc_topic must hold finite, non-negative weights")
     for talk in corpus:
-        if not SAFE_ID.fullmatch(talk.id):
-            raise RenderError(f"unsafe talk id {talk.id!r}: only [a-z0-9-] may name a page")
+        if not is_safe_id(talk.id):
+            raise RenderError(
+                f"unsafe talk id {talk.id[:100]!r}: a page is named by [a-z0-9-] only, at most"
+                f" {MAX_ID + 20} characters, not a name Windows reserves"
+            )
     return W
 
 
@@ -573,7 +585,7 @@ def site_view(corpus: Corpus, model, doc_topic: np.ndarray, doc_term=None) -> Si
     ------
     RenderError
         If ``doc_topic`` has the wrong shape or negative or non-finite weights, or a talk id
-        is not made of ``[a-z0-9-]`` only.
+        is not safe as a file name (:func:`topics.corpus.is_safe_id`).
     """
     W = _check_inputs(corpus, model, doc_topic)
     n_topics = W.shape[1]
@@ -1020,25 +1032,68 @@ def build_site(
     out.parent.mkdir(parents=True, exist_ok=True)
     new = Path(tempfile.mkdtemp(prefix=f".{out.name}.new-", dir=out.parent))
     try:
-        new.chmod(0o755)  # mkdtemp makes it private; a web server must be able to read it
-        write_wordclouds(
-            topic_weights(model, CLOUD_WORDS),
-            new / "wordclouds",
-            width=site.image_width,
-            height=site.image_height,
-            scale=SCALE,
-            random_state=getattr(model, "random_state", 0) or 0,
-            memory=memory,
-        )
-        render_pages(site, new)
-        write_data(corpus, model, W, site, new)
-        marker = {"generator": "topics", "talks": site.n_talks, "topics": len(site.topics)}
-        (new / MARKER).write_text(json.dumps(marker) + "\n", encoding="utf-8")
-        _swap_into_place(new, out)
+        with _locked(new):  # in use: no other build takes it for a killed build's leftover
+            _render_into(new, out, corpus, model, W, site, memory)
     except BaseException:
         shutil.rmtree(new, ignore_errors=True)
         raise
     return out
+
+
+def _render_into(
+    new: Path, out: Path, corpus: Corpus, model, W: np.ndarray, site: SiteView, memory
+) -> None:
+    """Write the site into the folder ``new``, then publish it as ``out``."""
+    new.chmod(0o755)  # mkdtemp makes it private; a web server must be able to read it
+    write_wordclouds(
+        topic_weights(model, CLOUD_WORDS),
+        new / "wordclouds",
+        width=site.image_width,
+        height=site.image_height,
+        scale=SCALE,
+        random_state=getattr(model, "random_state", 0) or 0,
+        memory=memory,
+    )
+    render_pages(site, new)
+    write_data(corpus, model, W, site, new)
+    marker = {"generator": "topics", "talks": site.n_talks, "topics": len(site.topics)}
+    (new / MARKER).write_text(json.dumps(marker) + "\n", encoding="utf-8")
+    with _locked(out.parent):  # two builds at once publish one after the other
+        _check_target(out)  # again: another build may have published meanwhile
+        _swap_into_place(new, out)
+        _remove_leftovers(out)
+
+
+@contextmanager
+def _locked(folder: Path, wait: bool = True) -> Iterator[bool]:
+    """Hold an exclusive lock on ``folder`` (POSIX ``flock``, released on exit); yields
+    whether it is held: with ``wait=False``, ``False`` when another process holds it.
+    Where there is no ``flock`` (Windows) nothing is locked and ``True`` is yielded."""
+    if fcntl is None:
+        yield True
+        return
+    fd = os.open(folder, os.O_RDONLY)
+    try:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | (0 if wait else fcntl.LOCK_NB))
+        except BlockingIOError:
+            yield False
+            return
+        yield True
+    finally:
+        os.close(fd)
+
+
+def _remove_leftovers(out: Path) -> None:
+    """Delete what killed builds left beside ``out``: temporary folders no build holds.
+    Called with the parent folder locked, so no other build is between its renames."""
+    if fcntl is None:  # without locks a leftover cannot be told from a build in progress
+        return
+    name = glob.escape(out.name)
+    for leftover in [*out.parent.glob(f".{name}.new-*"), *out.parent.glob(f".{name}.old-*")]:
+        with _locked(leftover, wait=False) as free:
+            if free:
+                shutil.rmtree(leftover, ignore_errors=True)
 
 
 def _check_target(out: Path) -> None:

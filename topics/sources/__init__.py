@@ -14,7 +14,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from ..corpus import Corpus
-from .crawler import CrawlFailure, crawl, crawl_site, crawl_warning, parse_html
+from .crawler import MAX_PAGES, CrawlFailure, crawl, crawl_site, crawl_warning, parse_html
 from .errors import SourceError
 from .http import Fetcher, FetchError
 from .pretalx import is_pretalx, load_pretalx
@@ -77,6 +77,7 @@ def load(
     pyvideo_data: str = DEFAULT_DATA,
     progress: bool = False,
     failures: list[CrawlFailure] | None = None,
+    max_pages: int = MAX_PAGES,
 ) -> Corpus:
     """Read the talks ``source`` names.
 
@@ -102,6 +103,8 @@ def load(
         Show a progress bar while crawling.
     failures : list of CrawlFailure, optional
         Receives the pages a crawl could not read (they are logged when omitted).
+    max_pages : int
+        Largest number of talk pages a crawl reads from one list page.
 
     Returns
     -------
@@ -118,7 +121,7 @@ def load(
     if source.startswith(("http://", "https://")):
         if urlsplit(source).path.endswith((".xml", ".json")):
             return load_schedule(source, fetcher)
-        return _load_url(source, fetcher, profile, progress, failures)
+        return _load_url(source, fetcher, profile, progress, failures, max_pages)
     path = Path(source)
     if path.is_dir():
         return load_folder(path)
@@ -137,10 +140,13 @@ def _load_url(
     profile: str | Profile | None,
     progress: bool,
     failures: list[CrawlFailure] | None,
+    max_pages: int,
 ) -> Corpus:
     """A page URL: a pretalx event when the page says so, else a list page to crawl."""
     if profile is not None:
-        return crawl(url, fetcher, profile=profile, progress=progress, failures=failures)
+        return crawl(
+            url, fetcher, profile=profile, progress=progress, failures=failures, max_pages=max_pages
+        )
     try:
         page = fetcher.get(url)
     except FetchError as exc:
@@ -150,8 +156,10 @@ def _load_url(
     except (SourceError, ValueError, LookupError):
         pretalx = False
     if pretalx:
-        return load_pretalx(page.url, fetcher, progress=progress, failures=failures)
-    result = crawl_site(url, fetcher, progress=progress, page=page)
+        return load_pretalx(
+            page.url, fetcher, progress=progress, failures=failures, max_pages=max_pages
+        )
+    result = crawl_site(url, fetcher, progress=progress, page=page, max_pages=max_pages)
     if failures is not None:
         failures.extend(result.failures)
     elif result.failures:

@@ -5,7 +5,8 @@ from a TOML file, or detected from the list page). Every page goes through a
 :class:`~topics.sources.http.Fetcher`, which paces requests, honours robots.txt and
 caches each page as it arrives, so a second crawl, or one resumed after an interruption,
 reads what it had from the cache. Talk pages are fetched ``fetcher.concurrency`` at a
-time (:func:`fetch_all`) and read in list order; the crawl stays on the list page's host.
+time (:func:`fetch_all`) and read in list order; the crawl stays on the list page's host,
+follows only http(s) links, and reads at most ``max_pages`` talk pages (:data:`MAX_PAGES`).
 
 A talk page that cannot be fetched or read does not stop the crawl: :func:`crawl_site`
 returns it in :attr:`CrawlResult.failures`, and :func:`crawl` (what
@@ -25,6 +26,7 @@ from typing import NamedTuple
 from urllib.parse import unquote, urldefrag, urljoin, urlsplit
 
 from bs4 import BeautifulSoup, Tag
+from bs4.exceptions import ParserRejectedMarkup
 from joblib import Parallel, delayed
 from tqdm import tqdm
 
@@ -35,6 +37,9 @@ from .http import Fetcher, FetchError, Page
 from .profiles import Profile, detect_profile, get_profile
 
 logger = logging.getLogger(__name__)
+
+#: Default largest number of talk pages read from one list page (the ``--max-pages`` option).
+MAX_PAGES = 5000
 
 #: Media types read as HTML; an empty type (no header) is tried as HTML too.
 HTML_TYPES = frozenset({"text/html", "application/xhtml+xml", ""})
@@ -71,12 +76,15 @@ class CrawlResult:
         The talk page URLs found on the list page, deduplicated, in page order.
     failures : list of CrawlFailure
         Talk pages that could not be fetched or read, in list page order.
+    left_out : int
+        Talk pages linked beyond the ``max_pages`` cap, not fetched.
     """
 
     corpus: Corpus
     profile: Profile
     links: list[str] = field(default_factory=list)
     failures: list[CrawlFailure] = field(default_factory=list)
+    left_out: int = 0
 
 
 class TalkPageError(SourceError):
@@ -89,6 +97,7 @@ def crawl(
     profile: str | Profile | None = None,
     progress: bool = False,
     failures: list[CrawlFailure] | None = None,
+    max_pages: int = MAX_PAGES,
 ) -> Corpus:
     """Crawl a conference's talk list page and the talk pages it links to.
 
@@ -110,6 +119,9 @@ def crawl(
         Show a progress bar on stderr while fetching talk pages.
     failures : list of CrawlFailure, optional
         Receives the talk pages that failed, instead of the log.
+    max_pages : int
+        Largest number of talk pages fetched; the list page's first ones are kept and the
+        rest left out, with a warning on this module's logger.
 
     Returns
     -------
@@ -121,7 +133,7 @@ def crawl(
     SourceError
         See :func:`crawl_site`.
     """
-    result = crawl_site(list_url, fetcher, profile=profile, progress=progress)
+    result = crawl_site(list_url, fetcher, profile=profile, progress=progress, max_pages=max_pages)
     if failures is not None:
         failures.extend(result.failures)
     elif result.failures:
@@ -145,6 +157,7 @@ def crawl_site(
     profile: str | Profile | None = None,
     progress: bool = False,
     page: Page | None = None,
+    max_pages: int = MAX_PAGES,
 ) -> CrawlResult:
     """Crawl like :func:`crawl`, returning the failures and the profile used too.
 
@@ -153,7 +166,7 @@ def crawl_site(
 
     Parameters
     ----------
-    list_url, fetcher, profile, progress
+    list_url, fetcher, profile, progress, max_pages
         See :func:`crawl`.
     page : Page, optional
         The list page, when the caller fetched it already.
@@ -186,6 +199,15 @@ def crawl_site(
     else:
         chosen = get_profile(profile)
     links = talk_links(page.url, soup, chosen)
+    left_out = max(0, len(links) - max_pages)
+    if left_out:
+        logger.warning(
+            "%s links %d talk pages: only the first %d are read (the page cap, --max-pages)",
+            page.url,
+            len(links),
+            max_pages,
+        )
+        links = links[:max_pages]
     event = event_name(page.url, chosen)
 
     talks: list[Talk] = []
@@ -206,8 +228,6 @@ def crawl_site(
             talks.append(parse_talk(fetched, chosen, event=event))
         except (FetchError, TalkPageError) as exc:
             failures.append(CrawlFailure(url, getattr(exc, "reason", None) or str(exc)))
-        except (ValueError, LookupError) as exc:  # undecodable bytes, unknown charset
-            failures.append(CrawlFailure(url, f"unreadable page ({exc})"))
     bar.close()
 
     if not talks:
@@ -220,7 +240,9 @@ def crawl_site(
     talks = [replace(t, id=i) for t, i in zip(talks, ids, strict=True)]
     title = corpus_title(page.url, chosen) or _inline_text(soup.title)
     corpus = Corpus(talks=talks, title=title, source=page.url)
-    return CrawlResult(corpus=corpus, profile=chosen, links=links, failures=failures)
+    return CrawlResult(
+        corpus=corpus, profile=chosen, links=links, failures=failures, left_out=left_out
+    )
 
 
 def fetch_all(
@@ -268,16 +290,23 @@ def fetch_all(
 def parse_html(page: Page) -> BeautifulSoup:
     """Parse a fetched page as HTML.
 
+    Bytes that are not valid in the page's encoding become U+FFFD (the HTML standard's
+    decoding); an unknown declared charset is ignored and the encoding sniffed.
+
     Raises
     ------
     TalkPageError
-        If the page is not HTML (by its ``Content-Type``) or its body is empty.
+        If the page is not HTML (by its ``Content-Type``), its body is empty, or the
+        parser gives up on it.
     """
     if page.content_type not in HTML_TYPES:
         raise TalkPageError(f"not an HTML page ({page.content_type})")
     if not page.content.strip():
         raise TalkPageError("empty page")
-    return BeautifulSoup(page.content, "lxml", from_encoding=page.encoding)
+    try:
+        return BeautifulSoup(page.content, "lxml", from_encoding=page.encoding)
+    except (ValueError, LookupError, ParserRejectedMarkup) as exc:  # a charset Python lacks
+        raise TalkPageError(f"unreadable page ({' '.join(str(exc).split())[:200]})") from None
 
 
 def talk_links(page_url: str, soup: BeautifulSoup, profile: Profile) -> list[str]:

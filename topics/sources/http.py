@@ -25,11 +25,20 @@ Every page fetched is stored with :class:`joblib.Memory`, keyed by its URL, with
 second crawl, or a crawl resumed after being killed, requests no page it already has.
 With ``refresh=True`` each cached page is revalidated once with a conditional request
 (``If-None-Match`` / ``If-Modified-Since``, RFC 9110 section 13): a ``304 Not
-Modified`` keeps it, a ``200`` replaces it. Failures are never cached.
+Modified`` keeps it, a ``200`` replaces it. Failures are never cached. A cache entry
+that cannot be read (a truncated or garbled file) is fetched again: joblib recomputes
+what it cannot load, and an entry that loads as anything but a :class:`Page` is replaced.
+joblib writes each entry to a temporary file renamed into place, so several crawls may
+share one cache folder at once.
+
+Pages are public: no credentials are ever sent. The session stores no cookies (so none
+goes back to any host), reads no ``~/.netrc``, and a URL holding ``user:password@`` is
+not fetched. Only http(s) URLs are fetched, redirects included.
 """
 
 from __future__ import annotations
 
+import http.cookiejar
 import os
 import threading
 import time
@@ -146,10 +155,16 @@ def make_session(retries: int = RETRIES, backoff: float = BACKOFF, pool: int = 1
     Returns
     -------
     requests.Session
-        With a descriptive User-Agent, a browser's Accept header (:data:`ACCEPT`) and
-        the retrying adapter mounted for http(s).
+        With a descriptive User-Agent, a browser's Accept header (:data:`ACCEPT`), the
+        retrying adapter mounted for http(s), no cookie jar (cookies are refused) and no
+        credentials (neither ``~/.netrc`` nor a URL's ``user:password@``).
     """
     session = requests.Session()
+    # A crawler of public pages sends no credentials: no cookie is ever stored (so none
+    # is sent back, to any host) and no Authorization header is made from ~/.netrc or
+    # from a URL's user:password@ (the session's own auth replaces both, see _NoAuth).
+    session.cookies.set_policy(http.cookiejar.DefaultCookiePolicy(allowed_domains=[]))
+    session.auth = _NoAuth()
     session.headers["User-Agent"] = USER_AGENT
     # What a browser asks for: some sites (pretalx's schedule) answer "*/*" with plain text.
     session.headers["Accept"] = ACCEPT
@@ -167,6 +182,15 @@ def make_session(retries: int = RETRIES, backoff: float = BACKOFF, pool: int = 1
     session.mount("http://", adapter)
     session.mount("https://", adapter)
     return session
+
+
+class _NoAuth(requests.auth.AuthBase):
+    """Authentication that sends nothing: set as the session's auth, it keeps requests
+    from adding credentials found in ``~/.netrc`` or in the URL."""
+
+    def __call__(self, request):
+        request.headers.pop("Authorization", None)
+        return request
 
 
 class _Host:
@@ -309,17 +333,17 @@ class Fetcher:
         Raises
         ------
         FetchError
-            For a non-http(s) URL, a URL robots.txt disallows, a connection failure, a
-            timeout, an HTTP status of 400 or more (after retries for 429/5xx), a
-            redirect loop, too many redirects, a redirect off ``site``, or a body larger
-            than ``max_bytes``.
+            For a non-http(s) URL, a URL with ``user:password@``, a URL robots.txt
+            disallows, a connection failure, a timeout, an HTTP status of 400 or more
+            (after retries for 429/5xx), a redirect loop, too many redirects, a redirect
+            off ``site``, or a body larger than ``max_bytes``.
         """
         if self.refresh and url not in self._revalidated:
             with self._lock:
                 first = url not in self._revalidated
                 self._revalidated.add(url)
-            if first and self._cached.check_call_in_cache(url):
-                previous = self._cached(url)
+            previous = self._cached(url) if first and self.is_cached(url) else None
+            if isinstance(previous, Page):
                 try:
                     page, _ = self._cached.call(url, previous=previous, site=site, robots=robots)
                 except FetchError as exc:  # stale is better than nothing (RFC 5861's spirit)
@@ -327,7 +351,10 @@ class Fetcher:
                         self.stale.append((url, exc.reason))
                     return previous
                 return page
-        return self._cached(url, site=site, robots=robots)
+        page = self._cached(url, site=site, robots=robots)
+        if not isinstance(page, Page):  # a cache entry that unpickled to something else
+            page, _ = self._cached.call(url, site=site, robots=robots)
+        return page
 
     def is_cached(self, url: str) -> bool:
         """Whether ``url`` is in the page cache (no request would be made)."""
@@ -416,6 +443,8 @@ class Fetcher:
         while True:
             if not current.startswith(("http://", "https://")):
                 raise FetchError(url, "not an http(s) URL")
+            if "@" in urlsplit(current).netloc:
+                raise FetchError(url, "URL with a user name or password (never sent)")
             if site and urlsplit(current).hostname != site:
                 raise FetchError(url, f"redirected off the site, to {current}")
             if robots and not self.allowed(current):

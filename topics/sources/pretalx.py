@@ -25,7 +25,7 @@ from urllib.parse import urlsplit
 from bs4 import BeautifulSoup
 
 from ..corpus import Corpus
-from .crawler import CrawlFailure, crawl_site, crawl_warning
+from .crawler import MAX_PAGES, CrawlFailure, crawl_site, crawl_warning
 from .errors import SourceError
 from .http import Fetcher, FetchError
 from .profiles import get_profile
@@ -72,6 +72,7 @@ def load_pretalx(
     fetcher: Fetcher,
     progress: bool = False,
     failures: list[CrawlFailure] | None = None,
+    max_pages: int = MAX_PAGES,
 ) -> Corpus:
     """Load a pretalx event's talks: the JSON export, else its talk pages.
 
@@ -86,6 +87,8 @@ def load_pretalx(
         Show a progress bar while crawling talk pages.
     failures : list of CrawlFailure, optional
         Receives the talk pages that failed (HTML crawl only); logged when omitted.
+    max_pages : int
+        Largest number of talk pages read (HTML crawl only).
 
     Returns
     -------
@@ -110,18 +113,24 @@ def load_pretalx(
     else:
         corpus.source = base
         return corpus
-    return _crawl_talk_pages(base, fetcher, progress, failures)
+    return _crawl_talk_pages(base, fetcher, progress, failures, max_pages)
 
 
 def _crawl_talk_pages(
-    base: str, fetcher: Fetcher, progress: bool, failures: list[CrawlFailure] | None
+    base: str,
+    fetcher: Fetcher,
+    progress: bool,
+    failures: list[CrawlFailure] | None,
+    max_pages: int,
 ) -> Corpus:
     slug = urlsplit(base).path.strip("/")
     profile = get_profile("pretalx")
     errors = []
     for path in LIST_PAGES:
         try:
-            result = crawl_site(base + path, fetcher, profile=profile, progress=progress)
+            result = crawl_site(
+                base + path, fetcher, profile=profile, progress=progress, max_pages=max_pages
+            )
         except SourceError as exc:
             errors.append(str(exc))
             continue

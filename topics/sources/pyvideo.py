@@ -122,8 +122,12 @@ def _listed_json_files(fetcher: Fetcher, folder_url: str) -> list[str]:
 def _parse_json(content: bytes, where: str):
     try:
         return json.loads(content)
-    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-        raise SourceError(f"{where} is not valid JSON: {exc}") from None
+    except RecursionError:
+        raise SourceError(f"{where} is JSON nested too deeply to be a pyvideo file") from None
+    except ValueError as exc:  # JSONDecodeError, UnicodeDecodeError, a number too long
+        raise SourceError(
+            f"{where} is not valid JSON: {' '.join(str(exc).split())[:200]}"
+        ) from None
 
 
 def _corpus(event: str, category: dict, videos: dict[str, dict], source: str) -> Corpus:
@@ -132,19 +136,19 @@ def _corpus(event: str, category: dict, videos: dict[str, dict], source: str) ->
     slugs = unique_ids(slugify(slug) for slug in videos)
     talks = []
     for slug, video in zip(slugs, videos.values(), strict=True):
-        if not isinstance(video, dict) or not video.get("title"):
+        title = " ".join(str(video.get("title") or "").split()) if isinstance(video, dict) else ""
+        if not title:
             continue
-        related = [u for u in video.get("related_urls") or [] if isinstance(u, str)]
-        related += [
-            u.get("url", "") for u in video.get("related_urls") or [] if isinstance(u, dict)
-        ]
+        urls = _items(video.get("related_urls"))
+        related = [u for u in urls if isinstance(u, str)]
+        related += [u["url"] for u in urls if isinstance(u, dict) and isinstance(u.get("url"), str)]
         talks.append(
             Talk(
                 id=slug,
-                title=str(video["title"]).strip(),
+                title=title,
                 abstract=str(video.get("description") or "").strip(),
-                speakers=tuple(str(s) for s in video.get("speakers") or ()),
-                tags=tuple(str(t) for t in video.get("tags") or ()),
+                speakers=tuple(str(s) for s in _items(video.get("speakers")) if s),
+                tags=tuple(str(t) for t in _items(video.get("tags")) if t),
                 day=str(video.get("recorded") or ""),
                 url=next((u for u in related if u.startswith(("http://", "https://"))), "")
                 or f"https://pyvideo.org/{event}/{slug}.html",
@@ -154,3 +158,10 @@ def _corpus(event: str, category: dict, videos: dict[str, dict], source: str) ->
         )
     title = category.get("title", event) if isinstance(category, dict) else event
     return Corpus(talks=talks, title=str(title), source=source)
+
+
+def _items(value) -> list:
+    """A list field of a video file: a list as is, a lone string as one item, else none."""
+    if isinstance(value, list):
+        return value
+    return [value] if isinstance(value, str) else []

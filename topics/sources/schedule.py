@@ -56,6 +56,12 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 # Patterns are written to run in linear time on any input (no "[^>]*" scans past a "<").
 _MARKDOWN_LINK = re.compile(r"!?\[([^\[\]\n]*)\]\([^()\s]*\)")
 _TAG = re.compile(r"<[^<>]*>")
+#: The start of an HTML page (a web page saved as schedule.xml), after any XML
+#: declaration and comments.
+_HTML = re.compile(
+    r"\A[\ufeff\s]*(?:<\?xml[^>]*>\s*)?(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html[\s/>])",
+    re.IGNORECASE | re.DOTALL,
+)
 
 
 @dataclass
@@ -146,11 +152,16 @@ def parse_schedule(content: bytes, source: str = "") -> Corpus:
     Raises
     ------
     SourceError
-        If the content is neither XML nor JSON, is malformed, is not a schedule, or
-        holds no titled event. The message is one line naming ``source``.
+        If the content is neither XML nor JSON, is an HTML page, is malformed, is not a
+        schedule, or holds no titled event. The message is one line naming ``source``.
     """
     where = source or "schedule"
     kind = _sniff(content)
+    if kind == "xml" and _HTML.match(content[:1024].decode("utf-8", errors="ignore")):
+        raise SourceError(
+            f"{where} is an HTML page, not a schedule (frab XML or c3voc JSON): give the"
+            " schedule's export, or the page's URL to crawl it"
+        )
     if kind == "xml":
         title, acronym, events = _read_xml(content, where)
     elif kind == "json":

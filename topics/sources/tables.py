@@ -36,7 +36,7 @@ import json
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
-from ..corpus import Corpus, Talk, slugify, unique_ids
+from ..corpus import Corpus, CorpusError, Talk, slugify, unique_ids
 from ..text import html_to_text
 from .errors import SourceError
 
@@ -80,7 +80,9 @@ def load_table(path: str | Path) -> Corpus:
     Raises
     ------
     SourceError
-        If the file cannot be read, is not of its declared format, or holds no talk.
+        If the file cannot be read, is not UTF-8, is not of the format its name says
+        (JSON or markup named ``.csv``, markup named ``.json``), is malformed, or holds
+        no talk.
     """
     path = Path(path)
     name = path.name.lower().removesuffix(".gz")
@@ -90,6 +92,7 @@ def load_table(path: str | Path) -> Corpus:
         if path.name.lower().endswith(".gz"):
             raw = gzip.decompress(raw)
         text = raw.decode("utf-8-sig")
+        _check_kind(text, name, path)
         if name.endswith(".csv"):
             rows: Iterable[dict] = csv.DictReader(io.StringIO(text, newline=""))
         elif name.endswith(".jsonl"):
@@ -99,15 +102,35 @@ def load_table(path: str | Path) -> Corpus:
         corpus = _corpus(rows, str(path))
     except (OSError, EOFError, gzip.BadGzipFile) as exc:
         raise SourceError(f"cannot read {path}: {exc}") from None
-    except UnicodeDecodeError:
-        raise SourceError(f"{path} is not UTF-8 text") from None
+    except UnicodeDecodeError as exc:
+        raise SourceError(
+            f"{path} is not UTF-8 text (byte 0x{exc.object[exc.start]:02x} at offset"
+            f" {exc.start}): save it as UTF-8"
+        ) from None
     except json.JSONDecodeError as exc:
         raise SourceError(f"{path} is not valid JSON: {exc.msg} at line {exc.lineno}") from None
+    except RecursionError:
+        raise SourceError(f"{path} is JSON nested too deeply to hold talks") from None
+    except CorpusError:
+        raise
+    except ValueError as exc:  # a number too long for Python to read
+        reason = " ".join(str(exc).split())[:200]
+        raise SourceError(f"{path} is not usable JSON: {reason}") from None
     except csv.Error as exc:
         raise SourceError(f"{path} is not valid CSV: {exc}") from None
     if title:
         corpus.title = title
     return corpus
+
+
+def _check_kind(text: str, name: str, path: Path) -> None:
+    """Refuse a file whose content is not what its name says, naming what it holds."""
+    first = text.lstrip()[:1]
+    held = {"{": "JSON", "[": "JSON", "<": "HTML or XML markup"}.get(first)
+    declared = "CSV" if name.endswith(".csv") else "JSON"
+    if held and held != declared:
+        hint = " (rename it .json)" if held == "JSON" else ""
+        raise SourceError(f"{path} is named {declared} but holds {held}{hint}")
 
 
 def _json_rows(data, path: Path) -> list:
