@@ -210,12 +210,16 @@ class _Host:
     def turn(self):
         """Hold a slot, starting no sooner than ``delay`` after the previous start."""
         with self.slots:
-            with self.lock:
-                now = time.monotonic()
-                start = max(now, self.next_start)
-                self.next_start = start + self.delay
-            if start > now:
-                time.sleep(start - now)
+            # The next start is set from when this request really leaves, not from a
+            # reserved time: a thread that wakes late must not bring the next one closer.
+            while True:
+                with self.lock:
+                    now = time.monotonic()
+                    if now >= self.next_start:
+                        self.next_start = now + self.delay
+                        break
+                    wait = self.next_start - now
+                time.sleep(wait)
             yield
 
     def hold_back(self, seconds: float) -> None:
