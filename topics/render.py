@@ -10,7 +10,8 @@ Layout of a built site (every link is relative, so it works from ``file://`` and
 static host, and no page requests anything outside the site)::
 
     index.html                  search box, corpus summary, topics as cards, downloads
-    topics/<number>.html        one page per topic (1-based number)
+    topics/<number>.html        one page per topic (1-based number), its first
+                                TOPIC_PAGE_TALKS talks; topics/<number>-<page>.html the next
     talks/<talk id>.html        one page per talk, with its five most similar talks
     search.html                 full-text search (MiniSearch, prebuilt index)
     map.html                    2-D map of the talks (canvas; map/points.js holds the data)
@@ -35,6 +36,7 @@ then replaces the previous site, so a failed build leaves the previous site inta
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import os
 import re
@@ -49,7 +51,7 @@ from urllib.parse import urlsplit
 
 import numpy as np
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
-from joblib import Memory
+from joblib import Memory, Parallel, delayed
 
 from .corpus import Corpus, Talk, slugify
 from .editions import event_shares
@@ -88,6 +90,12 @@ SIMILAR = 5
 #: A talk is listed under "also in this topic" when the topic holds this share of its mix;
 #: the other topics of a talk listed on a topic page are those holding ``OTHER_SHARE``.
 SECONDARY_SHARE, OTHER_SHARE = 0.2, 0.1
+
+#: Talks listed per topic page: a larger topic gets more pages, linked by a pager.
+TOPIC_PAGE_TALKS = 100
+
+#: Topic and talk pages rendered per parallel job; fewer pages are rendered in this process.
+PAGES_PER_JOB = 2_000
 
 #: Talks without a topic listed on the index page (all of them on ``unassigned.html``).
 UNASSIGNED_ON_INDEX = 10
@@ -312,6 +320,37 @@ class Summary:
     n_unassigned: int
     candidates: list[Candidate] = field(default_factory=list)
     excluded: list[tuple[str, int]] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Pager:
+    """Where a page of a topic's talks is among the topic's pages.
+
+    ``number`` is 1-based of ``count``; ``total`` the topic's talks; ``first_rank`` the
+    rank of the page's first talk; ``pages`` (number, href) of every page, hrefs from the
+    site's root (``prev``/``next`` are ``""`` on the first/last page).
+    """
+
+    number: int
+    count: int
+    total: int
+    first_rank: int
+    prev: str
+    next: str
+    pages: tuple[tuple[int, str], ...]
+
+
+@dataclass
+class PageSite:
+    """What topic and talk pages read of the site: small, so it is cheap to send to workers."""
+
+    title: str
+    source: str
+    nav: list[tuple[str, str, str]]
+    n_talks: int
+    topics: list[TopicLink]
+    image_width: int
+    image_height: int
 
 
 @dataclass(frozen=True)
@@ -815,8 +854,63 @@ def environment(templates: Path | None = None) -> Environment:
     )
 
 
-def render_pages(site: SiteView, folder: Path, templates: Path | None = None) -> list[Path]:
+def topic_page_href(topic: TopicView, number: int) -> str:
+    """Href (from the root) of page ``number`` (1-based) of a topic's talks."""
+    return topic.href if number == 1 else topic.href.replace(".html", f"-{number}.html")
+
+
+def topic_pages(topic: TopicView) -> list[tuple[str, dict]]:
+    """The pages of a topic: (href, template context), :data:`TOPIC_PAGE_TALKS` talks each.
+
+    The talks of other topics that give it a share ("also in this topic") are listed on
+    the first page, at most :data:`TOPIC_PAGE_TALKS` of them.
+    """
+    size = TOPIC_PAGE_TALKS
+    count = max(1, -(-len(topic.talks) // size))
+    hrefs = tuple((n, topic_page_href(topic, n)) for n in range(1, count + 1))
+    light = dataclasses.replace(topic, talks=[], also=[])
+    pages = []
+    for number in range(1, count + 1):
+        pager = Pager(
+            number=number,
+            count=count,
+            total=len(topic.talks),
+            first_rank=(number - 1) * size + 1,
+            prev=hrefs[number - 2][1] if number > 1 else "",
+            next=hrefs[number][1] if number < count else "",
+            pages=hrefs,
+        )
+        context = {
+            "topic": light,
+            "pager": pager,
+            "talks": topic.talks[(number - 1) * size : number * size],
+            "also": topic.also[:size] if number == 1 else [],
+            "also_total": len(topic.also) if number == 1 else 0,
+        }
+        pages.append((hrefs[number - 1][1], context))
+    return pages
+
+
+def _render_many(templates: Path, site: PageSite, jobs: list[tuple]) -> list[str]:
+    """Render ``(template, root, page, context)`` jobs; the HTML of each, in order."""
+    env = environment(templates)
+    return [
+        env.get_template(template).render(site=site, root=root, page=page, **context)
+        for template, root, page, context in jobs
+    ]
+
+
+def render_pages(
+    site: SiteView,
+    folder: Path,
+    templates: Path | None = None,
+    groups: Sequence[str] = ("pages", "topics", "talks"),
+) -> list[Path]:
     """Write the HTML pages and static assets of ``site`` into ``folder``.
+
+    Topic and talk pages (most of a large site) are rendered in parallel with
+    :class:`joblib.Parallel` (processes, or a Dask cluster, see :mod:`topics.parallel`)
+    in jobs of :data:`PAGES_PER_JOB` pages, when there are more than that.
 
     Parameters
     ----------
@@ -826,6 +920,9 @@ def render_pages(site: SiteView, folder: Path, templates: Path | None = None) ->
         An existing, empty folder (the site's root).
     templates : path or None
         Template folder; :data:`TEMPLATES` when ``None``.
+    groups : sequence of str
+        What to render: ``"pages"`` (index, site-wide pages and static assets),
+        ``"topics"`` (``topics/``), ``"talks"`` (``talks/``).
 
     Returns
     -------
@@ -839,31 +936,56 @@ def render_pages(site: SiteView, folder: Path, templates: Path | None = None) ->
     OSError
         If a file cannot be written.
     """
-    templates = templates or TEMPLATES
+    templates = Path(templates or TEMPLATES)
     env = environment(templates)
     written = []
 
-    def write(path: str, template: str, root: str, page: str, **context) -> None:
+    def write(path: str, html: str) -> None:
         target = folder / path
         target.parent.mkdir(parents=True, exist_ok=True)
-        html = env.get_template(template).render(site=site, root=root, page=page, **context)
         target.write_text(html, encoding="utf-8", newline="\n")
         written.append(target)
 
-    write("index.html", "index.html", "", "index")
-    write("search.html", "search.html", "", "search")
-    write("map.html", "map.html", "", "map")
-    write("speakers.html", "speakers.html", "", "speakers")
-    if site.editions is not None:
-        write("editions.html", "editions.html", "", "editions")
-    if site.unassigned:
-        write("unassigned.html", "unassigned.html", "", "unassigned")
-    for topic in site.topics:
-        write(topic.href, "topic.html", "../", "topic", topic=topic)
-    for talk in site.talks:
-        write(talk.href, "talk.html", "../", "talk", talk=talk)
+    def render(template: str, root: str, page: str, **context) -> str:
+        return env.get_template(template).render(site=site, root=root, page=page, **context)
+
+    if "pages" in groups:
+        write("index.html", render("index.html", "", "index"))
+        write("search.html", render("search.html", "", "search"))
+        write("map.html", render("map.html", "", "map"))
+        write("speakers.html", render("speakers.html", "", "speakers"))
+        if site.editions is not None:
+            write("editions.html", render("editions.html", "", "editions"))
+        if site.unassigned:
+            write("unassigned.html", render("unassigned.html", "", "unassigned"))
+    jobs: list[tuple[str, tuple]] = []
+    if "topics" in groups:
+        for topic in site.topics:
+            for href, context in topic_pages(topic):
+                jobs.append((href, ("topic.html", "../", "topic", context)))
+    if "talks" in groups:
+        jobs += [(talk.href, ("talk.html", "../", "talk", {"talk": talk})) for talk in site.talks]
+    light = PageSite(
+        title=site.title,
+        source=site.source,
+        nav=site.nav,
+        n_talks=site.n_talks,
+        topics=[topic.link for topic in site.topics],
+        image_width=site.image_width,
+        image_height=site.image_height,
+    )
+    chunks = [jobs[i : i + PAGES_PER_JOB] for i in range(0, len(jobs), PAGES_PER_JOB)]
+    if len(chunks) > 1:
+        rendered = Parallel(n_jobs=-1)(
+            delayed(_render_many)(templates, light, [job for _, job in chunk]) for chunk in chunks
+        )
+    else:
+        rendered = [_render_many(templates, light, [job for _, job in chunk]) for chunk in chunks]
+    for chunk, htmls in zip(chunks, rendered, strict=True):
+        for (path, _), html in zip(chunk, htmls, strict=True):
+            write(path, html)
     static = templates / "static"
-    if static.is_dir():
+    if "pages" in groups and static.is_dir():
         shutil.copytree(static, folder / "static")
     return written
 
