@@ -49,8 +49,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
 
+import joblib
 import numpy as np
-from jinja2 import Environment, FileSystemLoader, StrictUndefined
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, meta
 from joblib import Memory, Parallel, delayed
 
 from .corpus import Corpus, Talk, slugify
@@ -1040,17 +1041,31 @@ def write_map_data(
     return path
 
 
-def write_data(corpus: Corpus, model, W: np.ndarray, site: SiteView, folder: Path) -> None:
-    """Write the search index, the map's data and the export into the site ``folder``."""
-    write_search_index(search_documents(corpus, site), folder / "search")
-    similarity = None
-    components = getattr(model, "components_", None)
-    if components is not None and np.shape(components)[0] == W.shape[1]:
-        H = np.asarray(components, dtype=float)
-        norms = np.linalg.norm(H, axis=1, keepdims=True)
-        H = np.divide(H, norms, out=np.zeros_like(H), where=norms > 0)
-        similarity = H @ H.T
-    write_map_data(site, W, similarity, folder / "map" / "points.js")
+def write_data(
+    corpus: Corpus,
+    model,
+    W: np.ndarray,
+    site: SiteView,
+    folder: Path,
+    parts: Sequence[str] = ("search", "map", "data"),
+) -> None:
+    """Write the search index, the map's data and the export into the site ``folder``.
+
+    ``parts`` says which: ``"search"``, ``"map"``, ``"data"`` (the export).
+    """
+    if "search" in parts:
+        write_search_index(search_documents(corpus, site), folder / "search")
+    if "map" in parts:
+        similarity = None
+        components = getattr(model, "components_", None)
+        if components is not None and np.shape(components)[0] == W.shape[1]:
+            H = np.asarray(components, dtype=float)
+            norms = np.linalg.norm(H, axis=1, keepdims=True)
+            H = np.divide(H, norms, out=np.zeros_like(H), where=norms > 0)
+            similarity = H @ H.T
+        write_map_data(site, W, similarity, folder / "map" / "points.js")
+    if "data" not in parts:
+        return
     exported = [
         ExportedTopic(
             number=topic.number,
@@ -1105,10 +1120,25 @@ def build_site(
     """
     out = Path(out_dir).absolute()
     W = _check_inputs(corpus, model, doc_topic)
-    site = site_view(corpus, model, W, document_term(corpus, model, memory))
     _check_target(out)
+    digest, code = _inputs_digest(corpus, model, W), _code_digest()
+    if memory is not None:
+        site = memory.cache(_site_view, ignore=["corpus", "model", "W", "memory"])(
+            digest, code, corpus, model, W, memory
+        )
+    else:
+        site = site_view(corpus, model, W, document_term(corpus, model, memory))
+    templates = Path(TEMPLATES)
+    keys = {
+        "talks": joblib.hash((digest, code, _template_digest(templates, "talk.html"))),
+        "topics": joblib.hash((digest, code, _template_digest(templates, "topic.html"))),
+        **{part: joblib.hash((digest, code, part)) for part in DATA_PARTS},
+    }
+    previous = _previous_keys(out)
+    reused = [name for name, key in keys.items() if previous.get(name) == key]
     out.parent.mkdir(parents=True, exist_ok=True)
     new = Path(tempfile.mkdtemp(prefix=f".{out.name}.new-", dir=out.parent))
+    moved: list[str] = []
     try:
         new.chmod(0o755)  # mkdtemp makes it private; a web server must be able to read it
         write_wordclouds(
@@ -1120,15 +1150,88 @@ def build_site(
             random_state=getattr(model, "random_state", 0) or 0,
             memory=memory,
         )
-        render_pages(site, new)
-        write_data(corpus, model, W, site, new)
-        marker = {"generator": "topics", "talks": site.n_talks, "topics": len(site.topics)}
+        groups = ["pages", *(g for g in ("topics", "talks") if g not in reused)]
+        render_pages(site, new, templates, groups=groups)
+        write_data(corpus, model, W, site, new, [p for p in DATA_PARTS if p not in reused])
+        marker = {
+            "generator": "topics",
+            "talks": site.n_talks,
+            "topics": len(site.topics),
+            "parts": keys,
+        }
         (new / MARKER).write_text(json.dumps(marker) + "\n", encoding="utf-8")
+        # Unchanged parts move from the previous site: one rename each, whatever their size.
+        for name in reused:
+            os.rename(out / name, new / name)
+            moved.append(name)
         _swap_into_place(new, out)
     except BaseException:
+        for name in moved:
+            if (new / name).exists():
+                os.rename(new / name, out / name)
         shutil.rmtree(new, ignore_errors=True)
         raise
     return out
+
+
+#: Folders of the site written by :func:`write_data`, each rebuilt only when its inputs
+#: changed (so are ``topics/`` and ``talks/``, when also their templates did not).
+DATA_PARTS = ("search", "map", "data")
+
+
+def _site_view(
+    digest: str, code: str, corpus: Corpus, model, W: np.ndarray, memory: Memory
+) -> SiteView:
+    """:func:`site_view`, cached by the inputs' ``digest`` and the ``code``'s alone."""
+    return site_view(corpus, model, W, document_term(corpus, model, memory))
+
+
+def _inputs_digest(corpus: Corpus, model, W: np.ndarray) -> str:
+    """Hash of everything the site shows: the talks, the weights, the model's fitted state.
+
+    The fitted attributes (trailing underscore) are hashed, less the language blocks
+    (analyzers, which only turn texts into terms) and W, given apart.
+    """
+    fitted = {
+        name: value
+        for name, value in sorted(vars(model).items())
+        if name.endswith("_") and name not in ("blocks_", "document_topic_")
+    }
+    return joblib.hash((corpus, W, fitted, getattr(model, "random_state", 0)))
+
+
+def _template_digest(templates: Path, name: str) -> str:
+    """Hash of a template and every template it extends, imports or includes."""
+    env = environment(templates)
+    seen: dict[str, str] = {}
+    todo = [name]
+    while todo:
+        current = todo.pop()
+        if current in seen:
+            continue
+        source = env.loader.get_source(env, current)[0]
+        seen[current] = source
+        todo += [t for t in meta.find_referenced_templates(env.parse(source)) if t]
+    return joblib.hash(sorted(seen.items()))
+
+
+def _code_digest() -> str:
+    """Hash of the code that turns the inputs into pages and data files."""
+    here = Path(__file__).parent
+    names = ("render.py", "similar.py", "search_index.py", "layout.py", "export.py", "editions.py")
+    return joblib.hash([(here / name).read_bytes() for name in names])
+
+
+def _previous_keys(out: Path) -> dict[str, str]:
+    """The part keys recorded by the site in ``out``, for parts that are still there."""
+    try:
+        marker = json.loads((out / MARKER).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    parts = marker.get("parts") if isinstance(marker, dict) else None
+    if not isinstance(parts, dict):
+        return {}
+    return {name: key for name, key in parts.items() if (out / str(name)).is_dir()}
 
 
 def _check_target(out: Path) -> None:
