@@ -16,6 +16,7 @@ from joblib import Memory
 
 from .corpus import Corpus, CorpusError
 from .model import ModelError, TopicModel
+from .parallel import ClusterError, cluster
 from .render import RenderError, build_site
 from .sources import (
     DEFAULT_DATA,
@@ -124,6 +125,12 @@ def _parser() -> argparse.ArgumentParser:
         help="number of topics, or 'auto' to choose by stability and coherence (default: auto)",
     )
     building.add_argument("--seed", type=int, default=0, help="random seed (default: 0)")
+    building.add_argument(
+        "--scheduler",
+        metavar="ADDRESS",
+        help="run the parallel work on a Dask cluster, e.g. tcp://host:8786 (needs"
+        " 'pip install topics[dask]'; default: this machine's cores)",
+    )
 
     parser = argparse.ArgumentParser(
         prog="topics",
@@ -232,8 +239,9 @@ def _report(failures: list[CrawlFailure]) -> int:
 def _build(args: argparse.Namespace, corpus: Corpus) -> tuple[TopicModel, Path]:
     memory = Memory(Path(args.cache) / "model", verbose=0)
     model = TopicModel(n_components=args.topics, random_state=args.seed, memory=memory)
-    doc_topic = model.fit_transform(corpus)
-    return model, build_site(corpus, model, doc_topic, args.out, memory=memory)
+    with cluster(args.scheduler):
+        doc_topic = model.fit_transform(corpus)
+        return model, build_site(corpus, model, doc_topic, args.out, memory=memory)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -255,7 +263,7 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "crawl":
             return _report(failures)
         model, site = _build(args, corpus)
-    except (SourceError, CorpusError, ModelError, RenderError, OSError) as exc:
+    except (SourceError, CorpusError, ModelError, RenderError, ClusterError, OSError) as exc:
         print(f"topics: error: {exc}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
