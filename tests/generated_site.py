@@ -19,13 +19,13 @@ THEMES = {
 
 
 def own_word(i: int) -> str:
-    """A made-up word for talk ``i``: ``qx`` then ``i`` in base 26 (letters only)."""
+    """A made-up word for talk ``i``: ``qx`` and six letters, two edits or more from another's."""
+    n = (i * 7_919 + 12_345) * 104_729 % 26**6  # scattered: neighbours differ in many letters
     letters = ""
-    while True:
-        i, r = divmod(i, 26)
-        letters = "abcdefghijklmnopqrstuvwxyz"[r] + letters
-        if not i:
-            return f"qx{letters:a>4}"
+    for _ in range(6):
+        n, r = divmod(n, 26)
+        letters += "abcdefghijklmnopqrstuvwxyz"[r]
+    return f"qx{letters}"
 
 
 def generated(n_talks: int, seed: int = 0) -> tuple[Corpus, object, np.ndarray]:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import itertools
 import json
 import shutil
+import sys
 
 import numpy as np
 import pytest
@@ -13,6 +14,7 @@ from joblib import Memory
 from sklearn.metrics import normalized_mutual_info_score
 
 from topics import render, search_index, similar, streaming
+from topics.cli import main
 from topics.corpus import Corpus, Talk
 from topics.model import TopicModel
 from topics.parallel import cluster
@@ -20,6 +22,7 @@ from topics.render import build_site
 from topics.search_index import SearchDocument, write_search_index
 
 from .generated_site import generated
+from .tiny_site import tiny_corpus
 
 THEMES = {
     "testing": "pytest fixtures mocking unit tests coverage assertions test suites flaky",
@@ -173,3 +176,30 @@ def test_the_parallel_work_runs_on_a_dask_cluster(tmp_path, monkeypatch):
     }
     assert any("_render_many" in name for name in names), names
     assert len(list((site / "talks").glob("*.html"))) == 60
+
+
+def test_cli_runs_the_build_on_the_dask_scheduler_it_is_given(tmp_path, capsys):
+    distributed = pytest.importorskip("dask.distributed")
+    corpus_path = tiny_corpus().save(tmp_path / "talks.jsonl")
+    args = ["build", "--corpus", str(corpus_path), "--cache", str(tmp_path / "cache")]
+    args += ["--out", str(tmp_path / "site"), "--topics", "3"]
+    with (
+        distributed.LocalCluster(
+            n_workers=1, threads_per_worker=2, processes=False, dashboard_address=None
+        ) as local,  # joblib runs in this process when the cluster has a single thread
+        distributed.Client(local.scheduler_address) as client,
+        distributed.get_task_stream(client) as tasks,
+    ):
+        assert main([*args, "--scheduler", local.scheduler_address]) == 0
+    assert tasks.data, "no task ran on the cluster"
+    assert (tmp_path / "site" / "index.html").is_file()
+
+
+def test_cli_says_when_the_scheduler_cannot_be_used(tmp_path, capsys, monkeypatch):
+    corpus_path = tiny_corpus().save(tmp_path / "talks.jsonl")
+    monkeypatch.setitem(sys.modules, "dask.distributed", None)  # as if not installed
+    args = ["build", "--corpus", str(corpus_path), "--cache", str(tmp_path / "cache")]
+    args += ["--out", str(tmp_path / "site"), "--scheduler", "tcp://127.0.0.1:8786"]
+    assert main(args) == 1
+    assert "pip install 'topics[dask]'" in capsys.readouterr().err
+    assert not (tmp_path / "site").exists()
