@@ -20,10 +20,11 @@ Each configuration runs in a subprocess of its own, started from an empty cache:
 
 * ``topics``: the package as a user runs it (``TopicModel`` with its defaults, which
   streams above ``topics.streaming.STREAMING_MIN_TALKS`` talks, then ``build_site``).
-  Stages: ``load`` (JSONL or folder to a Corpus), ``fit``, ``site`` (everything
-  ``build_site`` does). Then, in a new subprocess on the same cache and site, a *warm*
-  re-run of all stages after a change to the ``topic.html`` template: the fit comes from
-  the joblib cache, and only the topic pages are rendered again. For ``million`` only
+  Stages: ``load`` (JSONL or folder to a Corpus, saved as ``topics run`` saves it),
+  ``fit``, ``site`` (everything ``build_site`` does). Then, in a new subprocess on the
+  same cache and site, a *warm* re-run of all stages after a change to the ``topic.html``
+  template, as ``topics build`` does it: the corpus is read from the saved JSONL, the fit
+  comes from the joblib cache, and only the topic pages are rendered again. For ``million`` only
   ``load`` (generating the texts) and ``fit`` are run.
 * ``reference``: the original EuroPython topic site's configuration: ``TfidfVectorizer(
   max_features=1000, stop_words="english", max_df=0.95, min_df=2)``, full ``NMF`` with the
@@ -127,13 +128,20 @@ def run_worker(args: argparse.Namespace) -> dict:
     from joblib import Memory
 
     from topics import render
+    from topics.corpus import Corpus
     from topics.model import TopicModel
     from topics.render import build_site
     from topics.wordclouds import write_wordclouds
 
     stages: dict[str, float] = {}
     start = time.perf_counter()
-    corpus = load_corpus(args.corpus, Path(args.shared), args.million)
+    saved = Path(args.cache or ".") / "talks.jsonl"
+    if args.warm and saved.is_file():  # as `topics build` reads what `topics run` saved
+        corpus = Corpus.load(saved)
+    else:
+        corpus = load_corpus(args.corpus, Path(args.shared), args.million)
+        if args.config == "topics" and not isinstance(corpus, list):
+            corpus.save(saved)
     stages["load"] = time.perf_counter() - start
     texts = corpus if isinstance(corpus, list) else corpus.texts
     result: dict = {"documents": len(texts)}
@@ -256,7 +264,7 @@ def run_corpus(
         page = templates / "topic.html"
         source = page.read_text(encoding="utf-8").replace("</h1>", "</h1><!-- changed -->", 1)
         page.write_text(source, encoding="utf-8")
-        runs["warm"] = measure(topics, timeout)
+        runs["warm"] = measure([*topics, "--warm"], timeout)
         log(f"{name} topics warm (topic.html changed): {_line(runs['warm'])}")
     if name != "million" and runs["cold"]["returncode"] == 0:
         reference = [*base, "--config", "reference", "--out", str(folder / "reference")]
@@ -426,6 +434,10 @@ def main(argv: list[str] | None = None) -> int:
     worker.add_argument("--out")
     worker.add_argument("--templates")
     worker.add_argument("--k", type=int)
+    worker.add_argument("--warm", action="store_true", help="read the corpus saved in --cache")
+    parser.add_argument(
+        "--merge", help="results JSON of an earlier run whose corpora are added to this one's"
+    )
     args = parser.parse_args(argv)
     if args.worker:
         print(json.dumps(run_worker(args)))
@@ -442,6 +454,14 @@ def main(argv: list[str] | None = None) -> int:
         "corpora": {},
     }
     output = Path(args.output)
+    if args.merge:
+        earlier = json.loads(Path(args.merge).read_text(encoding="utf-8"))
+        results["corpora"].update(earlier["corpora"])
+        results["note"] += (
+            f" Corpora {', '.join(earlier['corpora'])} measured on {earlier['date']}."
+        )
+        results["targets"] = targets(results)
+        write_results(results, output)
     for name in args.corpora:
         runs = run_corpus(
             name,

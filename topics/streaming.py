@@ -51,10 +51,10 @@ from .vocabulary import Analyzer
 STREAMING_MIN_TALKS = 50_000
 
 #: Texts the analyzer, vocabulary and IDF are learnt from.
-VOCABULARY_SAMPLE = 20_000
+VOCABULARY_SAMPLE = 10_000
 
 #: Rows on which the number of topics is chosen, and topic stability measured.
-SELECTION_SAMPLE = 4_000
+SELECTION_SAMPLE = 3_000
 
 #: Texts per parallel vectorizing job; rows per ``partial_fit`` step; passes over the rows.
 CHUNK, BATCH, EPOCHS = 10_000, 4_096, 3
