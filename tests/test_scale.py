@@ -203,3 +203,15 @@ def test_cli_says_when_the_scheduler_cannot_be_used(tmp_path, capsys, monkeypatc
     assert main(args) == 1
     assert "pip install 'topics[dask]'" in capsys.readouterr().err
     assert not (tmp_path / "site").exists()
+
+
+def test_many_speakers_get_a_page_per_initial(tmp_path, monkeypatch):
+    monkeypatch.setattr(render, "SPEAKERS_PER_PAGE", 5)
+    corpus, model, W = generated(12)
+    site = build_site(corpus, model, W, tmp_path / "site")
+    index = (site / "speakers.html").read_text(encoding="utf-8")
+    assert 'href="speakers-s.html#letter-S"' in index and "speaker-name" not in index
+    page = (site / "speakers-s.html").read_text(encoding="utf-8")
+    assert page.count('class="speaker-name"') == 12 and 'aria-current="page"' in page
+    talk = (site / "talks" / "talk-3.html").read_text(encoding="utf-8")
+    assert '"../speakers-s.html#speaker-speaker-' in talk

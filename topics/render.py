@@ -15,7 +15,8 @@ static host, and no page requests anything outside the site)::
     talks/<talk id>.html        one page per talk, with its five most similar talks
     search.html                 full-text search (MiniSearch, prebuilt index)
     map.html                    2-D map of the talks (canvas; map/points.js holds the data)
-    speakers.html               every speaker with their talks
+    speakers.html               every speaker with their talks (on a large site, links
+                                to speakers-<letter>.html, one page per initial)
     editions.html               topic shares per event (only when there are several)
     unassigned.html             talks without any topic weight (only when there are some)
     search/manifest.js, search/shard-0.js      the search index (see topics.search_index)
@@ -97,6 +98,10 @@ TOPIC_PAGE_TALKS = 100
 
 #: Topic and talk pages rendered per parallel job; fewer pages are rendered in this process.
 PAGES_PER_JOB = 2_000
+
+#: Speakers above which the speakers page lists only the initials, each linking to a page
+#: of its own (``speakers-<letter>.html``).
+SPEAKERS_PER_PAGE = 5_000
 
 #: Talks without a topic listed on the index page (all of them on ``unassigned.html``).
 UNASSIGNED_ON_INDEX = 10
@@ -284,6 +289,7 @@ class SpeakerGroup:
     letter: str
     anchor: str
     speakers: list[Speaker]
+    href: str = "speakers.html"  # the page listing them: speakers-<letter>.html on large sites
 
 
 @dataclass
@@ -781,8 +787,10 @@ def _speaker_groups(
                 if i not in indices:
                     indices.append(i)
     anchors: dict[str, str] = {}
+    pages: dict[str, str] = {}
     used: set[str] = set()
     groups: dict[str, SpeakerGroup] = {}
+    split = len(by_name) > SPEAKERS_PER_PAGE
     for key in sorted(by_name, key=lambda k: (slugify(k, 200), k)):
         name, indices = by_name[key]
         base = f"speaker-{slugify(name, 60)}"
@@ -794,15 +802,24 @@ def _speaker_groups(
         anchors[key] = anchor
         initial = slugify(name, 1)[:1]
         letter = initial.upper() if initial.isalpha() else "#"
+        suffix = "other" if letter == "#" else letter
         group = groups.setdefault(
-            letter, SpeakerGroup(letter, f"letter-{'other' if letter == '#' else letter}", [])
+            letter,
+            SpeakerGroup(
+                letter,
+                f"letter-{suffix}",
+                [],
+                f"speakers-{suffix.lower()}.html" if split else "speakers.html",
+            ),
         )
         group.speakers.append(Speaker(name, anchor, [entries[i] for i in indices]))
+        pages[key] = group.href
     for i, talk in enumerate(corpus):
         talks[i].speaker_links = [
-            (_speaker_name(raw), f"speakers.html#{anchors[_speaker_name(raw).casefold()]}")
+            (_speaker_name(raw), f"{pages[key]}#{anchors[key]}")
             for raw in talk.speakers
             if _speaker_name(raw)
+            for key in [_speaker_name(raw).casefold()]
         ]
     return sorted(groups.values(), key=lambda g: (g.letter == "#", g.letter))
 
@@ -954,7 +971,11 @@ def render_pages(
         write("index.html", render("index.html", "", "index"))
         write("search.html", render("search.html", "", "search"))
         write("map.html", render("map.html", "", "map"))
-        write("speakers.html", render("speakers.html", "", "speakers"))
+        split = any(group.href != "speakers.html" for group in site.speakers)
+        groups_shown = [] if split else site.speakers
+        write("speakers.html", render("speakers.html", "", "speakers", groups=groups_shown))
+        for group in site.speakers if split else []:
+            write(group.href, render("speakers.html", "", "speakers", groups=[group]))
         if site.editions is not None:
             write("editions.html", render("editions.html", "", "editions"))
         if site.unassigned:
