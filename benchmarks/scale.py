@@ -419,7 +419,7 @@ def environment() -> str:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--corpora", nargs="+", default=list(CORPORA))
+    parser.add_argument("--corpora", nargs="*", default=list(CORPORA))
     parser.add_argument("--million", type=int, default=1_000_000, help="synthetic documents")
     parser.add_argument("--work", default=str(REPO / "cache" / "benchmark-scale"))
     parser.add_argument("--output", default=str(REPO / "benchmarks" / "results"))
@@ -436,7 +436,10 @@ def main(argv: list[str] | None = None) -> int:
     worker.add_argument("--k", type=int)
     worker.add_argument("--warm", action="store_true", help="read the corpus saved in --cache")
     parser.add_argument(
-        "--merge", help="results JSON of an earlier run whose corpora are added to this one's"
+        "--merge",
+        nargs="*",
+        default=[],
+        help="results JSON of earlier runs whose corpora are added to this one's",
     )
     args = parser.parse_args(argv)
     if args.worker:
@@ -454,11 +457,12 @@ def main(argv: list[str] | None = None) -> int:
         "corpora": {},
     }
     output = Path(args.output)
-    if args.merge:
-        earlier = json.loads(Path(args.merge).read_text(encoding="utf-8"))
+    for merged in args.merge:
+        earlier = json.loads(Path(merged).read_text(encoding="utf-8"))
         results["corpora"].update(earlier["corpora"])
         results["note"] += (
-            f" Corpora {', '.join(earlier['corpora'])} measured on {earlier['date']}."
+            f" {', '.join(earlier['corpora'])}: measured from {earlier['date']}"
+            f" ({earlier['machine']})."
         )
         results["targets"] = targets(results)
         write_results(results, output)
