@@ -84,8 +84,8 @@ def test_topic_pages_have_a_working_pager(browser, large, serve, artifacts):
     page.click('.pager a[rel="next"]')
     page.wait_for_url("**/topics/1-2.html")
     assert page.locator("ol.ranked").get_attribute("start") == "101"
-    rank = "e => getComputedStyle(e, '::before').content"
-    assert page.eval_on_selector("ol.ranked > li", rank) == '"101"'  # the number shown
+    reset = "e => getComputedStyle(e).counterReset"  # the numbers shown go on from 101
+    assert page.eval_on_selector("ol.ranked", reset) == "rank 100"
     assert page.locator('.pager a[aria-current="page"]').inner_text() == "2"
     page.click('.pager a:text-is("10")')
     page.wait_for_url("**/topics/1-10.html")
@@ -122,6 +122,7 @@ def test_map_of_100k_talks_stays_responsive(browser, large, tmp_path, artifacts)
     while not page.evaluate("() => window.topicsMapView !== undefined"):
         assert time.monotonic() < deadline, "the map was not drawn in 20 s"
         time.sleep(0.05)
+    drawn_s = time.monotonic() - started
     assert page.evaluate("() => window.topicsMapView.talks.length") == 100_000
     # Pointing at dots: each move finds the dot under the pointer and redraws the canvas.
     move_ms = page.evaluate(
@@ -146,6 +147,8 @@ def test_map_of_100k_talks_stays_responsive(browser, large, tmp_path, artifacts)
         }"""
     )
     assert zoom_ms < 2000, f"{zoom_ms:.0f} ms to redraw 100,000 dots after zooming"
+    measured = {"load_and_draw_s": drawn_s, "pointer_move_ms": move_ms, "zoom_redraw_ms": zoom_ms}
+    (artifacts / "map-100k.json").write_text(json.dumps(measured, indent=1) + "\n")
     page.screenshot(path=str(artifacts / "site-map-100k.png"))
     log.assert_clean(site.as_uri())
     page.context.close()
