@@ -210,8 +210,9 @@ def test_many_speakers_get_a_page_per_initial(tmp_path, monkeypatch):
     corpus, model, W = generated(12)
     site = build_site(corpus, model, W, tmp_path / "site")
     index = (site / "speakers.html").read_text(encoding="utf-8")
-    assert 'href="speakers-s.html#letter-S"' in index and "speaker-name" not in index
-    page = (site / "speakers-s.html").read_text(encoding="utf-8")
+    assert 'href="speakers/s.html#letter-S"' in index and "speaker-name" not in index
+    page = (site / "speakers" / "s.html").read_text(encoding="utf-8")
     assert page.count('class="speaker-name"') == 12 and 'aria-current="page"' in page
+    assert 'href="../talks/talk-3.html"' in page and 'href="../speakers/s.html#letter-S"' in page
     talk = (site / "talks" / "talk-3.html").read_text(encoding="utf-8")
-    assert '"../speakers-s.html#speaker-speaker-' in talk
+    assert '"../speakers/s.html#speaker-speaker-' in talk

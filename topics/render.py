@@ -16,7 +16,7 @@ static host, and no page requests anything outside the site)::
     search.html                 full-text search (MiniSearch, prebuilt index)
     map.html                    2-D map of the talks (canvas; map/points.js holds the data)
     speakers.html               every speaker with their talks (on a large site, links
-                                to speakers-<letter>.html, one page per initial)
+                                to speakers/<letter>.html, one page per initial)
     editions.html               topic shares per event (only when there are several)
     unassigned.html             talks without any topic weight (only when there are some)
     search/manifest.js, search/shard-0.js      the search index (see topics.search_index)
@@ -100,7 +100,7 @@ TOPIC_PAGE_TALKS = 100
 PAGES_PER_JOB = 2_000
 
 #: Speakers above which the speakers page lists only the initials, each linking to a page
-#: of its own (``speakers-<letter>.html``).
+#: of its own (``speakers/<letter>.html``).
 SPEAKERS_PER_PAGE = 5_000
 
 #: Talks without a topic listed on the index page (all of them on ``unassigned.html``).
@@ -289,7 +289,7 @@ class SpeakerGroup:
     letter: str
     anchor: str
     speakers: list[Speaker]
-    href: str = "speakers.html"  # the page listing them: speakers-<letter>.html on large sites
+    href: str = "speakers.html"  # the page listing them: speakers/<letter>.html on large sites
 
 
 @dataclass
@@ -809,7 +809,7 @@ def _speaker_groups(
                 letter,
                 f"letter-{suffix}",
                 [],
-                f"speakers-{suffix.lower()}.html" if split else "speakers.html",
+                f"speakers/{suffix.lower()}.html" if split else "speakers.html",
             ),
         )
         group.speakers.append(Speaker(name, anchor, [entries[i] for i in indices]))
@@ -922,7 +922,7 @@ def render_pages(
     site: SiteView,
     folder: Path,
     templates: Path | None = None,
-    groups: Sequence[str] = ("pages", "topics", "talks"),
+    groups: Sequence[str] = ("pages", "speakers", "topics", "talks"),
 ) -> list[Path]:
     """Write the HTML pages and static assets of ``site`` into ``folder``.
 
@@ -940,7 +940,8 @@ def render_pages(
         Template folder; :data:`TEMPLATES` when ``None``.
     groups : sequence of str
         What to render: ``"pages"`` (index, site-wide pages and static assets),
-        ``"topics"`` (``topics/``), ``"talks"`` (``talks/``).
+        ``"speakers"`` (``speakers/``, on large sites), ``"topics"`` (``topics/``),
+        ``"talks"`` (``talks/``).
 
     Returns
     -------
@@ -974,12 +975,14 @@ def render_pages(
         split = any(group.href != "speakers.html" for group in site.speakers)
         groups_shown = [] if split else site.speakers
         write("speakers.html", render("speakers.html", "", "speakers", groups=groups_shown))
-        for group in site.speakers if split else []:
-            write(group.href, render("speakers.html", "", "speakers", groups=[group]))
         if site.editions is not None:
             write("editions.html", render("editions.html", "", "editions"))
         if site.unassigned:
             write("unassigned.html", render("unassigned.html", "", "unassigned"))
+    if "speakers" in groups:
+        for group in site.speakers:
+            if group.href != "speakers.html":
+                write(group.href, render("speakers.html", "../", "speakers", groups=[group]))
     jobs: list[tuple[str, tuple]] = []
     if "topics" in groups:
         for topic in site.topics:
@@ -1153,6 +1156,7 @@ def build_site(
     keys = {
         "talks": joblib.hash((digest, code, _template_digest(templates, "talk.html"))),
         "topics": joblib.hash((digest, code, _template_digest(templates, "topic.html"))),
+        "speakers": joblib.hash((digest, code, _template_digest(templates, "speakers.html"))),
         **{part: joblib.hash((digest, code, part)) for part in DATA_PARTS},
     }
     previous = _previous_keys(out)
@@ -1171,7 +1175,7 @@ def build_site(
             random_state=getattr(model, "random_state", 0) or 0,
             memory=memory,
         )
-        groups = ["pages", *(g for g in ("topics", "talks") if g not in reused)]
+        groups = ["pages", *(g for g in ("speakers", "topics", "talks") if g not in reused)]
         render_pages(site, new, templates, groups=groups)
         write_data(corpus, model, W, site, new, [p for p in DATA_PARTS if p not in reused])
         marker = {
