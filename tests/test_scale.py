@@ -67,11 +67,14 @@ def test_large_corpora_are_fitted_by_streaming(small_streaming, tmp_path):
     np.testing.assert_array_equal(again.fit_transform(corpus), W)  # cached, deterministic
 
 
-def test_streaming_chooses_the_number_of_topics_on_a_sample(small_streaming):
+def test_streaming_chooses_the_number_of_topics_on_a_sample(small_streaming, monkeypatch):
     corpus, labels = _programme(60)
     model = TopicModel(language="en").fit(corpus)
     assert model.selection_ and model.n_components_ in {c.n_components for c in model.selection_}
     assert normalized_mutual_info_score(labels, model.document_topic_.argmax(axis=1)) > 0.7
+    monkeypatch.setattr(streaming, "MIN_COMPONENTS", 9)
+    finer = TopicModel(language="en").fit(corpus)
+    assert finer.n_components_ >= 9 and finer.topic_stability_.shape == (finer.n_components_,)
 
 
 def test_small_corpora_stay_on_the_exact_path():
@@ -89,6 +92,18 @@ def test_similar_talks_within_topics_match_all_pairs_when_topics_are_apart(monke
     grouped = similar.similar_talks(W, X, k=4)
     np.testing.assert_array_equal(grouped[0], exact[0])
     np.testing.assert_allclose(grouped[1], exact[1], rtol=1e-5)
+
+
+def test_talks_of_a_large_topic_are_compared_within_their_second_topic(monkeypatch):
+    W = np.zeros((90, 3))
+    W[:, 0] = 1.0
+    W[np.arange(90), 1 + np.arange(90) % 2] = 0.5  # second topic: 1 or 2, alternately
+    X = np.random.default_rng(2).random((90, 20))
+    monkeypatch.setattr(similar, "GROUPED_MIN", 50)
+    monkeypatch.setattr(similar, "GROUP_MAX", 60)
+    neighbours, scores = similar.similar_talks(W, X, k=3)
+    assert (neighbours >= 0).all() and (scores > 0).all()
+    assert (neighbours % 2 == np.arange(90)[:, None] % 2).all()  # same second topic
 
 
 def test_search_index_is_split_into_term_ranges(tmp_path):

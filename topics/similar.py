@@ -16,8 +16,10 @@ Similar talks
     talks), keeping the best ``k`` of each row with :func:`numpy.argpartition`. Time is
     O(n^2 K) for the topic part plus the sparse products of the TF-IDF part; memory is
     O(n k + budget). Above :data:`GROUPED_MIN` talks, a talk is compared only with the
-    talks of its strongest topic, which divides the time by about the number of topics;
-    an approximation, since a similar talk whose strongest topic is another is missed.
+    talks of its strongest topic (and of a topic of more than :data:`GROUP_MAX` talks, with
+    those that also share its second strongest topic), which divides the time by about
+    the number of topics; an approximation, since a similar talk in another group is
+    missed.
 
 Related topics
     The mean of two similarities, both in [0, 1]: the cosine between rows of H (the topics
@@ -43,6 +45,10 @@ BUDGET = 64 * 2**20
 #: Talks above which a talk's similar talks are looked for among the talks of its strongest
 #: topic only (in parallel, one job per topic): all pairs of 87,000 talks took minutes.
 GROUPED_MIN = 20_000
+
+#: Talks of one strongest topic above which they are compared only within their second
+#: strongest topic too (the time of a group grows with the square of its size).
+GROUP_MAX = 5_000
 
 #: Share of a talk's topic mix above which the talk counts as "in" a topic.
 SHARE = 0.1
@@ -120,11 +126,19 @@ def similar_talks(
         raise ValueError(f"doc_term has {X.shape[0]} rows, doc_topic {n}")
     if n <= GROUPED_MIN:
         return _similar(W, X, k, budget)
-    # Each talk is compared with the talks of its strongest topic only, in parallel jobs.
-    dominant = np.where(W.sum(axis=1) > 0, W.argmax(axis=1), -1)
-    groups = sorted(
-        (np.flatnonzero(dominant == g) for g in np.unique(dominant)), key=len, reverse=True
-    )
+    # Each talk is compared with the talks of its strongest topic only, in parallel jobs;
+    # the talks of a topic larger than GROUP_MAX, with those of its two strongest topics.
+    order = np.argsort(-W, axis=1, kind="stable")[:, :2]
+    dominant = np.where(W.sum(axis=1) > 0, order[:, 0], -1)
+    groups = []
+    for g in np.unique(dominant):
+        members = np.flatnonzero(dominant == g)
+        if len(members) <= GROUP_MAX or W.shape[1] < 2:
+            groups.append(members)
+            continue
+        second = order[members, 1]
+        groups += [members[second == h] for h in np.unique(second)]
+    groups.sort(key=len, reverse=True)
     found = Parallel(n_jobs=-1)(
         delayed(_similar)(W[m], None if X is None else X[m], k, budget) for m in groups
     )

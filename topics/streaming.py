@@ -16,9 +16,9 @@ O(n²) step, and full NMF fits for every candidate number of topics) would take 
    cluster, see :mod:`topics.parallel`). No list of terms is ever held for the whole
    corpus: only the sparse float32 TF-IDF matrix (about 1 GB per million abstracts).
 4. The number of topics, when ``"auto"``, is chosen on a random sample of
-   :data:`SELECTION_SAMPLE` rows with :func:`topics.selection.choose_k` (stability and
-   coherence), which bounds its time whatever the corpus size. The sample's topic-word
-   weights also start the full fit.
+   :data:`SELECTION_SAMPLE` rows (smoothed) with :func:`topics.selection.choose_k`
+   (stability and coherence), which bounds its time whatever the corpus size; at least
+   :data:`MIN_COMPONENTS`. The sample's topic-word weights also start the full fit.
 5. :class:`sklearn.decomposition.MiniBatchNMF` learns H from mini-batches of
    :data:`BATCH` rows, :data:`EPOCHS` passes in shuffled order, by ``partial_fit``
    (online NMF: Mairal et al., "Online learning for matrix factorization and sparse
@@ -44,7 +44,7 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.utils.validation import check_memory
 
 from .languages import detect_languages
-from .selection import choose_k, fit_nmf, topic_stability
+from .selection import choose_k, fit_nmf, pick, topic_stability
 from .vocabulary import Analyzer
 
 #: Corpora of at least this many talks are fitted by streaming (see the module's notes).
@@ -69,6 +69,11 @@ SELECTION_MIN_DF = 5
 
 #: Neighbours and weight of the smoothing of the selection sample (see topics.model.smooth).
 N_NEIGHBORS, SMOOTHING = 10, 1.0
+
+#: Fewest topics chosen for a large corpus: on a sample, the selection score favours few
+#: topics (paperlists: 5 for 87,000 abstracts), and topics of tens of thousands of talks
+#: are too coarse to browse. The best-scoring candidate from this k up is taken instead.
+MIN_COMPONENTS = 20
 
 #: Largest number of topics tried when choosing: the selection sample must hold at least
 #: about eight talks per topic (see :func:`topics.selection.candidate_ks`).
@@ -232,6 +237,11 @@ def factorize_streaming(
         _, H_sample, stability, candidates = choose_k(
             X_sample, random_state, max_components, n_jobs
         )
+        finer = [c for c in candidates if c.n_components >= MIN_COMPONENTS]
+        if H_sample.shape[0] < MIN_COMPONENTS and finer:
+            k = pick(finer)
+            _, H_sample = fit_nmf(X_sample, k, random_state)
+            stability = topic_stability(X_sample, H_sample, random_state, n_jobs=n_jobs)
     else:
         _, H_sample = fit_nmf(X_sample, int(n_components), random_state)
         stability = topic_stability(X_sample, H_sample, random_state, n_jobs=n_jobs)
