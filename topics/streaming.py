@@ -178,7 +178,7 @@ def minibatch_nmf(
     H : ndarray of float32, shape (k, n_features)
         Rows of unit L2 norm.
     """
-    X = X.astype(np.float32)
+    X = X.astype(np.float32, copy=False)
     n, k = X.shape[0], H_init.shape[0]
     # Start at the sample's H, at the scale of this data (W of about 1/sqrt(k) per row).
     H0 = np.maximum(H_init, 1e-6).astype(np.float32) * np.float32(1 / math.sqrt(k))
