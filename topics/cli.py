@@ -24,6 +24,7 @@ from .cache import (
 )
 from .corpus import Corpus, CorpusError, check_topic_input
 from .model import ModelError, TopicModel
+from .parallel import ClusterError, cluster
 from .render import RenderError, build_site
 from .sources import (
     DEFAULT_DATA,
@@ -138,6 +139,12 @@ def _parser() -> argparse.ArgumentParser:
         help="number of topics, or 'auto' to choose by stability and coherence (default: auto)",
     )
     building.add_argument("--seed", type=int, default=0, help="random seed (default: 0)")
+    building.add_argument(
+        "--scheduler",
+        metavar="ADDRESS",
+        help="run the parallel work on a Dask cluster, e.g. tcp://host:8786 (needs"
+        " 'pip install topics[dask]'; default: this machine's cores)",
+    )
 
     parser = argparse.ArgumentParser(
         prog="topics",
@@ -262,8 +269,9 @@ def _report(failures: list[CrawlFailure]) -> int:
 def _build(args: argparse.Namespace, corpus: Corpus) -> tuple[TopicModel, Path]:
     memory = model_memory(args.cache)
     model = TopicModel(n_topics=args.topics, random_state=args.seed, memory=memory)
-    doc_topic = model.fit_transform(corpus)
-    return model, build_site(corpus, model, doc_topic, args.out, memory=memory)
+    with cluster(args.scheduler):
+        doc_topic = model.fit_transform(corpus)
+        return model, build_site(corpus, model, doc_topic, args.out, memory=memory)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -304,7 +312,7 @@ def _run(args: argparse.Namespace) -> int:
         if args.command == "crawl":
             return _report(failures)
         model, site = _build(args, corpus)
-    except (SourceError, CorpusError, ModelError, RenderError, OSError) as exc:
+    except (SourceError, CorpusError, ModelError, RenderError, ClusterError, OSError) as exc:
         print(f"topics: error: {_one_line(exc)}", file=sys.stderr)
         return 1
     except TemplateError as exc:

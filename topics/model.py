@@ -34,6 +34,7 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.preprocessing import normalize
 from sklearn.utils.validation import check_is_fitted, check_memory
 
+from . import streaming
 from .corpus import Corpus, Talk
 from .languages import detect_languages, function_words, stop_words
 from .selection import Candidate, choose_k, fit_with_stability
@@ -394,6 +395,8 @@ class TopicModel(TransformerMixin, BaseEstimator):
         texts = _texts(X)
         speakers = sorted({s for talk in X for s in talk.speakers}) if isinstance(X, Corpus) else []
         self._check_n_topics(len(texts))
+        if len(texts) >= streaming.STREAMING_MIN_TALKS:  # out of core: see topics.streaming
+            return streaming.fit(self, texts, speakers)
         memory = check_memory(self.memory)
         if self.language == "auto":
             languages = memory.cache(detect_languages)(texts)

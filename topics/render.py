@@ -10,11 +10,13 @@ Layout of a built site (every link is relative, so it works from ``file://`` and
 static host, and no page requests anything outside the site)::
 
     index.html                  search box, corpus summary, topics as cards, downloads
-    topics/<number>.html        one page per topic (1-based number)
+    topics/<number>.html        one page per topic (1-based number), its first
+                                TOPIC_PAGE_TALKS talks; topics/<number>-<page>.html the next
     talks/<talk id>.html        one page per talk, with its five most similar talks
     search.html                 full-text search (MiniSearch, prebuilt index)
     map.html                    2-D map of the talks (canvas; map/points.js holds the data)
-    speakers.html               every speaker with their talks
+    speakers.html               every speaker with their talks (on a large site, links
+                                to speakers/<letter>.html, one page per initial)
     editions.html               topic shares per event (only when there are several)
     unassigned.html             talks without any topic weight (only when there are some)
     search/manifest.js, search/shard-0.js      the search index (see topics.search_index)
@@ -40,6 +42,7 @@ name a file outside the site.
 
 from __future__ import annotations
 
+import dataclasses
 import glob
 import json
 import os
@@ -54,9 +57,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
 
+import joblib
 import numpy as np
-from jinja2 import Environment, FileSystemLoader, StrictUndefined
-from joblib import Memory
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, meta
+from joblib import Memory, Parallel, delayed
 
 try:
     import fcntl
@@ -97,6 +101,16 @@ SIMILAR = 5
 #: A talk is listed under "also in this topic" when the topic holds this share of its mix;
 #: the other topics of a talk listed on a topic page are those holding ``OTHER_SHARE``.
 SECONDARY_SHARE, OTHER_SHARE = 0.2, 0.1
+
+#: Talks listed per topic page: a larger topic gets more pages, linked by a pager.
+TOPIC_PAGE_TALKS = 100
+
+#: Topic and talk pages rendered per parallel job; fewer pages are rendered in this process.
+PAGES_PER_JOB = 2_000
+
+#: Speakers above which the speakers page lists only the initials, each linking to a page
+#: of its own (``speakers/<letter>.html``).
+SPEAKERS_PER_PAGE = 5_000
 
 #: Talks without a topic listed on the index page (all of them on ``unassigned.html``).
 UNASSIGNED_ON_INDEX = 10
@@ -284,6 +298,7 @@ class SpeakerGroup:
     letter: str
     anchor: str
     speakers: list[Speaker]
+    href: str = "speakers.html"  # the page listing them: speakers/<letter>.html on large sites
 
 
 @dataclass
@@ -321,6 +336,37 @@ class Summary:
     n_unassigned: int
     candidates: list[Candidate] = field(default_factory=list)
     excluded: list[tuple[str, int]] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Pager:
+    """Where a page of a topic's talks is among the topic's pages.
+
+    ``number`` is 1-based of ``count``; ``total`` the topic's talks; ``first_rank`` the
+    rank of the page's first talk; ``pages`` (number, href) of every page, hrefs from the
+    site's root (``prev``/``next`` are ``""`` on the first/last page).
+    """
+
+    number: int
+    count: int
+    total: int
+    first_rank: int
+    prev: str
+    next: str
+    pages: tuple[tuple[int, str], ...]
+
+
+@dataclass
+class PageSite:
+    """What topic and talk pages read of the site: small, so it is cheap to send to workers."""
+
+    title: str
+    source: str
+    nav: list[tuple[str, str, str]]
+    n_talks: int
+    topics: list[TopicLink]
+    image_width: int
+    image_height: int
 
 
 @dataclass(frozen=True)
@@ -785,8 +831,10 @@ def _speaker_groups(
                 if i not in indices:
                     indices.append(i)
     anchors: dict[str, str] = {}
+    pages: dict[str, str] = {}
     used: set[str] = set()
     groups: dict[str, SpeakerGroup] = {}
+    split = len(by_name) > SPEAKERS_PER_PAGE
     for key in sorted(by_name, key=lambda k: (slugify(k, 200), k)):
         name, indices = by_name[key]
         base = f"speaker-{slugify(name, 60)}"
@@ -798,15 +846,24 @@ def _speaker_groups(
         anchors[key] = anchor
         initial = slugify(name, 1)[:1]
         letter = initial.upper() if initial.isalpha() else "#"
+        suffix = "other" if letter == "#" else letter
         group = groups.setdefault(
-            letter, SpeakerGroup(letter, f"letter-{'other' if letter == '#' else letter}", [])
+            letter,
+            SpeakerGroup(
+                letter,
+                f"letter-{suffix}",
+                [],
+                f"speakers/{suffix.lower()}.html" if split else "speakers.html",
+            ),
         )
         group.speakers.append(Speaker(name, anchor, [entries[i] for i in indices]))
+        pages[key] = group.href
     for i, talk in enumerate(corpus):
         talks[i].speaker_links = [
-            (_speaker_name(raw), f"speakers.html#{anchors[_speaker_name(raw).casefold()]}")
+            (_speaker_name(raw), f"{pages[key]}#{anchors[key]}")
             for raw in talk.speakers
             if _speaker_name(raw)
+            for key in [_speaker_name(raw).casefold()]
         ]
     return sorted(groups.values(), key=lambda g: (g.letter == "#", g.letter))
 
@@ -859,8 +916,63 @@ def environment(templates: Path | None = None) -> Environment:
     )
 
 
-def render_pages(site: SiteView, folder: Path, templates: Path | None = None) -> list[Path]:
+def topic_page_href(topic: TopicView, number: int) -> str:
+    """Href (from the root) of page ``number`` (1-based) of a topic's talks."""
+    return topic.href if number == 1 else topic.href.replace(".html", f"-{number}.html")
+
+
+def topic_pages(topic: TopicView) -> list[tuple[str, dict]]:
+    """The pages of a topic: (href, template context), :data:`TOPIC_PAGE_TALKS` talks each.
+
+    The talks of other topics that give it a share ("also in this topic") are listed on
+    the first page, at most :data:`TOPIC_PAGE_TALKS` of them.
+    """
+    size = TOPIC_PAGE_TALKS
+    count = max(1, -(-len(topic.talks) // size))
+    hrefs = tuple((n, topic_page_href(topic, n)) for n in range(1, count + 1))
+    light = dataclasses.replace(topic, talks=[], also=[])
+    pages = []
+    for number in range(1, count + 1):
+        pager = Pager(
+            number=number,
+            count=count,
+            total=len(topic.talks),
+            first_rank=(number - 1) * size + 1,
+            prev=hrefs[number - 2][1] if number > 1 else "",
+            next=hrefs[number][1] if number < count else "",
+            pages=hrefs,
+        )
+        context = {
+            "topic": light,
+            "pager": pager,
+            "talks": topic.talks[(number - 1) * size : number * size],
+            "also": topic.also[:size] if number == 1 else [],
+            "also_total": len(topic.also) if number == 1 else 0,
+        }
+        pages.append((hrefs[number - 1][1], context))
+    return pages
+
+
+def _render_many(templates: Path, site: PageSite, jobs: list[tuple]) -> list[str]:
+    """Render ``(template, root, page, context)`` jobs; the HTML of each, in order."""
+    env = environment(templates)
+    return [
+        env.get_template(template).render(site=site, root=root, page=page, **context)
+        for template, root, page, context in jobs
+    ]
+
+
+def render_pages(
+    site: SiteView,
+    folder: Path,
+    templates: Path | None = None,
+    groups: Sequence[str] = ("pages", "speakers", "topics", "talks"),
+) -> list[Path]:
     """Write the HTML pages and static assets of ``site`` into ``folder``.
+
+    Topic and talk pages (most of a large site) are rendered in parallel with
+    :class:`joblib.Parallel` (processes, or a Dask cluster, see :mod:`topics.parallel`)
+    in jobs of :data:`PAGES_PER_JOB` pages, when there are more than that.
 
     Parameters
     ----------
@@ -870,6 +982,10 @@ def render_pages(site: SiteView, folder: Path, templates: Path | None = None) ->
         An existing, empty folder (the site's root).
     templates : path or None
         Template folder; :data:`TEMPLATES` when ``None``.
+    groups : sequence of str
+        What to render: ``"pages"`` (index, site-wide pages and static assets),
+        ``"speakers"`` (``speakers/``, on large sites), ``"topics"`` (``topics/``),
+        ``"talks"`` (``talks/``).
 
     Returns
     -------
@@ -883,31 +999,62 @@ def render_pages(site: SiteView, folder: Path, templates: Path | None = None) ->
     OSError
         If a file cannot be written.
     """
-    templates = templates or TEMPLATES
+    templates = Path(templates or TEMPLATES)
     env = environment(templates)
     written = []
 
-    def write(path: str, template: str, root: str, page: str, **context) -> None:
+    def write(path: str, html: str) -> None:
         target = folder / path
         target.parent.mkdir(parents=True, exist_ok=True)
-        html = env.get_template(template).render(site=site, root=root, page=page, **context)
         target.write_text(html, encoding="utf-8", newline="\n")
         written.append(target)
 
-    write("index.html", "index.html", "", "index")
-    write("search.html", "search.html", "", "search")
-    write("map.html", "map.html", "", "map")
-    write("speakers.html", "speakers.html", "", "speakers")
-    if site.editions is not None:
-        write("editions.html", "editions.html", "", "editions")
-    if site.unassigned:
-        write("unassigned.html", "unassigned.html", "", "unassigned")
-    for topic in site.topics:
-        write(topic.href, "topic.html", "../", "topic", topic=topic)
-    for talk in site.talks:
-        write(talk.href, "talk.html", "../", "talk", talk=talk)
+    def render(template: str, root: str, page: str, **context) -> str:
+        return env.get_template(template).render(site=site, root=root, page=page, **context)
+
+    if "pages" in groups:
+        write("index.html", render("index.html", "", "index"))
+        write("search.html", render("search.html", "", "search"))
+        write("map.html", render("map.html", "", "map"))
+        split = any(group.href != "speakers.html" for group in site.speakers)
+        groups_shown = [] if split else site.speakers
+        write("speakers.html", render("speakers.html", "", "speakers", groups=groups_shown))
+        if site.editions is not None:
+            write("editions.html", render("editions.html", "", "editions"))
+        if site.unassigned:
+            write("unassigned.html", render("unassigned.html", "", "unassigned"))
+    if "speakers" in groups:
+        for group in site.speakers:
+            if group.href != "speakers.html":
+                write(group.href, render("speakers.html", "../", "speakers", groups=[group]))
+    jobs: list[tuple[str, tuple]] = []
+    if "topics" in groups:
+        for topic in site.topics:
+            for href, context in topic_pages(topic):
+                jobs.append((href, ("topic.html", "../", "topic", context)))
+    if "talks" in groups:
+        jobs += [(talk.href, ("talk.html", "../", "talk", {"talk": talk})) for talk in site.talks]
+    light = PageSite(
+        title=site.title,
+        source=site.source,
+        nav=site.nav,
+        n_talks=site.n_talks,
+        topics=[topic.link for topic in site.topics],
+        image_width=site.image_width,
+        image_height=site.image_height,
+    )
+    chunks = [jobs[i : i + PAGES_PER_JOB] for i in range(0, len(jobs), PAGES_PER_JOB)]
+    if len(chunks) > 1:
+        rendered = Parallel(n_jobs=-1)(
+            delayed(_render_many)(templates, light, [job for _, job in chunk]) for chunk in chunks
+        )
+    else:
+        rendered = [_render_many(templates, light, [job for _, job in chunk]) for chunk in chunks]
+    for chunk, htmls in zip(chunks, rendered, strict=True):
+        for (path, _), html in zip(chunk, htmls, strict=True):
+            write(path, html)
     static = templates / "static"
-    if static.is_dir():
+    if "pages" in groups and static.is_dir():
         shutil.copytree(static, folder / "static")
     return written
 
@@ -962,17 +1109,31 @@ def write_map_data(
     return path
 
 
-def write_data(corpus: Corpus, model, W: np.ndarray, site: SiteView, folder: Path) -> None:
-    """Write the search index, the map's data and the export into the site ``folder``."""
-    write_search_index(search_documents(corpus, site), folder / "search")
-    similarity = None
-    components = getattr(model, "components_", None)
-    if components is not None and np.shape(components)[0] == W.shape[1]:
-        H = np.asarray(components, dtype=float)
-        norms = np.linalg.norm(H, axis=1, keepdims=True)
-        H = np.divide(H, norms, out=np.zeros_like(H), where=norms > 0)
-        similarity = H @ H.T
-    write_map_data(site, W, similarity, folder / "map" / "points.js")
+def write_data(
+    corpus: Corpus,
+    model,
+    W: np.ndarray,
+    site: SiteView,
+    folder: Path,
+    parts: Sequence[str] = ("search", "map", "data"),
+) -> None:
+    """Write the search index, the map's data and the export into the site ``folder``.
+
+    ``parts`` says which: ``"search"``, ``"map"``, ``"data"`` (the export).
+    """
+    if "search" in parts:
+        write_search_index(search_documents(corpus, site), folder / "search")
+    if "map" in parts:
+        similarity = None
+        components = getattr(model, "components_", None)
+        if components is not None and np.shape(components)[0] == W.shape[1]:
+            H = np.asarray(components, dtype=float)
+            norms = np.linalg.norm(H, axis=1, keepdims=True)
+            H = np.divide(H, norms, out=np.zeros_like(H), where=norms > 0)
+            similarity = H @ H.T
+        write_map_data(site, W, similarity, folder / "map" / "points.js")
+    if "data" not in parts:
+        return
     exported = [
         ExportedTopic(
             number=topic.number,
@@ -1027,13 +1188,28 @@ def build_site(
     """
     out = Path(out_dir).absolute()
     W = _check_inputs(corpus, model, doc_topic)
-    site = site_view(corpus, model, W, document_term(corpus, model, memory))
     _check_target(out)
+    digest, code = _inputs_digest(corpus, model, W), _code_digest()
+    if memory is not None:
+        site = memory.cache(_site_view, ignore=["corpus", "model", "W", "memory"])(
+            digest, code, corpus, model, W, memory
+        )
+    else:
+        site = site_view(corpus, model, W, document_term(corpus, model, memory))
+    templates = Path(TEMPLATES)
+    keys = {
+        "talks": joblib.hash((digest, code, _template_digest(templates, "talk.html"))),
+        "topics": joblib.hash((digest, code, _template_digest(templates, "topic.html"))),
+        "speakers": joblib.hash((digest, code, _template_digest(templates, "speakers.html"))),
+        **{part: joblib.hash((digest, code, part)) for part in DATA_PARTS},
+    }
     out.parent.mkdir(parents=True, exist_ok=True)
     new = Path(tempfile.mkdtemp(prefix=f".{out.name}.new-", dir=out.parent))
     try:
         with _locked(new):  # in use: no other build takes it for a killed build's leftover
-            _render_into(new, out, corpus, model, W, site, memory)
+            with _locked(out.parent):  # the previous site stays put while parts are linked
+                reused = _link_unchanged(out, new, keys)
+            _render_into(new, out, corpus, model, W, site, memory, keys, reused)
     except BaseException:
         shutil.rmtree(new, ignore_errors=True)
         raise
@@ -1041,9 +1217,18 @@ def build_site(
 
 
 def _render_into(
-    new: Path, out: Path, corpus: Corpus, model, W: np.ndarray, site: SiteView, memory
+    new: Path,
+    out: Path,
+    corpus: Corpus,
+    model,
+    W: np.ndarray,
+    site: SiteView,
+    memory,
+    keys: dict[str, str],
+    reused: list[str],
 ) -> None:
-    """Write the site into the folder ``new``, then publish it as ``out``."""
+    """Write the site into the folder ``new``, but for the ``reused`` parts already
+    there, then publish it as ``out``."""
     new.chmod(0o755)  # mkdtemp makes it private; a web server must be able to read it
     write_wordclouds(
         topic_weights(model, CLOUD_WORDS),
@@ -1054,9 +1239,15 @@ def _render_into(
         random_state=getattr(model, "random_state", 0) or 0,
         memory=memory,
     )
-    render_pages(site, new)
-    write_data(corpus, model, W, site, new)
-    marker = {"generator": "topics", "talks": site.n_talks, "topics": len(site.topics)}
+    groups = ["pages", *(g for g in ("speakers", "topics", "talks") if g not in reused)]
+    render_pages(site, new, Path(TEMPLATES), groups=groups)
+    write_data(corpus, model, W, site, new, [p for p in DATA_PARTS if p not in reused])
+    marker = {
+        "generator": "topics",
+        "talks": site.n_talks,
+        "topics": len(site.topics),
+        "parts": keys,
+    }
     (new / MARKER).write_text(json.dumps(marker) + "\n", encoding="utf-8")
     with _locked(out.parent):  # two builds at once publish one after the other
         _check_target(out)  # again: another build may have published meanwhile
@@ -1094,6 +1285,86 @@ def _remove_leftovers(out: Path) -> None:
         with _locked(leftover, wait=False) as free:
             if free:
                 shutil.rmtree(leftover, ignore_errors=True)
+
+
+def _link_unchanged(out: Path, new: Path, keys: dict[str, str]) -> list[str]:
+    """Hard-link into ``new`` the parts of the site in ``out`` whose key is unchanged.
+
+    Links, not moves: the published site keeps every file until the new one replaces it,
+    whatever happens to this build. Returns the parts linked.
+    """
+    previous = _previous_keys(out)
+    reused = [name for name, key in keys.items() if previous.get(name) == key]
+    for name in reused:
+        shutil.copytree(out / name, new / name, copy_function=_link_or_copy)
+    return reused
+
+
+def _link_or_copy(source: str, target: str) -> None:
+    try:
+        os.link(source, target)
+    except OSError:  # a file system without hard links
+        shutil.copy2(source, target)
+
+
+#: Folders of the site written by :func:`write_data`, each rebuilt only when its inputs
+#: changed (so are ``topics/`` and ``talks/``, when also their templates did not).
+DATA_PARTS = ("search", "map", "data")
+
+
+def _site_view(
+    digest: str, code: str, corpus: Corpus, model, W: np.ndarray, memory: Memory
+) -> SiteView:
+    """:func:`site_view`, cached by the inputs' ``digest`` and the ``code``'s alone."""
+    return site_view(corpus, model, W, document_term(corpus, model, memory))
+
+
+def _inputs_digest(corpus: Corpus, model, W: np.ndarray) -> str:
+    """Hash of everything the site shows: the talks, the weights, the model's fitted state.
+
+    The fitted attributes (trailing underscore) are hashed, less the language blocks
+    (analyzers, which only turn texts into terms) and W, given apart.
+    """
+    fitted = {
+        name: value
+        for name, value in sorted(vars(model).items())
+        if name.endswith("_") and name not in ("blocks_", "document_topic_")
+    }
+    return joblib.hash((corpus, W, fitted, getattr(model, "random_state", 0)))
+
+
+def _template_digest(templates: Path, name: str) -> str:
+    """Hash of a template and every template it extends, imports or includes."""
+    env = environment(templates)
+    seen: dict[str, str] = {}
+    todo = [name]
+    while todo:
+        current = todo.pop()
+        if current in seen:
+            continue
+        source = env.loader.get_source(env, current)[0]
+        seen[current] = source
+        todo += [t for t in meta.find_referenced_templates(env.parse(source)) if t]
+    return joblib.hash(sorted(seen.items()))
+
+
+def _code_digest() -> str:
+    """Hash of the code that turns the inputs into pages and data files."""
+    here = Path(__file__).parent
+    names = ("render.py", "similar.py", "search_index.py", "layout.py", "export.py", "editions.py")
+    return joblib.hash([(here / name).read_bytes() for name in names])
+
+
+def _previous_keys(out: Path) -> dict[str, str]:
+    """The part keys recorded by the site in ``out``, for parts that are still there."""
+    try:
+        marker = json.loads((out / MARKER).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    parts = marker.get("parts") if isinstance(marker, dict) else None
+    if not isinstance(parts, dict):
+        return {}
+    return {name: key for name, key in parts.items() if (out / str(name)).is_dir()}
 
 
 def _check_target(out: Path) -> None:

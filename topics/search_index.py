@@ -9,15 +9,29 @@ MiniSearch's default tokenizer cuts them (on runs of Unicode separators and punc
 out of the index, and the same list is handed to the browser, which drops them from
 queries.
 
-Files (every one a plain ``<script>``, never ``fetch``, so the site works from ``file://``)::
+Files (every one a plain ``<script>``, never ``fetch``, so the site works from ``file://``).
+A small site has one shard holding the whole MiniSearch index::
 
     search/manifest.js    window.topicsSearchManifest = {format, fields, stopWords, shards}
     search/shard-0.js     window.topicsSearchShards[0] = <MiniSearch index>
 
-Today there is one shard holding every talk. The manifest lists shards with the terms they
-hold (``"terms": ["*"]`` here: all of them), so a corpus of 100,000 talks can later be cut
-into term-range shards, of which the browser loads only those its query needs, without
-changing the page or the manifest's format.
+When that index would exceed :data:`SHARD_BYTES` (a few thousand talks), it is split, so
+that a query loads only what it needs (about 1.5 MB for a first query over 87,000
+abstracts instead of the whole index, about 90 MB)::
+
+    search/manifest.js    as above; each shard has the ``first`` and ``last`` term it holds,
+                          and ``base`` and ``stored`` name the files below
+    search/base.js        window.topicsSearchBase = {count, lengths, average}: every talk's
+                          field lengths (BM25 needs them), talks numbered 0..count-1
+    search/shard-<i>.js   window.topicsSearchShards[i] = [[term, postings], ...]: the terms
+                          of one alphabetical range, about SHARD_BYTES each
+    search/docs-<j>.js    window.topicsSearchDocs[j] = [[id, title, speakers, event,
+                          topic], ...]: talks j * STORED_CHUNK onwards, for the results shown
+
+The browser loads the base and, per query, the shards whose range holds its terms (for
+the last term, every term it begins; for a term of five letters or more, which MiniSearch
+also matches with one typo, every term sharing its first two letters), joins them into
+one MiniSearch index with ``loadJS``, and loads the talks of the results it shows.
 """
 
 from __future__ import annotations
@@ -34,6 +48,12 @@ from pathlib import Path
 
 #: Version of the manifest's layout (not MiniSearch's, which is ``SERIALIZATION_VERSION``).
 FORMAT = 1
+
+#: Largest single-shard index, and the target size of a shard of a split index (bytes).
+SHARD_BYTES = 1_000_000
+
+#: Talks per ``docs-<j>.js`` file of a split index.
+STORED_CHUNK = 250
 
 #: MiniSearch's serialisation version written here.
 SERIALIZATION_VERSION = 2
@@ -140,7 +160,9 @@ def _js_value(value) -> str:
     return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
 
 
-def write_search_index(documents: Iterable[SearchDocument], folder: Path) -> list[Path]:
+def write_search_index(
+    documents: Iterable[SearchDocument], folder: Path, shard_bytes: int | None = None
+) -> list[Path]:
     """Write the manifest and the shard(s) of the search index into ``folder``.
 
     Parameters
@@ -149,6 +171,8 @@ def write_search_index(documents: Iterable[SearchDocument], folder: Path) -> lis
         Every talk of the site.
     folder : pathlib.Path
         The site's ``search/`` folder; created if missing.
+    shard_bytes : int, optional
+        :data:`SHARD_BYTES` unless given: above it the index is split (see above).
 
     Returns
     -------
@@ -156,21 +180,87 @@ def write_search_index(documents: Iterable[SearchDocument], folder: Path) -> lis
         The files written: the manifest first.
     """
     documents = list(documents)
+    shard_bytes = shard_bytes or SHARD_BYTES
     folder.mkdir(parents=True, exist_ok=True)
-    shard = folder / "shard-0.js"
-    shard.write_text(
-        "window.topicsSearchShards = window.topicsSearchShards || {};\n"
-        f"window.topicsSearchShards[0] = {_js_value(minisearch_index(documents))};\n",
-        encoding="utf-8",
-    )
+    index = minisearch_index(documents)
+    # Characters, not bytes: close enough to size shards, and half the cost.
+    sizes = [len(_js_value(entry)) + 1 for entry in index["index"]]
     manifest = {
         "format": FORMAT,
         "fields": list(FIELDS),
         "boost": BOOST,
         "stopWords": sorted(STOP_WORDS),
         "documents": len(documents),
-        "shards": [{"id": 0, "file": f"{folder.name}/{shard.name}", "terms": ["*"]}],
     }
+    written = []
+    prefix = "window.topicsSearchShards = window.topicsSearchShards || {};\n"
+    if sum(sizes) + 60 * len(documents) <= shard_bytes:  # about 60 more a talk, stored
+        shard = folder / "shard-0.js"
+        shard.write_text(
+            f"{prefix}window.topicsSearchShards[0] = {_js_value(index)};\n", encoding="utf-8"
+        )
+        manifest["shards"] = [{"id": 0, "file": f"{folder.name}/{shard.name}", "terms": ["*"]}]
+        written.append(shard)
+    else:
+        manifest["shards"] = []
+        for i, entries in enumerate(_split(index["index"], sizes, shard_bytes)):
+            shard = folder / f"shard-{i}.js"
+            shard.write_text(
+                f"{prefix}window.topicsSearchShards[{i}] = {_js_value(entries)};\n",
+                encoding="utf-8",
+            )
+            manifest["shards"].append(
+                {
+                    "id": i,
+                    "file": f"{folder.name}/{shard.name}",
+                    "first": entries[0][0],
+                    "last": entries[-1][0],
+                }
+            )
+            written.append(shard)
+        base = folder / "base.js"
+        lengths = [n for short in range(len(documents)) for n in index["fieldLength"][str(short)]]
+        base.write_text(
+            "window.topicsSearchBase = "
+            + _js_value(
+                {
+                    "count": len(documents),
+                    "lengths": lengths,
+                    "average": index["averageFieldLength"],
+                }
+            )
+            + ";\n",
+            encoding="utf-8",
+        )
+        written.append(base)
+        chunks = range(0, len(documents), STORED_CHUNK)
+        for j, start in enumerate(chunks):
+            rows = [
+                [d.id, d.title, d.speakers, d.event, d.topic]
+                for d in documents[start : start + STORED_CHUNK]
+            ]
+            docs = folder / f"docs-{j}.js"
+            docs.write_text(
+                "window.topicsSearchDocs = window.topicsSearchDocs || {};\n"
+                f"window.topicsSearchDocs[{j}] = {_js_value(rows)};\n",
+                encoding="utf-8",
+            )
+            written.append(docs)
+        manifest["base"] = f"{folder.name}/{base.name}"
+        manifest["stored"] = {"size": STORED_CHUNK, "file": f"{folder.name}/docs-{{}}.js"}
     path = folder / "manifest.js"
     path.write_text(f"window.topicsSearchManifest = {_js_value(manifest)};\n", encoding="utf-8")
-    return [path, shard]
+    return [path, *written]
+
+
+def _split(entries: list, sizes: list[int], shard_bytes: int) -> list[list]:
+    """Cut the sorted ``[term, postings]`` entries into runs of about ``shard_bytes``."""
+    shards: list[list] = [[]]
+    size = 0
+    for entry, entry_bytes in zip(entries, sizes, strict=True):
+        if shards[-1] and size + entry_bytes > shard_bytes:
+            shards.append([])
+            size = 0
+        shards[-1].append(entry)
+        size += entry_bytes
+    return shards
