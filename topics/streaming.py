@@ -44,7 +44,7 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.utils.validation import check_memory
 
 from .languages import detect_languages
-from .selection import choose_k, fit_nmf, pick, topic_stability
+from .selection import choose_k, fit_with_stability, pick
 from .vocabulary import Analyzer
 
 #: Corpora of at least this many talks are fitted by streaming (see the module's notes).
@@ -227,7 +227,7 @@ def factorize_streaming(
     W : ndarray, shape (n_docs, k)
     H : ndarray, shape (k, n_features)
     stability : ndarray, shape (k,)
-        Of the sample's topics (:func:`topics.selection.topic_stability`).
+        Of the sample's topics (:func:`topics.selection.fit_with_stability`).
     candidates : list of topics.selection.Candidate
         Measured on the sample when ``n_components="auto"``, else empty.
     """
@@ -248,11 +248,11 @@ def factorize_streaming(
         finer = [c for c in candidates if c.n_components >= MIN_COMPONENTS]
         if H_sample.shape[0] < MIN_COMPONENTS and finer:
             k = pick(finer)
-            _, H_sample = fit_nmf(X_sample, k, random_state)
-            stability = topic_stability(X_sample, H_sample, random_state, n_jobs=n_jobs)
+            _, H_sample, stability = fit_with_stability(X_sample, k, random_state, n_jobs=n_jobs)
     else:
-        _, H_sample = fit_nmf(X_sample, int(n_components), random_state)
-        stability = topic_stability(X_sample, H_sample, random_state, n_jobs=n_jobs)
+        _, H_sample, stability = fit_with_stability(
+            X_sample, int(n_components), random_state, n_jobs=n_jobs
+        )
         candidates = []
     H_init = np.zeros((H_sample.shape[0], X.shape[1]), dtype=np.float32)
     H_init[:, columns] = H_sample
