@@ -1045,7 +1045,8 @@ def render_pages(
     )
     chunks = [jobs[i : i + PAGES_PER_JOB] for i in range(0, len(jobs), PAGES_PER_JOB)]
     if len(chunks) > 1:
-        rendered = Parallel(n_jobs=-1)(
+        # Written as each job returns, so that the site's HTML is never all in memory.
+        rendered = Parallel(n_jobs=-1, return_as="generator")(
             delayed(_render_many)(templates, light, [job for _, job in chunk]) for chunk in chunks
         )
     else:
