@@ -5,7 +5,6 @@ from __future__ import annotations
 import re
 import subprocess
 import sys
-import time
 from pathlib import Path
 from urllib.parse import urljoin, urlsplit
 
@@ -73,21 +72,23 @@ def test_pycon_us_site_has_every_talk_and_topic(year, shared, serve, tmp_path):
     )
 
 
-def test_second_run_fetches_no_talk_page_and_is_faster(shared, serve, tmp_path):
+def test_second_run_fetches_no_talk_page_and_recomputes_nothing(shared, serve, tmp_path):
     server = serve(shared / "sites" / "pycon-us")
-    args = [server.url + LIST_PAGES["2019"], "--cache", str(tmp_path / "cache")]
+    cache = tmp_path / "cache"
+    args = [server.url + LIST_PAGES["2019"], "--cache", str(cache)]
 
-    start = time.perf_counter()
     assert _run(*args, "--out", str(tmp_path / "first")) == 0
-    first = time.perf_counter() - start
     fetched = server.count("/2019/schedule/presentation/")
     assert fetched == 95
+    entries = sorted(p for p in (cache / "model").rglob("*") if p.is_file())
 
-    start = time.perf_counter()
     assert _run(*args, "--out", str(tmp_path / "second")) == 0
-    second = time.perf_counter() - start
     assert server.count("/2019/schedule/presentation/") == fetched, "talk pages refetched"
-    assert second < first / 2, f"second run {second:.2f} s vs first {first:.2f} s"
+    # Every costly step (languages, TF-IDF, NMF, site view, word clouds) came from the
+    # cache: no new entry was written. Times are in benchmarks/, not here.
+    assert sorted(p for p in (cache / "model").rglob("*") if p.is_file()) == entries
+    first, second = (tmp_path / "first" / "topics"), (tmp_path / "second" / "topics")
+    assert sorted(p.name for p in first.iterdir()) == sorted(p.name for p in second.iterdir())
 
 
 def test_europython_2016_from_a_local_pyvideo_folder(shared, tmp_path):
