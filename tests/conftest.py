@@ -88,3 +88,13 @@ def artifacts() -> Path:
     """Folder for files a person should look at after the run (screenshots)."""
     ARTIFACTS.mkdir(exist_ok=True)
     return ARTIFACTS
+
+
+@pytest.fixture(scope="module")
+def browser():
+    """Headless Chromium for a test module (skips when it is not installed)."""
+    from .browser import chromium, require_chromium
+
+    require_chromium()
+    with chromium() as browser:
+        yield browser

@@ -9,28 +9,9 @@ from pathlib import Path
 
 import pytest
 
-BENCHMARK = Path(__file__).resolve().parent.parent / "benchmarks" / "scale.py"
+from .toy_tracks import TRACKS
 
-TALKS = {
-    "databases": [
-        "Postgres indexes and query planning for faster database queries",
-        "Scaling a Postgres database: replication, indexes and query plans",
-        "Query planning inside the database: how Postgres picks indexes",
-        "Database replication and backups with Postgres in production",
-    ],
-    "kernel": [
-        "Linux kernel drivers: writing a driver for new hardware",
-        "Debugging kernel drivers and hardware interrupts in Linux",
-        "The Linux kernel scheduler and interrupts on modern hardware",
-        "Porting Linux kernel drivers to new hardware boards",
-    ],
-    "web": [
-        "Building web applications with JavaScript frameworks and browsers",
-        "Browser rendering: how JavaScript and CSS reach the web page",
-        "Web accessibility in JavaScript applications for every browser",
-        "Fast web pages: JavaScript bundles, CSS and browser caching",
-    ],
-}
+BENCHMARK = Path(__file__).resolve().parent.parent / "benchmarks" / "scale.py"
 
 
 @pytest.fixture(scope="module")
@@ -49,7 +30,7 @@ def test_every_run_of_a_tiny_corpus_is_measured(scale, tmp_path):
     table = tmp_path / "tiny.jsonl"
     rows = [
         {"title": text, "abstract": f"{text}. {text.lower()}.", "author": f"Author {i}"}
-        for i, text in enumerate(t for texts in TALKS.values() for t in texts)
+        for i, text in enumerate(t for texts in TRACKS.values() for t in texts)
     ]
     table.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
     lines = []

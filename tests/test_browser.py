@@ -11,17 +11,10 @@ import pytest
 from topics.cli import main
 from topics.render import build_site
 
-from .browser import broken_images, chromium, open_page, require_chromium
+from .browser import broken_images, open_page
 from .tiny_site import SCRIPT_TITLE, fitted
 
 pytestmark = pytest.mark.browser
-
-
-@pytest.fixture(scope="module")
-def browser():
-    require_chromium()
-    with chromium() as browser:
-        yield browser
 
 
 @pytest.fixture(scope="module")

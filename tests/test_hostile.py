@@ -22,7 +22,7 @@ from bs4 import BeautifulSoup
 from topics.cli import PAGES_FAILED, main
 from topics.corpus import MAX_TITLE, Corpus
 
-from .browser import chromium, open_page, require_chromium
+from .browser import open_page
 from .hostile_site import ESCAPED_MARKUP, FORBIDDEN_LINKS, PROFILE_TOML, start_hostile_site
 from .reliability_table import reliability
 
@@ -139,13 +139,6 @@ def test_markup_of_the_attacker_is_text_on_the_site(published):
     handlers = BeautifulSoup((site / "talks" / "handlers.html").read_bytes(), "lxml")
     speaker = handlers.select_one(".speakers a").get_text()
     assert speaker == "<img src=/beacon/speaker onerror=alert(1)> Mallory"
-
-
-@pytest.fixture(scope="module")
-def browser():
-    require_chromium()
-    with chromium() as browser:
-        yield browser
 
 
 @pytest.mark.browser

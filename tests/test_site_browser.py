@@ -24,7 +24,7 @@ from topics.corpus import Corpus, Talk
 from topics.render import build_site
 from topics.search_index import process_term, tokenize
 
-from .browser import broken_images, chromium, open_page, require_chromium
+from .browser import broken_images, open_page
 from .tiny_site import EVENTS, fitted_two_events
 
 pytestmark = pytest.mark.browser
@@ -65,13 +65,6 @@ class Site:
             if (self.root / f"{optional}.html").is_file():
                 types[optional] = f"{optional}.html"
         return types
-
-
-@pytest.fixture(scope="module")
-def browser():
-    require_chromium()
-    with chromium() as browser:
-        yield browser
 
 
 @pytest.fixture(scope="module")

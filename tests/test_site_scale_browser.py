@@ -15,19 +15,12 @@ from topics import render, search_index
 from topics.layout import talk_positions
 from topics.render import build_site
 
-from .browser import chromium, open_page, require_chromium
+from .browser import open_page
 from .generated_site import generated, own_word
 
 pytestmark = pytest.mark.browser
 
 N_TALKS = 3_000
-
-
-@pytest.fixture(scope="module")
-def browser():
-    require_chromium()
-    with chromium() as browser:
-        yield browser
 
 
 @pytest.fixture(scope="module")
