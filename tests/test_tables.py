@@ -56,6 +56,20 @@ def test_saved_corpus_reads_back(tmp_path):
     assert again.talks == corpus.talks and again.title == "Conf"
 
 
+def test_corpus_digest_follows_the_content_only(tmp_path):
+    talks = [Talk("a", "A talk", "Text.", speakers=("X Y",)), Talk("b", "B", "Ünïcode")]
+    corpus = Corpus(talks, title="Conf", source="s")
+    again = Corpus.load(corpus.save(tmp_path / "talks.jsonl"))
+    assert again.digest() == corpus.digest()
+    changed = [
+        Corpus([talks[0], Talk("b", "B", "Ünïcode", track="T")], title="Conf", source="s"),
+        Corpus(talks[::-1], title="Conf", source="s"),
+        Corpus(talks, title="Conf 2", source="s"),
+    ]
+    assert len({corpus.digest(), *(c.digest() for c in changed)}) == 4
+    assert len(Corpus([Talk("c", "C", "\ud800 lone surrogate")]).digest()) == 64
+
+
 @pytest.mark.parametrize(
     ("content", "message"),
     [

@@ -46,6 +46,7 @@ import dataclasses
 import glob
 import json
 import os
+import pickle
 import re
 import shutil
 import tempfile
@@ -1192,8 +1193,10 @@ def build_site(
     _check_target(out)
     digest, code = _inputs_digest(corpus, model, W), _code_digest()
     if memory is not None:
-        site = memory.cache(_site_view, ignore=["corpus", "model", "W", "memory"])(
-            digest, code, corpus, model, W, memory
+        site = pickle.loads(
+            memory.cache(_site_view, ignore=["corpus", "model", "W", "memory"])(
+                digest, code, corpus, model, W, memory
+            )
         )
     else:
         site = site_view(corpus, model, W, document_term(corpus, model, memory))
@@ -1315,23 +1318,28 @@ DATA_PARTS = ("search", "map", "data")
 
 def _site_view(
     digest: str, code: str, corpus: Corpus, model, W: np.ndarray, memory: Memory
-) -> SiteView:
-    """:func:`site_view`, cached by the inputs' ``digest`` and the ``code``'s alone."""
-    return site_view(corpus, model, W, document_term(corpus, model, memory))
+) -> bytes:
+    """:func:`site_view`, pickled, cached by the inputs' ``digest`` and the ``code``'s alone.
+
+    Pickled here, by the C pickler: joblib would store the object with its pure-Python
+    pickler, which takes minutes for the millions of small objects of a 87,000-talk site.
+    """
+    site = site_view(corpus, model, W, document_term(corpus, model, memory))
+    return pickle.dumps(site, protocol=pickle.HIGHEST_PROTOCOL)
 
 
 def _inputs_digest(corpus: Corpus, model, W: np.ndarray) -> str:
     """Hash of everything the site shows: the talks, the weights, the model's fitted state.
 
     The fitted attributes (trailing underscore) are hashed, less the language blocks
-    (analyzers, which only turn texts into terms) and W, given apart.
+    (analyzers, which only turn texts into terms), W and the corpus, given apart.
     """
     fitted = {
         name: value
         for name, value in sorted(vars(model).items())
-        if name.endswith("_") and name not in ("blocks_", "document_topic_")
+        if name.endswith("_") and name not in ("blocks_", "document_topic_", "corpus_")
     }
-    return joblib.hash((corpus, W, fitted, getattr(model, "random_state", 0)))
+    return joblib.hash((corpus.digest(), W, fitted, getattr(model, "random_state", 0)))
 
 
 def _template_digest(templates: Path, name: str) -> str:

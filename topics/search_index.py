@@ -74,11 +74,12 @@ STOP_WORDS = frozenset(
 )  # fmt: skip
 
 
-@lru_cache(maxsize=1)
-def _separators() -> re.Pattern:
-    """``/[\\n\\r\\p{Z}\\p{P}]+/u`` for Python's ``re``, from the Unicode database."""
+@lru_cache(maxsize=2)
+def _separators(ascii_only: bool = False) -> re.Pattern:
+    """``/[\\n\\r\\p{Z}\\p{P}]+/u`` for Python's ``re``, from the Unicode database; with
+    ``ascii_only``, its ASCII part, which splits ASCII text alike three times faster."""
     ranges: list[tuple[int, int]] = []
-    for code in range(sys.maxunicode + 1):
+    for code in range(128 if ascii_only else sys.maxunicode + 1):
         if code in (10, 13) or unicodedata.category(chr(code))[0] in "ZP":
             if ranges and ranges[-1][1] == code - 1:
                 ranges[-1] = (ranges[-1][0], code)
@@ -93,7 +94,7 @@ def _separators() -> re.Pattern:
 
 def tokenize(text: str) -> list[str]:
     """Split ``text`` as MiniSearch's default tokenizer does (empty strings included)."""
-    return _separators().split(text)
+    return _separators(text.isascii()).split(text)
 
 
 def process_term(term: str) -> str | None:
@@ -121,25 +122,35 @@ def minisearch_index(documents: Sequence[SearchDocument]) -> dict:
     speakers, ``e`` event, ``k`` topic number. Document ids are the talk ids.
     """
     field_ids = {name: i for i, name in enumerate(FIELDS)}
-    postings: dict[str, dict[int, dict[int, int]]] = {}
+    # Keys as strings from the start (the JSON layout's), one postings table per field.
+    by_field: list[dict[str, dict[str, int]]] = [{} for _ in FIELDS]
     lengths: dict[str, list[int]] = {}
     stored: dict[str, dict] = {}
     totals = [0] * len(FIELDS)
     for short, doc in enumerate(documents):
+        key = str(short)
         row = []
-        for name in FIELDS:
+        for name, postings in zip(FIELDS, by_field, strict=True):
             tokens = tokenize(getattr(doc, name))
             row.append(len(set(tokens)))
-            counts = Counter(t for t in map(process_term, tokens) if t)
+            # process_term, for all tokens at once
+            counts = Counter(map(str.lower, tokens))
+            for term in STOP_WORDS.intersection(counts):
+                del counts[term]
+            counts.pop("", None)
             for term, count in counts.items():
-                postings.setdefault(term, {}).setdefault(field_ids[name], {})[short] = count
-        lengths[str(short)] = row
+                docs = postings.get(term)
+                if docs is None:
+                    postings[term] = {key: count}
+                else:
+                    docs[key] = count
+        lengths[key] = row
         totals = [a + b for a, b in zip(totals, row, strict=True)]
-        stored[str(short)] = {"t": doc.title, "s": doc.speakers, "e": doc.event, "k": doc.topic}
+        stored[key] = {"t": doc.title, "s": doc.speakers, "e": doc.event, "k": doc.topic}
     n = len(documents)
     index = [
-        [term, {str(f): {str(d): c for d, c in docs.items()} for f, docs in fields.items()}]
-        for term, fields in sorted(postings.items())
+        [term, {str(f): by_field[f][term] for f in range(len(FIELDS)) if term in by_field[f]}]
+        for term in sorted(set().union(*by_field))
     ]
     return {
         "documentCount": n,
@@ -183,8 +194,9 @@ def write_search_index(
     shard_bytes = shard_bytes or SHARD_BYTES
     folder.mkdir(parents=True, exist_ok=True)
     index = minisearch_index(documents)
+    entries = [_js_value(entry) for entry in index["index"]]  # each written once, as is
     # Characters, not bytes: close enough to size shards, and half the cost.
-    sizes = [len(_js_value(entry)) + 1 for entry in index["index"]]
+    sizes = [len(entry) + 1 for entry in entries]
     manifest = {
         "format": FORMAT,
         "fields": list(FIELDS),
@@ -203,18 +215,18 @@ def write_search_index(
         written.append(shard)
     else:
         manifest["shards"] = []
-        for i, entries in enumerate(_split(index["index"], sizes, shard_bytes)):
+        for i, (start, stop) in enumerate(_split(sizes, shard_bytes)):
             shard = folder / f"shard-{i}.js"
             shard.write_text(
-                f"{prefix}window.topicsSearchShards[{i}] = {_js_value(entries)};\n",
+                f"{prefix}window.topicsSearchShards[{i}] = [{','.join(entries[start:stop])}];\n",
                 encoding="utf-8",
             )
             manifest["shards"].append(
                 {
                     "id": i,
                     "file": f"{folder.name}/{shard.name}",
-                    "first": entries[0][0],
-                    "last": entries[-1][0],
+                    "first": index["index"][start][0],
+                    "last": index["index"][stop - 1][0],
                 }
             )
             written.append(shard)
@@ -253,14 +265,16 @@ def write_search_index(
     return [path, *written]
 
 
-def _split(entries: list, sizes: list[int], shard_bytes: int) -> list[list]:
-    """Cut the sorted ``[term, postings]`` entries into runs of about ``shard_bytes``."""
-    shards: list[list] = [[]]
-    size = 0
-    for entry, entry_bytes in zip(entries, sizes, strict=True):
-        if shards[-1] and size + entry_bytes > shard_bytes:
-            shards.append([])
-            size = 0
-        shards[-1].append(entry)
+def _split(sizes: list[int], shard_bytes: int) -> list[tuple[int, int]]:
+    """Cut the sorted index entries, of ``sizes``, into ``[start, stop)`` runs of about
+    ``shard_bytes``."""
+    runs: list[tuple[int, int]] = []
+    start, size = 0, 0
+    for i, entry_bytes in enumerate(sizes):
+        if i > start and size + entry_bytes > shard_bytes:
+            runs.append((start, i))
+            start, size = i, 0
         size += entry_bytes
-    return shards
+    if sizes:
+        runs.append((start, len(sizes)))
+    return runs
