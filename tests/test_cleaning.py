@@ -22,6 +22,8 @@ from topics.vocabulary import Analyzer, singular_candidates
         ("Title\n=====\n\nBody", "Title\n\nBody"),
         ("the community.html page", "the page"),
         ("a community of communities", "a community of communities"),
+        ("Written in Go, Go's runtime and TinyGo", "Written in Golang, Golang runtime and TinyGo"),
+        ("Go is fast. Go on! Let's go; a Go-to tool", "Go is fast. Go on! Let go; a Go-to tool"),
     ],
 )
 def test_strip_noise(raw, clean):
@@ -106,6 +108,11 @@ def test_no_phrase_across_a_stop_word_or_punctuation():
 def test_numbers_contractions_and_conference_words_are_not_terms():
     _, terms = _analyze(["In this talk we'll show 3 demos of C++ and R in 2016, don't miss"])
     assert terms == [["demos", "c++", "r", "miss"]]
+
+
+def test_go_the_language_is_a_term_and_go_the_verb_is_not():
+    _, terms = _analyze(["Concurrency in Go: we go through goroutines", "Go and see"])
+    assert terms == [["concurrency", "golang", "goroutines"], []]
 
 
 def test_speaker_names_are_removed_wherever_they_occur_in_full():

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+import scipy.sparse as sp
 from sklearn.base import clone
 
 from topics.corpus import Corpus, Talk
 from topics.model import ModelError, TopicModel
-from topics.selection import Candidate, candidate_ks, pick
+from topics.selection import Candidate, candidate_ks, fit_nmf, nndsvda, pick
 
 THEMES = {
     "testing": "pytest fixtures mocking unit tests coverage assertions test suites flaky tests",
@@ -121,3 +122,20 @@ def test_pick_prefers_the_finest_k_as_good_as_the_best():
     assert [round(c.score, 3) for c in candidates] == [0.54, 0.532, 0.33]
     assert pick(candidates) == 10
     assert pick(candidates, tolerance=0.0) == 5
+
+
+def test_nndsvda_start_is_exact_and_the_same_for_every_seed():
+    rng = np.random.default_rng(0)
+    X = sp.random(40, 60, density=0.2, random_state=1, format="csr", dtype=np.float32)
+    W, H = nndsvda(X, 5, random_state=0)
+    assert W.shape == (40, 5) and H.shape == (5, 60)
+    assert (W > 0).all() and (H > 0).all()  # zeros filled with the mean of X
+    # The first component is the leading singular pair, made non-negative.
+    top = np.linalg.svd(X.toarray())[0][:, 0]
+    assert abs(np.corrcoef(W[:, 0], np.abs(top))[0, 1]) > 0.999
+    for seed in rng.integers(1, 1000, 3):
+        W_seed, H_seed = nndsvda(X, 5, random_state=int(seed))
+        np.testing.assert_allclose(W_seed, W, atol=1e-5)
+        np.testing.assert_allclose(H_seed, H, atol=1e-5)
+    # Too many components for ARPACK: scikit-learn's randomized start is used instead.
+    assert fit_nmf(X[:4], 4, random_state=0)[0].shape == (4, 4)

@@ -1,5 +1,9 @@
 """Corpus-level cleaning before vectorizing: URLs, e-mail addresses, contractions, boilerplate.
 
+The Go programming language is named by an English stop word; mid-sentence and
+capitalised ("written in Go", "Go's runtime"), "Go" is the language, and becomes
+"Golang" (its usual unambiguous name) so that it survives stop-word removal.
+
 Boilerplate is text that recurs across many documents of one corpus: pyvideo's
 "[EuroPython 2016] [22 July 2016] [Bilbao, Euskadi, Spain]" header, licence notices,
 "Slides are available at ..." lines. It is found as word shingles (runs of
@@ -30,6 +34,9 @@ _CONTRACTION = re.compile(
     r"(?<=[a-z])(?:n['\u2019]t|['\u2019](?:ll|re|ve|s|d|m|t))\b", re.IGNORECASE
 )
 _WORD = re.compile(r"\w+", re.UNICODE)
+# "Go" after a word or clause punctuation and a space, not "Go-" ("a Go-to tool"): not a
+# sentence's first word, so a capital G marks the name. Sentence-initial "Go" stays ambiguous.
+_GO_LANGUAGE = re.compile(r"(?<=[\w,;:(\"'] )Go\b(?!-)")
 # Markdown/reST decoration that is not text: heading underlines, rules, emphasis marks.
 _DECORATION = re.compile(r"^[\s=\-~*#_`^+|]{3,}$", re.MULTILINE)
 
@@ -37,15 +44,21 @@ _DECORATION = re.compile(r"^[\s=\-~*#_`^+|]{3,}$", re.MULTILINE)
 def strip_noise(text: str) -> str:
     """Remove HTML, URLs, e-mail addresses, contraction endings and text decoration.
 
+    A capitalised mid-sentence "Go", the programming language, becomes "Golang" (see the
+    module docstring).
+
     Examples
     --------
     >>> strip_noise("We'll share <b>slides</b> at https://x.org/a and by mail: me@x.org")
     'We share slides at and by mail:'
+    >>> strip_noise("Go on: a fast server in Go")
+    'Go on: a fast server in Golang'
     """
     text = html_to_text(text)
     text = _EMAIL.sub(" ", text)
     text = _URL.sub(" ", text)
     text = _CONTRACTION.sub("", text)
+    text = _GO_LANGUAGE.sub("Golang", text)
     return normalize_whitespace(_DECORATION.sub("", text))
 
 
