@@ -43,6 +43,7 @@ name a file outside the site.
 from __future__ import annotations
 
 import dataclasses
+import gc
 import glob
 import json
 import os
@@ -674,7 +675,9 @@ def site_view(corpus: Corpus, model, doc_topic: np.ndarray, doc_term=None) -> Si
             percents = rounded_percents(shares)
         else:  # no weight at all: the talk shares no word with any topic
             best, percents = None, np.zeros(len(row), dtype=int)
-        order = np.argsort(-shares, kind="stable")
+        # Only the topics shown, in descending share (ties in topic order).
+        shown = np.flatnonzero((percents >= 1) | (shares >= OTHER_SHARE))
+        order = shown[np.argsort(-shares[shown], kind="stable")].tolist()
         mix = [
             MixEntry(links[k], int(percents[k]), f"{100 * shares[k]:.1f}%")
             for k in order
@@ -824,9 +827,10 @@ def _speaker_groups(
 ) -> list[SpeakerGroup]:
     """Speakers in alphabetical order, grouped by initial; fills each talk's speaker links."""
     by_name: dict[str, tuple[str, list[int]]] = {}
+    names = {raw: _speaker_name(raw) for talk in corpus for raw in talk.speakers}
     for i, talk in enumerate(corpus):
         for raw in talk.speakers:
-            name = _speaker_name(raw)
+            name = names[raw]
             if name:
                 _, indices = by_name.setdefault(name.casefold(), (name, []))
                 if i not in indices:
@@ -861,10 +865,10 @@ def _speaker_groups(
         pages[key] = group.href
     for i, talk in enumerate(corpus):
         talks[i].speaker_links = [
-            (_speaker_name(raw), f"{pages[key]}#{anchors[key]}")
+            (names[raw], f"{pages[key]}#{anchors[key]}")
             for raw in talk.speakers
-            if _speaker_name(raw)
-            for key in [_speaker_name(raw).casefold()]
+            if names[raw]
+            for key in [names[raw].casefold()]
         ]
     return sorted(groups.values(), key=lambda g: (g.letter == "#", g.letter))
 
@@ -1101,10 +1105,13 @@ def write_map_data(
         }
         for k, topic in enumerate(site.topics)
     ]
+    finite = np.isfinite(positions[:, 0]).tolist()
     talks = [
-        [round(float(x), 4), round(float(y), 4), view.topic.number - 1, view.id, view.title]
-        for view, (x, y) in zip(site.talks, positions, strict=True)
-        if view.topic is not None and np.isfinite(x)
+        [x, y, view.topic.number - 1, view.id, view.title]
+        for view, (x, y), keep in zip(
+            site.talks, np.round(positions, 4).tolist(), finite, strict=True
+        )
+        if view.topic is not None and keep
     ]
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(f"window.topicsMap = {_js({'topics': topics, 'talks': talks})};\n", "utf-8")
@@ -1192,14 +1199,15 @@ def build_site(
     W = _check_inputs(corpus, model, doc_topic)
     _check_target(out)
     digest, code = _inputs_digest(corpus, model, W), _code_digest()
-    if memory is not None:
-        site = pickle.loads(
-            memory.cache(_site_view, ignore=["corpus", "model", "W", "memory"])(
-                digest, code, corpus, model, W, memory
+    with _gc_paused():
+        if memory is not None:
+            site = pickle.loads(
+                memory.cache(_site_view, ignore=["corpus", "model", "W", "memory"])(
+                    digest, code, corpus, model, W, memory
+                )
             )
-        )
-    else:
-        site = site_view(corpus, model, W, document_term(corpus, model, memory))
+        else:
+            site = site_view(corpus, model, W, document_term(corpus, model, memory))
     templates = Path(TEMPLATES)
     keys = {
         "talks": joblib.hash((digest, code, _template_digest(templates, "talk.html"))),
@@ -1257,6 +1265,20 @@ def _render_into(
         _check_target(out)  # again: another build may have published meanwhile
         _swap_into_place(new, out)
         _remove_leftovers(out)
+
+
+@contextmanager
+def _gc_paused() -> Iterator[None]:
+    """No cyclic garbage collection inside: while the millions of small objects of a large
+    site's view are made or unpickled, collections would go over all of them again and
+    again (12.5 s instead of 4.3 s to unpickle the view of 87,000 talks)."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 @contextmanager

@@ -122,7 +122,7 @@ def fit_nmf(X: sp.csr_matrix, n_components: int, random_state: int, max_iter: in
     ARPACK). Rescaling makes W comparable across topics: a talk's strongest topic is
     ``W.argmax(axis=1)``.
     """
-    X = X.astype(np.float32)
+    X = X.astype(np.float32, copy=False)
     exact = n_components < min(X.shape)
     nmf = NMF(
         n_components=n_components,

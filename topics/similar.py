@@ -280,7 +280,8 @@ def related_topics(
     H = _unit_rows(np.asarray(components, dtype=np.float32))
     cosine = H @ H.T
     in_topic = topic_shares(doc_topic) >= share
-    shared = in_topic.T.astype(np.int64) @ in_topic.astype(np.int64)
+    # Counted by a float matrix product (BLAS; exact below 2**53): integer ones are not.
+    shared = np.rint(in_topic.T.astype(float) @ in_topic.astype(float)).astype(np.int64)
     sizes = np.diag(shared)
     union = sizes[:, None] + sizes[None, :] - shared
     jaccard = np.divide(shared, union, out=np.zeros(shared.shape), where=union > 0)

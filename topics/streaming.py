@@ -59,6 +59,11 @@ SELECTION_SAMPLE = 3_000
 #: Texts per parallel vectorizing job; rows per ``partial_fit`` step; passes over the rows.
 CHUNK, BATCH, EPOCHS = 10_000, 4_096, 3
 
+#: Multiplicative updates of each mini-batch's W before H is updated (scikit-learn's
+#: default, 30, is the cost of the fit): paperlists, k = 100, relative error 0.9441
+#: instead of 0.9440, in 11 s instead of 24 s.
+W_ITER = 10
+
 #: Terms kept (those in most of the sample's texts): the cost of each mini-batch step
 #: grows with k² times the number of terms.
 MAX_FEATURES = 20_000
@@ -188,6 +193,7 @@ def minibatch_nmf(
         batch_size=BATCH,
         random_state=random_state,
         max_no_improvement=None,
+        fresh_restarts_max_iter=W_ITER,
     )
     rng = np.random.default_rng(random_state)
     for _ in range(epochs):
