@@ -10,7 +10,7 @@ import sys
 
 import numpy as np
 import pytest
-from joblib import Memory
+from joblib import Memory, parallel_config
 from sklearn.metrics import normalized_mutual_info_score
 
 from topics import render, search_index, similar, streaming
@@ -174,6 +174,25 @@ def test_rebuild_after_a_template_change_renders_only_what_uses_it(tmp_path, mon
     assert inodes("talks") != after["talks"]
 
 
+def test_pages_written_by_local_workers_are_the_pages_rendered_here(tmp_path, monkeypatch):
+    corpus, model, W = generated(60)
+    site = render.site_view(corpus, model, W, render.document_term(corpus, model))
+    (tmp_path / "one").mkdir()
+    render.render_pages(site, tmp_path / "one")
+    monkeypatch.setattr(render, "PAGES_PER_JOB", 10)
+    (tmp_path / "many").mkdir()
+    with parallel_config(backend="loky", n_jobs=2):
+        assert render.runs_here()
+        render.render_pages(site, tmp_path / "many")
+    pages = sorted(p.relative_to(tmp_path / "one") for p in (tmp_path / "one").rglob("*.html"))
+    assert len(pages) > 60
+    assert pages == sorted(
+        p.relative_to(tmp_path / "many") for p in (tmp_path / "many").rglob("*.html")
+    )
+    for page in pages:
+        assert (tmp_path / "one" / page).read_bytes() == (tmp_path / "many" / page).read_bytes()
+
+
 def test_the_parallel_work_runs_on_a_dask_cluster(tmp_path, monkeypatch):
     distributed = pytest.importorskip("dask.distributed")
     monkeypatch.setattr(render, "PAGES_PER_JOB", 10)
@@ -185,6 +204,7 @@ def test_the_parallel_work_runs_on_a_dask_cluster(tmp_path, monkeypatch):
         cluster(local.scheduler_address) as client,
         distributed.get_task_stream(client) as tasks,
     ):
+        assert not render.runs_here()  # so the HTML comes back here to be written
         site = build_site(corpus, model, W, tmp_path / "site")
     names = {
         task["key"] if isinstance(task["key"], str) else str(task["key"]) for task in tasks.data

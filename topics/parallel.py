@@ -8,17 +8,20 @@ and talk pages (:mod:`topics.render`). Inside :func:`cluster`, joblib's Dask bac
 (https://joblib.readthedocs.io/en/stable/auto_examples/parallel/distributed_backend_simple.html)
 sends those same calls to the workers of a ``dask.distributed`` scheduler instead of
 local processes; nothing else changes. Workers need ``topics`` installed; results come
-back to this process, which writes every file, so workers need no shared disk.
+back to this process, which writes every file, so workers need no shared disk (local
+processes write the pages they render themselves, see :func:`runs_here`).
 
 Dask is optional: ``pip install 'topics[dask]'``.
 """
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 
 import joblib
+from joblib.parallel import get_active_backend
 
 
 class ClusterError(RuntimeError):
@@ -63,3 +66,11 @@ def cluster(scheduler=None) -> Iterator[object]:
         return
     with Client(str(scheduler), timeout=10) as client, joblib.parallel_config(backend="dask"):
         yield client
+
+
+def runs_here() -> bool:
+    """Whether joblib's parallel work now runs on this machine (not inside :func:`cluster`),
+    so that its workers can write files where this process would."""
+    dask = sys.modules.get("joblib._dask")  # joblib's Dask backend, once it has been used
+    backend, _ = get_active_backend()
+    return dask is None or not isinstance(backend, dask.DaskDistributedBackend)

@@ -73,6 +73,7 @@ from .corpus import MAX_ID, Corpus, Talk, is_safe_id, slugify
 from .editions import event_shares
 from .export import TOP_WORDS, ExportedTopic, write_exports
 from .layout import talk_positions
+from .parallel import runs_here
 from .search_index import SearchDocument, write_search_index
 from .similar import related_topics, similar_talks, topic_shares, word_vectors
 from .wordclouds import HEIGHT, SCALE, WIDTH, drawable, topic_weights, write_wordclouds
@@ -967,6 +968,17 @@ def _render_many(templates: Path, site: PageSite, jobs: list[tuple]) -> list[str
     ]
 
 
+def _write_many(templates: Path, site: PageSite, jobs: list[tuple], folder: Path) -> None:
+    """Render ``(path, (template, root, page, context))`` jobs into files of ``folder``."""
+    htmls = _render_many(templates, site, [job for _, job in jobs])
+    for (path, _), html in zip(jobs, htmls, strict=True):
+        _write_page(folder / path, html)
+
+
+def _write_page(target: Path, html: str) -> None:
+    target.write_text(html, encoding="utf-8", newline="\n")
+
+
 def render_pages(
     site: SiteView,
     folder: Path,
@@ -1011,7 +1023,7 @@ def render_pages(
     def write(path: str, html: str) -> None:
         target = folder / path
         target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text(html, encoding="utf-8", newline="\n")
+        _write_page(target, html)
         written.append(target)
 
     def render(template: str, root: str, page: str, **context) -> str:
@@ -1049,16 +1061,28 @@ def render_pages(
         image_height=site.image_height,
     )
     chunks = [jobs[i : i + PAGES_PER_JOB] for i in range(0, len(jobs), PAGES_PER_JOB)]
-    if len(chunks) > 1:
-        # Written as each job returns, so that the site's HTML is never all in memory.
-        rendered = Parallel(n_jobs=-1, return_as="generator")(
-            delayed(_render_many)(templates, light, [job for _, job in chunk]) for chunk in chunks
+    if len(chunks) > 1 and runs_here():
+        # Each worker writes its pages: 87,000 pages through this process took 20 s more.
+        for parent in {(folder / path).parent for path, _ in jobs}:
+            parent.mkdir(parents=True, exist_ok=True)
+        Parallel(n_jobs=-1)(
+            delayed(_write_many)(templates, light, chunk, folder) for chunk in chunks
         )
+        written += [folder / path for path, _ in jobs]
     else:
-        rendered = [_render_many(templates, light, [job for _, job in chunk]) for chunk in chunks]
-    for chunk, htmls in zip(chunks, rendered, strict=True):
-        for (path, _), html in zip(chunk, htmls, strict=True):
-            write(path, html)
+        if len(chunks) > 1:
+            # Written as each job returns, so that the site's HTML is never all in memory.
+            rendered = Parallel(n_jobs=-1, return_as="generator")(
+                delayed(_render_many)(templates, light, [job for _, job in chunk])
+                for chunk in chunks
+            )
+        else:
+            rendered = [
+                _render_many(templates, light, [job for _, job in chunk]) for chunk in chunks
+            ]
+        for chunk, htmls in zip(chunks, rendered, strict=True):
+            for (path, _), html in zip(chunk, htmls, strict=True):
+                write(path, html)
     static = templates / "static"
     if "pages" in groups and static.is_dir():
         shutil.copytree(static, folder / "static")
