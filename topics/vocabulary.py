@@ -243,11 +243,17 @@ class Analyzer:
         self.phrases = phrases
         self.min_phrase_count = min_phrase_count
         self.min_phrase_npmi = min_phrase_npmi
-        self.names: dict[str, set[tuple[str, ...]]] = {}
-        for name in names:
-            words = tuple(w for w in _TOKEN.findall(name.lower()) if w[0].isalpha())
-            if len(words) >= 2:
-                self.names.setdefault(words[0], set()).add(words)
+        # Names in full, and the lengths of those starting with each word, longest first:
+        # a first word such as "a" or "david" starts a thousand names of a large corpus.
+        self.names: frozenset[tuple[str, ...]] = frozenset(
+            words
+            for name in names
+            if len(words := tuple(w for w in _TOKEN.findall(name.lower()) if w[0].isalpha())) >= 2
+        )
+        lengths: dict[str, set[int]] = {}
+        for words in self.names:
+            lengths.setdefault(words[0], set()).add(len(words))
+        self._name_lengths = {word: sorted(n, reverse=True) for word, n in lengths.items()}
 
     def fit(self, texts: Sequence[str]) -> Analyzer:
         """Learn the corpus's boilerplate, plural forms and phrases.
@@ -291,7 +297,7 @@ class Analyzer:
         i = 0
         while i < len(tokens):
             token = tokens[i]
-            name = self._name_at(tokens, i) if token in self.names else 0
+            name = self._name_at(tokens, i) if token in self._name_lengths else 0
             if name:
                 out.append(_BREAK)
                 i += name
@@ -305,10 +311,10 @@ class Analyzer:
 
     def _name_at(self, tokens: list[str], i: int) -> int:
         """Length of the longest known name starting at ``tokens[i]``, or 0."""
-        return max(
-            (len(n) for n in self.names[tokens[i]] if tuple(tokens[i : i + len(n)]) == n),
-            default=0,
-        )
+        for n in self._name_lengths[tokens[i]]:
+            if tuple(tokens[i : i + n]) in self.names:
+                return n
+        return 0
 
     def _terms(self, words: list[str]) -> list[str]:
         terms, i = [], 0
