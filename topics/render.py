@@ -1225,14 +1225,16 @@ def build_site(
     _check_target(out)
     digest, code = _inputs_digest(corpus, model, W), _code_digest()
     with _gc_paused():
-        if memory is not None:
-            site = pickle.loads(
-                memory.cache(_site_view, ignore=["corpus", "model", "W", "memory"])(
-                    digest, code, corpus, model, W, memory
-                )
-            )
-        else:
+        store = memory.cache(_stored_view, ignore=["blob"]) if memory is not None else None
+        blob = None
+        if store is not None and store.check_call_in_cache(digest, code, None):
+            blob = store(digest, code, None)
+        if blob is None:
             site = site_view(corpus, model, W, document_term(corpus, model, memory))
+            if store is not None:
+                store.call(digest, code, pickle.dumps(site, protocol=pickle.HIGHEST_PROTOCOL))
+        else:
+            site = pickle.loads(blob)
     templates = Path(TEMPLATES)
     keys = {
         "talks": joblib.hash((digest, code, _template_digest(templates, "talk.html"))),
@@ -1374,16 +1376,14 @@ def _link_or_copy(source: str, target: str) -> None:
 DATA_PARTS = ("search", "map", "data")
 
 
-def _site_view(
-    digest: str, code: str, corpus: Corpus, model, W: np.ndarray, memory: Memory
-) -> bytes:
-    """:func:`site_view`, pickled, cached by the inputs' ``digest`` and the ``code``'s alone.
+def _stored_view(digest: str, code: str, blob: bytes | None) -> bytes | None:
+    """The site view ``blob`` (pickled), as kept in the memory under the inputs' ``digest``
+    and the ``code``'s alone.
 
-    Pickled here, by the C pickler: joblib would store the object with its pure-Python
-    pickler, which takes minutes for the millions of small objects of a 87,000-talk site.
+    Pickled by the C pickler, not by joblib, which stores objects with its pure-Python
+    pickler: minutes for the millions of small objects of a 87,000-talk site.
     """
-    site = site_view(corpus, model, W, document_term(corpus, model, memory))
-    return pickle.dumps(site, protocol=pickle.HIGHEST_PROTOCOL)
+    return blob
 
 
 def _inputs_digest(corpus: Corpus, model, W: np.ndarray) -> str:
