@@ -29,6 +29,7 @@ _BR, _LINE, _PARA = 1, 2, 3
 _TAG_START = re.compile(r"<[a-zA-Z/!]")
 _SPACES = re.compile(r"[^\S\n]+")
 _BLANK_LINES = re.compile(r"\n\s*\n+")
+_UNUSUAL_SPACE = re.compile(r"[^\S\n ]|  ")  # whitespace that _SPACES would change
 
 
 def element_text(element: Tag, fmt: str = "html") -> str:
@@ -143,5 +144,8 @@ def normalize_whitespace(text: str) -> str:
     >>> normalize_whitespace("  a \\t b\\n\\n\\n c ")
     'a b\\n\\nc'
     """
-    lines = (_SPACES.sub(" ", line).strip() for line in text.replace("\r\n", "\n").split("\n"))
-    return _BLANK_LINES.sub("\n\n", "\n".join(lines)).strip()
+    text = text.replace("\r\n", "\n")
+    if _UNUSUAL_SPACE.search(text):  # else every run is one space already: skip the rewrite
+        text = _SPACES.sub(" ", text)
+    text = "\n".join(line.strip() for line in text.split("\n"))
+    return (_BLANK_LINES.sub("\n\n", text) if "\n\n" in text else text).strip()
