@@ -40,6 +40,10 @@ class ExportedTopic:
     words: Sequence[tuple[str, float]]  # (term, weight in H), highest first, TOP_WORDS at most
 
 
+#: Talks per block of the talk tables, written one block at a time.
+EXPORT_BLOCK = 5_000
+
+
 def _csv(rows: list[list]) -> str:
     buffer = io.StringIO()
     csv.writer(buffer, lineterminator="\n").writerows(rows)
@@ -125,26 +129,34 @@ def write_exports(
     )
 
     columns = [f"topic_{t.number}" for t in topics]
-    # Rounded at once: 87,000 talks x 100 topics are 9 million cells.
-    weights = np.round(W, DECIMALS).tolist()
-    rows = [
-        [talk_id, title, event, *row]
-        for (talk_id, title, event), row in zip(talks, weights, strict=True)
-    ]
-    files["talk-topics.csv"] = _csv([["id", "title", "event", *columns], *rows])
-    files["talk-topics.json"] = _json(
-        {
-            "topics": [t.number for t in topics],
-            "talks": [
-                {"id": i, "title": title, "event": event, "weights": row}
-                for (i, title, event), row in zip(talks, weights, strict=True)
-            ],
-        },
-        pretty=False,  # one line: 15,000 talks x 80 topics would double in size indented
-    )
     paths = {}
     for name, text in files.items():
         path = folder / name
         path.write_text(text, encoding="utf-8", newline="")
         paths[name] = path
+    # The talk tables are written a block of talks at a time: 87,000 talks x 100 topics
+    # are 9 million weights, twice as big again as Python lists and strings.
+    blocks = range(0, len(talks), EXPORT_BLOCK)
+    path = paths["talk-topics.csv"] = folder / "talk-topics.csv"
+    with path.open("w", encoding="utf-8", newline="") as out:
+        writer = csv.writer(out, lineterminator="\n")
+        writer.writerow(["id", "title", "event", *columns])
+        for start in blocks:
+            weights = np.round(W[start : start + EXPORT_BLOCK], DECIMALS).tolist()
+            block = talks[start : start + EXPORT_BLOCK]
+            writer.writerows([*talk, *row] for talk, row in zip(block, weights, strict=True))
+    path = paths["talk-topics.json"] = folder / "talk-topics.json"
+    with path.open("w", encoding="utf-8", newline="") as out:
+        # One line: 15,000 talks x 80 topics would double in size indented.
+        out.write(f'{{"topics":{_json([t.number for t in topics], pretty=False)[:-1]},"talks":[')
+        for start in blocks:
+            weights = np.round(W[start : start + EXPORT_BLOCK], DECIMALS).tolist()
+            rows = (
+                {"id": i, "title": title, "event": event, "weights": row}
+                for (i, title, event), row in zip(
+                    talks[start : start + EXPORT_BLOCK], weights, strict=True
+                )
+            )
+            out.write(("," if start else "") + ",".join(_json(r, pretty=False)[:-1] for r in rows))
+        out.write("]}\n")
     return paths

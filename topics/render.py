@@ -1235,6 +1235,7 @@ def build_site(
                 store.call(digest, code, pickle.dumps(site, protocol=pickle.HIGHEST_PROTOCOL))
         else:
             site = pickle.loads(blob)
+            del blob  # 280 MB at 87,000 talks, not needed again
     templates = Path(TEMPLATES)
     keys = {
         "talks": joblib.hash((digest, code, _template_digest(templates, "talk.html"))),
