@@ -680,15 +680,14 @@ def site_view(corpus: Corpus, model, doc_topic: np.ndarray, doc_term=None) -> Si
         # Only the topics shown, in descending share (ties in topic order).
         shown = np.flatnonzero((percents >= 1) | (shares >= OTHER_SHARE))
         order = shown[np.argsort(-shares[shown], kind="stable")].tolist()
+        share, percent = shares.tolist(), percents.tolist()  # Python numbers: faster here
         mix = [
-            MixEntry(links[k], int(percents[k]), f"{100 * shares[k]:.1f}%")
+            MixEntry(links[k], percent[k], f"{100 * share[k]:.1f}%")
             for k in order
-            if percents[k] >= 1
+            if percent[k] >= 1
         ]
         others = tuple(
-            TopicShare(links[k], int(percents[k]))
-            for k in order
-            if k != best and shares[k] >= OTHER_SHARE
+            TopicShare(links[k], percent[k]) for k in order if k != best and share[k] >= OTHER_SHARE
         )
         entry = _entry(talk, 0.0 if best is None else float(row[best]), "", others)
         entries.append(entry)

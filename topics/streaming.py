@@ -64,6 +64,11 @@ CHUNK, BATCH, EPOCHS = 10_000, 4_096, 3
 #: instead of 0.9440, in 11 s instead of 24 s.
 W_ITER = 10
 
+#: Multiplicative updates of W when every row is finally solved with H fixed
+#: (scikit-learn's default, 200): paperlists, k = 100, relative error 0.9441 either way,
+#: in half the time.
+TRANSFORM_ITER = 50
+
 #: Terms kept (those in most of the sample's texts): the cost of each mini-batch step
 #: grows with k² times the number of terms.
 MAX_FEATURES = 20_000
@@ -194,6 +199,7 @@ def minibatch_nmf(
         random_state=random_state,
         max_no_improvement=None,
         fresh_restarts_max_iter=W_ITER,
+        transform_max_iter=TRANSFORM_ITER,
     )
     rng = np.random.default_rng(random_state)
     for _ in range(epochs):
