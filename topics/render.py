@@ -150,7 +150,6 @@ LANGUAGE_NAMES = {
 }  # fmt: skip
 
 _BLANK_LINE = re.compile(r"\n[ \t\r\f\v]*\n")
-_SPACES = re.compile(r"\s+")
 
 
 class RenderError(ValueError):
@@ -457,7 +456,7 @@ def paragraphs(text: str) -> list[str]:
     >>> paragraphs("One\\nline.\\n\\n  Two. ")
     ['One line.', 'Two.']
     """
-    parts = (_SPACES.sub(" ", part).strip() for part in _BLANK_LINE.split(text))
+    parts = (" ".join(part.split()) for part in _BLANK_LINE.split(text))
     return [part for part in parts if part]
 
 
@@ -820,7 +819,7 @@ def _talk_view(talk: Talk, topic: TopicLink | None, mix: list[MixEntry]) -> Talk
 
 
 def _speaker_name(name: str) -> str:
-    return _SPACES.sub(" ", name).strip()
+    return " ".join(name.split())
 
 
 def _speaker_groups(
