@@ -14,7 +14,7 @@ import tempfile
 import unicodedata
 from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import asdict, dataclass, field, fields, replace
+from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 
 
@@ -376,8 +376,11 @@ class Corpus:
         try:
             with os.fdopen(fd, "w", encoding="utf-8") as out:
                 out.write(json.dumps(header, ensure_ascii=False) + "\n")
+                names = [f.name for f in fields(Talk)]
                 for talk in self.talks:
-                    out.write(json.dumps(asdict(talk), ensure_ascii=False) + "\n")
+                    # Not asdict, which deep-copies every field: three times slower.
+                    record = {name: getattr(talk, name) for name in names}
+                    out.write(json.dumps(record, ensure_ascii=False) + "\n")
             os.replace(tmp, path)
         except BaseException:
             Path(tmp).unlink(missing_ok=True)
