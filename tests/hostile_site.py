@@ -10,10 +10,11 @@ link of the attacker's ran: tests assert there is none. All markup is hand-writt
 
 from __future__ import annotations
 
-import contextlib
 import threading
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import ThreadingHTTPServer
+
+from .loopback import QuietHandler, serve
 
 #: A profile file for this site, as its user would write it.
 PROFILE_TOML = """\
@@ -171,13 +172,7 @@ def start_hostile_site() -> tuple[HostileSite, ThreadingHTTPServer]:
     """Start the site on a free port: ``(site, server)``; ``server.shutdown()`` stops it."""
     site = HostileSite("", 0)
 
-    class Handler(BaseHTTPRequestHandler):
-        protocol_version = "HTTP/1.1"
-
-        def handle(self):
-            with contextlib.suppress(ConnectionResetError, BrokenPipeError):
-                super().handle()
-
+    class Handler(QuietHandler):
         def do_GET(self):
             with site.lock:
                 site.requests.append(Request(self.path, dict(self.headers)))
@@ -205,14 +200,7 @@ def start_hostile_site() -> tuple[HostileSite, ThreadingHTTPServer]:
             self.end_headers()
             self.wfile.write(body)
 
-        def log_message(self, format, *args):
-            pass
-
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    server.daemon_threads = True
-    threading.Thread(
-        target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
-    ).start()
+    server = serve(Handler)
     site.port = server.server_address[1]
     site.url = f"http://127.0.0.1:{site.port}"
     site.talks = _talks()

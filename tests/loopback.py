@@ -14,6 +14,7 @@ import email.utils
 import threading
 import time
 from collections import Counter
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
@@ -100,18 +101,36 @@ year = "2024"                             # the URL holds no year
 """
 
 
+class QuietHandler(BaseHTTPRequestHandler):
+    """An HTTP/1.1 request handler that logs nothing and shrugs off clients hanging up."""
+
+    protocol_version = "HTTP/1.1"
+
+    def handle(self):
+        with contextlib.suppress(ConnectionResetError, BrokenPipeError):  # client hung up
+            super().handle()
+
+    def log_message(self, format, *args):
+        pass
+
+
+def serve(handler: type[BaseHTTPRequestHandler]) -> ThreadingHTTPServer:
+    """Serve ``handler`` on a free port of 127.0.0.1 from a daemon thread;
+    ``server.shutdown()`` stops it."""
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    server.daemon_threads = True
+    threading.Thread(
+        target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
+    ).start()
+    return server
+
+
 def start_site(talks: list[str] | None = None) -> tuple[Site, ThreadingHTTPServer]:
     """Start the site on a free port: ``(site, server)``; ``server.shutdown()`` stops it."""
     site = Site("")
     site.talks = list(talks or [])
 
-    class Handler(BaseHTTPRequestHandler):
-        protocol_version = "HTTP/1.1"
-
-        def handle(self):
-            with contextlib.suppress(ConnectionResetError, BrokenPipeError):  # client hung up
-                super().handle()
-
+    class Handler(QuietHandler):
         def do_GET(self):
             path = self.path
             with site.lock:
@@ -219,13 +238,19 @@ def start_site(talks: list[str] | None = None) -> tuple[Site, ThreadingHTTPServe
             if status != 304:
                 self.wfile.write(body)
 
-        def log_message(self, format, *args):
-            pass
-
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    server.daemon_threads = True
-    threading.Thread(
-        target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
-    ).start()
+    server = serve(Handler)
     site.url = f"http://127.0.0.1:{server.server_address[1]}"
     return site, server
+
+
+@contextlib.contextmanager
+def running_site(talks: list[str] | None = None) -> Iterator[Site]:
+    """:func:`start_site` for the duration of a ``with`` block: the site is stopped (and
+    any request held by ``release`` let go) on leaving it."""
+    site, server = start_site(talks)
+    try:
+        yield site
+    finally:
+        site.release.set()
+        server.shutdown()
+        server.server_close()

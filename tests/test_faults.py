@@ -25,7 +25,7 @@ from topics.render import MARKER
 from topics.sources.tables import load_table
 
 from .conftest import REPO
-from .loopback import PROFILE_TOML, start_site
+from .loopback import PROFILE_TOML, running_site
 from .reliability_table import reliability
 from .tiny_site import tiny_corpus
 
@@ -53,11 +53,8 @@ def _topics(*args: str) -> subprocess.Popen:
 
 @pytest.fixture
 def loopback():
-    site, server = start_site([f"/talk/t{n}/" for n in range(8)])
-    yield site
-    site.release.set()
-    server.shutdown()
-    server.server_close()
+    with running_site([f"/talk/t{n}/" for n in range(8)]) as site:
+        yield site
 
 
 def _cache_entries(cache: Path) -> dict[str, Path]:

@@ -6,11 +6,12 @@ reached it, so each claim is checked server-side.
 
 from __future__ import annotations
 
+import contextlib
 import itertools
 
 import pytest
 
-from tests.loopback import FIFTY_MB, PROFILE_TOML, start_site
+from tests.loopback import FIFTY_MB, PROFILE_TOML, running_site
 from topics.cli import PAGES_FAILED, main
 from topics.corpus import Corpus
 from topics.sources import SourceError
@@ -36,18 +37,8 @@ MISBEHAVING = [
 
 @pytest.fixture
 def site():
-    servers = []
-
-    def start(talks=None):
-        site, server = start_site(talks)
-        servers.append((site, server))
-        return site
-
-    yield start
-    for site, server in servers:
-        site.release.set()
-        server.shutdown()
-        server.server_close()
+    with contextlib.ExitStack() as running:
+        yield lambda talks=None: running.enter_context(running_site(talks))
 
 
 @pytest.fixture

@@ -27,17 +27,16 @@ import socket
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
 
 from tests.conftest import ARTIFACTS, REPO
+from tests.loopback import QuietHandler, serve
 from topics.cli import main
 from topics.corpus import Corpus
 
@@ -178,9 +177,7 @@ def proxy(pretalx) -> Iterator:
         upstream = urlsplit(pretalx.url).netloc
         record = Proxy("")
 
-        class Handler(BaseHTTPRequestHandler):
-            protocol_version = "HTTP/1.1"
-
+        class Handler(QuietHandler):
             def do_GET(self):
                 record.paths.append(self.path)
                 if not exports and EXPORTS.match(urlsplit(self.path).path):
@@ -211,11 +208,7 @@ def proxy(pretalx) -> Iterator:
                 self.end_headers()
                 self.wfile.write(body)
 
-            def log_message(self, format, *args):
-                pass
-
-        httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        threading.Thread(target=httpd.serve_forever, kwargs={"poll_interval": 0.05}).start()
+        httpd = serve(Handler)
         servers.append(httpd)
         record.url = f"http://127.0.0.1:{httpd.server_address[1]}"
         return record

@@ -20,7 +20,7 @@ import time
 import pytest
 
 from tests.conftest import REPO
-from tests.loopback import PROFILE_TOML, start_site
+from tests.loopback import PROFILE_TOML, running_site
 from tests.reliability_table import reliability
 from topics.cli import main
 from topics.corpus import Corpus
@@ -31,13 +31,10 @@ ANSWERED = 12
 
 @pytest.fixture
 def gated_site():
-    site, server = start_site(TALKS)
-    site.gate = threading.Event()
-    site.gate_after = ANSWERED
-    yield site
-    site.release.set()
-    server.shutdown()
-    server.server_close()
+    with running_site(TALKS) as site:
+        site.gate = threading.Event()
+        site.gate_after = ANSWERED
+        yield site
 
 
 def _wait(condition, seconds: float = 60) -> None:

@@ -19,17 +19,14 @@ from topics.corpus import (
 )
 from topics.sources.http import Fetcher, FetchError
 
-from .loopback import PROFILE_TOML, start_site
+from .loopback import PROFILE_TOML, running_site
 from .reliability_table import reliability
 
 
 @pytest.fixture
 def site():
-    site, server = start_site([f"/talk/t{n:02d}/" for n in range(10)])
-    yield site
-    site.release.set()
-    server.shutdown()
-    server.server_close()
+    with running_site([f"/talk/t{n:02d}/" for n in range(10)]) as site:
+        yield site
 
 
 @reliability(
