@@ -136,27 +136,26 @@ def write_exports(
         paths[name] = path
     # The talk tables are written a block of talks at a time: 87,000 talks x 100 topics
     # are 9 million weights, twice as big again as Python lists and strings.
-    blocks = range(0, len(talks), EXPORT_BLOCK)
-    path = paths["talk-topics.csv"] = folder / "talk-topics.csv"
-    with path.open("w", encoding="utf-8", newline="") as out:
-        writer = csv.writer(out, lineterminator="\n")
+    paths["talk-topics.csv"] = folder / "talk-topics.csv"
+    paths["talk-topics.json"] = folder / "talk-topics.json"
+    with (
+        paths["talk-topics.csv"].open("w", encoding="utf-8", newline="") as table,
+        paths["talk-topics.json"].open("w", encoding="utf-8", newline="") as listing,
+    ):
+        writer = csv.writer(table, lineterminator="\n")
         writer.writerow(["id", "title", "event", *columns])
-        for start in blocks:
+        # One JSON line: 15,000 talks x 80 topics would double in size indented.
+        numbers = _json([t.number for t in topics], pretty=False)[:-1]
+        listing.write(f'{{"topics":{numbers},"talks":[')
+        for start in range(0, len(talks), EXPORT_BLOCK):
             weights = np.round(W[start : start + EXPORT_BLOCK], DECIMALS).tolist()
             block = talks[start : start + EXPORT_BLOCK]
             writer.writerows([*talk, *row] for talk, row in zip(block, weights, strict=True))
-    path = paths["talk-topics.json"] = folder / "talk-topics.json"
-    with path.open("w", encoding="utf-8", newline="") as out:
-        # One line: 15,000 talks x 80 topics would double in size indented.
-        out.write(f'{{"topics":{_json([t.number for t in topics], pretty=False)[:-1]},"talks":[')
-        for start in blocks:
-            weights = np.round(W[start : start + EXPORT_BLOCK], DECIMALS).tolist()
             rows = (
                 {"id": i, "title": title, "event": event, "weights": row}
-                for (i, title, event), row in zip(
-                    talks[start : start + EXPORT_BLOCK], weights, strict=True
-                )
+                for (i, title, event), row in zip(block, weights, strict=True)
             )
-            out.write(("," if start else "") + ",".join(_json(r, pretty=False)[:-1] for r in rows))
-        out.write("]}\n")
+            lines = ",".join(_json(record, pretty=False)[:-1] for record in rows)
+            listing.write(("," if start else "") + lines)
+        listing.write("]}\n")
     return paths
