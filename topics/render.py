@@ -1062,8 +1062,8 @@ def render_pages(
     chunks = [jobs[i : i + PAGES_PER_JOB] for i in range(0, len(jobs), PAGES_PER_JOB)]
     if len(chunks) > 1 and runs_here():
         # Each worker writes its pages: their HTML (0.9 GB at 87,000 talks) is not sent back.
-        for parent in {(folder / path).parent for path, _ in jobs}:
-            parent.mkdir(parents=True, exist_ok=True)
+        for parent in {path.rpartition("/")[0] for path, _ in jobs}:  # not 87,000 Paths
+            (folder / parent).mkdir(parents=True, exist_ok=True)
         Parallel(n_jobs=-1)(
             delayed(_write_many)(templates, light, chunk, folder) for chunk in chunks
         )
