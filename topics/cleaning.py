@@ -23,11 +23,10 @@ from .text import html_to_text, normalize_whitespace
 #: Words in a shingle: long enough that shared runs are boilerplate, not common phrases.
 SHINGLE = 6
 
-_URL = re.compile(
-    r"(?:https?://|ftp://|www\.)\S+"
-    r"|\b[\w.-]+\.(?:com|org|net|io|eu|de|fr|es|it|uk|edu|gov|ly|me|dev|html?)\b(?:/\S*)?",
-    re.IGNORECASE,
-)
+_DOMAIN_END = r"\.(?:com|org|net|io|eu|de|fr|es|it|uk|edu|gov|ly|me|dev|html?)\b"
+_URL = re.compile(rf"(?:https?://|ftp://|www\.)\S+|\b[\w.-]+{_DOMAIN_END}(?:/\S*)?", re.IGNORECASE)
+# What any URL holds; searched first, as _URL tries a match at every word of a text.
+_URL_HINT = re.compile(rf"://|www\.|{_DOMAIN_END}", re.IGNORECASE)
 _EMAIL = re.compile(r"\b[\w.+-]+@[\w-]+(?:\.[\w-]+)+\b")
 # we'll, don't, it's, I'm, they've, she'd (straight or curly apostrophe)
 _CONTRACTION = re.compile(
@@ -55,10 +54,15 @@ def strip_noise(text: str) -> str:
     'Go on: a fast server in Golang'
     """
     text = html_to_text(text)
-    text = _EMAIL.sub(" ", text)
-    text = _URL.sub(" ", text)
-    text = _CONTRACTION.sub("", text)
-    text = _GO_LANGUAGE.sub("Golang", text)
+    # Each pattern only where it can match: a text holds none of them, mostly.
+    if "@" in text:
+        text = _EMAIL.sub(" ", text)
+    if _URL_HINT.search(text):
+        text = _URL.sub(" ", text)
+    if "'" in text or "\u2019" in text:
+        text = _CONTRACTION.sub("", text)
+    if "Go" in text:
+        text = _GO_LANGUAGE.sub("Golang", text)
     return normalize_whitespace(_DECORATION.sub("", text))
 
 
