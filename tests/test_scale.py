@@ -174,28 +174,6 @@ def test_rebuild_after_a_template_change_renders_only_what_uses_it(tmp_path, mon
     assert inodes("talks") != after["talks"]
 
 
-def test_a_search_index_made_in_its_own_process_is_the_one_made_here(tmp_path, monkeypatch):
-    corpus, model, W = generated(60)
-    here = build_site(corpus, model, W, tmp_path / "here")
-    monkeypatch.setattr(render, "SEARCH_PROCESS_MIN", 10)
-    monkeypatch.setattr(render, "write_data", _refusing_search(render.write_data))
-    apart = build_site(corpus, model, W, tmp_path / "apart")
-    files = sorted(p.name for p in (here / "search").iterdir())
-    assert files and files == sorted(p.name for p in (apart / "search").iterdir())
-    for name in files:
-        assert (here / "search" / name).read_bytes() == (apart / "search" / name).read_bytes()
-
-
-def _refusing_search(write_data):
-    """write_data, failing if asked for the search index (then made in this process)."""
-
-    def refusing(*args, **kwargs):
-        assert "search" not in args[5]
-        return write_data(*args, **kwargs)
-
-    return refusing
-
-
 def test_pages_written_by_local_workers_are_the_pages_rendered_here(tmp_path, monkeypatch):
     corpus, model, W = generated(60)
     site = render.site_view(corpus, model, W, render.document_term(corpus, model))

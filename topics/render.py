@@ -43,7 +43,6 @@ name a file outside the site.
 from __future__ import annotations
 
 import dataclasses
-import functools
 import gc
 import glob
 import json
@@ -54,7 +53,7 @@ import shutil
 import tempfile
 import uuid
 from collections import Counter
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -65,7 +64,6 @@ import joblib
 import numpy as np
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, meta
 from joblib import Memory, Parallel, delayed
-from joblib.externals.loky import ProcessPoolExecutor
 
 try:
     import fcntl
@@ -1114,18 +1112,8 @@ def render_pages(
     return written
 
 
-def search_documents(corpus: Corpus, W: np.ndarray) -> list[SearchDocument]:
-    """What the search indexes of each talk: title, speakers, abstract (and shows: event,
-    and the number of its strongest topic, as on its page; 0 for a talk of no topic).
-
-    Parameters
-    ----------
-    corpus : Corpus
-        ``n_talks`` talks.
-    W : ndarray, shape (n_talks, n_components)
-        Document-topic weights, as checked by :func:`site_view`.
-    """
-    strongest = np.where(W.sum(axis=1) > 0, np.argmax(W, axis=1) + 1, 0).tolist()
+def search_documents(corpus: Corpus, site: SiteView) -> list[SearchDocument]:
+    """What the search indexes of each talk: title, speakers, abstract (and shows: event)."""
     return [
         SearchDocument(
             id=talk.id,
@@ -1133,9 +1121,9 @@ def search_documents(corpus: Corpus, W: np.ndarray) -> list[SearchDocument]:
             speakers=", ".join(talk.speakers),
             abstract=talk.abstract,
             event=talk.event,
-            topic=number,
+            topic=view.topic.number if view.topic else 0,
         )
-        for talk, number in zip(corpus, strongest, strict=True)
+        for talk, view in zip(corpus, site.talks, strict=True)
     ]
 
 
@@ -1190,7 +1178,7 @@ def write_data(
     ``parts`` says which: ``"search"``, ``"map"``, ``"data"`` (the export).
     """
     if "search" in parts:
-        write_search_index(search_documents(corpus, W), folder / "search")
+        write_search_index(search_documents(corpus, site), folder / "search")
     if "map" in parts:
         similarity = None
         components = getattr(model, "components_", None)
@@ -1258,6 +1246,18 @@ def build_site(
     W = _check_inputs(corpus, model, doc_topic)
     _check_target(out)
     digest, code = _inputs_digest(corpus, model, W), _code_digest()
+    with _gc_paused():
+        store = memory.cache(_stored_view, ignore=["blob"]) if memory is not None else None
+        blob = None
+        if store is not None and store.check_call_in_cache(digest, code, None):
+            blob = store(digest, code, None)
+        if blob is None:
+            site = site_view(corpus, model, W, document_term(corpus, model, memory))
+            if store is not None:
+                store.call(digest, code, pickle.dumps(site, protocol=pickle.HIGHEST_PROTOCOL))
+        else:
+            site = pickle.loads(blob)
+            del blob  # 280 MB at 87,000 talks, not needed again
     templates = Path(TEMPLATES)
     keys = {
         "talks": joblib.hash((digest, code, _template_digest(templates, "talk.html"))),
@@ -1267,87 +1267,35 @@ def build_site(
     }
     out.parent.mkdir(parents=True, exist_ok=True)
     new = Path(tempfile.mkdtemp(prefix=f".{out.name}.new-", dir=out.parent))
+    # The view lives until the end: collections need not go over it again (at 87,000
+    # talks they made rendering the pages 9 s slower).
+    gc.freeze()
     try:
         with _locked(new):  # in use: no other build takes it for a killed build's leftover
             with _locked(out.parent):  # the previous site stays put while parts are linked
                 reused = _link_unchanged(out, new, keys)
-            apart = "search" not in reused and len(corpus) >= SEARCH_PROCESS_MIN
-            with _apart(apart) as pool:
-                # The search index is made in its own process while this one makes the view.
-                search = None
-                if pool is not None:
-                    documents = search_documents(corpus, W)
-                    search = pool.submit(write_search_index, documents, new / "search")
-                store = memory.cache(_stored_view, ignore=["blob"]) if memory is not None else None
-                site, made = _view(corpus, model, W, memory, store, digest, code)
-                keep = None
-                if made and store is not None:
-                    keep = functools.partial(_keep_view, store, digest, code, site)
-                # The view lives until the end: collections need not go over it again (at
-                # 87,000 talks they made rendering the pages 9 s slower).
-                gc.freeze()
-                try:
-                    done = [*reused, "search"] if apart else reused
-                    _render_into(new, corpus, model, W, site, memory, done, keep)
-                finally:
-                    gc.unfreeze()
-                if search is not None:
-                    search.result()
-            _publish(new, out, site, keys)
+            _render_into(new, out, corpus, model, W, site, memory, keys, reused)
     except BaseException:
         shutil.rmtree(new, ignore_errors=True)
         raise
+    finally:
+        gc.unfreeze()
     return out
-
-
-#: Talks from which the search index is made in a process of its own (at 87,000 talks it
-#: takes 25 s of CPU); below, starting that process would cost more than it saves.
-SEARCH_PROCESS_MIN = 5_000
-
-
-@contextmanager
-def _apart(needed: bool) -> Iterator[ProcessPoolExecutor | None]:
-    """A one-process pool, when ``needed``; leaving waits for its work."""
-    if not needed:
-        yield None
-        return
-    # loky's, as joblib's workers: a fresh interpreter (no fork of this process's threads)
-    # that does not run the caller's script again, unlike multiprocessing's "spawn". Its
-    # process ends a second after its work, not when the pool is left: it holds 0.8 GB.
-    with ProcessPoolExecutor(max_workers=1, timeout=1) as pool:
-        yield pool
-
-
-def _view(
-    corpus: Corpus, model, W: np.ndarray, memory, store, digest: str, code: str
-) -> tuple[SiteView, bool]:
-    """The site view, from ``store`` (see :func:`_stored_view`) when there; and whether it
-    was made here."""
-    with _gc_paused():
-        if store is not None and store.check_call_in_cache(digest, code, None):
-            blob = store(digest, code, None)
-            if blob is not None:
-                return pickle.loads(blob), False
-        return site_view(corpus, model, W, document_term(corpus, model, memory)), True
-
-
-def _keep_view(store, digest: str, code: str, site: SiteView) -> None:
-    """Put the view in ``store`` for the next build (10 s at 87,000 talks)."""
-    store.call(digest, code, pickle.dumps(site, protocol=pickle.HIGHEST_PROTOCOL))
 
 
 def _render_into(
     new: Path,
+    out: Path,
     corpus: Corpus,
     model,
     W: np.ndarray,
     site: SiteView,
     memory,
-    done: list[str],
-    keep: Callable[[], None] | None = None,
+    keys: dict[str, str],
+    reused: list[str],
 ) -> None:
-    """Write the site into the folder ``new``, but for the parts ``done`` (already there,
-    or being written elsewhere); then ``keep`` the view, if given."""
+    """Write the site into the folder ``new``, but for the ``reused`` parts already
+    there, then publish it as ``out``."""
     new.chmod(0o755)  # mkdtemp makes it private; a web server must be able to read it
     write_wordclouds(
         topic_weights(model, CLOUD_WORDS),
@@ -1358,24 +1306,15 @@ def _render_into(
         random_state=getattr(model, "random_state", 0) or 0,
         memory=memory,
     )
-    groups = ["pages", *(g for g in ("speakers", "topics", "talks") if g not in done)]
-    # The data files are made, and the view kept, in a thread of this process while the
-    # pages are rendered: this process mostly waits for the page workers.
+    groups = ["pages", *(g for g in ("speakers", "topics", "talks") if g not in reused)]
+    # The data files are made in a thread of this process while the pages are rendered:
+    # this process mostly waits for the page workers (87,000 talks: 17 s saved).
     with ThreadPoolExecutor(1) as pool:
-        tasks = [
-            pool.submit(
-                write_data, corpus, model, W, site, new, [p for p in DATA_PARTS if p not in done]
-            )
-        ]
-        if keep is not None:
-            tasks.append(pool.submit(keep))
+        data = pool.submit(
+            write_data, corpus, model, W, site, new, [p for p in DATA_PARTS if p not in reused]
+        )
         render_pages(site, new, Path(TEMPLATES), groups=groups)
-        for task in tasks:
-            task.result()
-
-
-def _publish(new: Path, out: Path, site: SiteView, keys: dict[str, str]) -> None:
-    """Mark the complete site ``new`` as a site, and swap it into place as ``out``."""
+        data.result()
     marker = {
         "generator": "topics",
         "talks": site.n_talks,
