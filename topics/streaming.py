@@ -24,7 +24,8 @@ O(n²) step, and full NMF fits for every candidate number of topics) would take 
    (online NMF: Mairal et al., "Online learning for matrix factorization and sparse
    coding", JMLR 11, 2010; the multiplicative-update variant of Lefèvre, Bach & Févotte,
    "Online algorithms for nonnegative matrix factorization with the Itakura-Saito
-   divergence", WASPAA 2011), then W of every row is solved chunk by chunk with H fixed.
+   divergence", WASPAA 2011), then W of every row is solved with H fixed, chunks of rows
+   in parallel processes.
 
 Topic stability is measured on the selection sample. Smoothing by neighbours is not
 done (it needs the similarity of every pair of talks).
@@ -209,7 +210,11 @@ def minibatch_nmf(
             W0 = np.full((batch.shape[0], k), 0.1, dtype=np.float32)
             nmf.partial_fit(batch, W=W0, H=H0)
     H = nmf.components_.astype(np.float32)
-    W = np.vstack([nmf.transform(X[i : i + CHUNK]) for i in range(0, n, CHUNK)])
+    # Rows are solved apart, chunks in parallel: half of the time of the whole at 87,000
+    # abstracts, in sparse products that use one core each.
+    W = np.vstack(
+        Parallel(n_jobs=-1)(delayed(nmf.transform)(X[i : i + CHUNK]) for i in range(0, n, CHUNK))
+    )
     norms = np.linalg.norm(H, axis=1)
     norms[norms == 0] = 1.0
     return (W * norms).astype(np.float32), (H / norms[:, None]).astype(np.float32)
