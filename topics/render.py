@@ -304,15 +304,6 @@ class SpeakerGroup:
     href: str = "speakers.html"  # the page listing them: speakers/<letter>.html on large sites
 
 
-@dataclass(frozen=True)
-class SpeakerLetter:
-    """A link to the speakers of one initial (a :class:`SpeakerGroup` without them)."""
-
-    letter: str
-    anchor: str
-    href: str
-
-
 @dataclass
 class Editions:
     """Each topic's share per event: ``rows`` pairs a topic with its share in each event."""
@@ -995,10 +986,9 @@ def render_pages(
 ) -> list[Path]:
     """Write the HTML pages and static assets of ``site`` into ``folder``.
 
-    Pages of speakers by initial, topic and talk pages (most of a large site) are rendered
-    in parallel with :class:`joblib.Parallel` (processes, or a Dask cluster, see
-    :mod:`topics.parallel`) in jobs of :data:`PAGES_PER_JOB` pages, when there are more
-    than that.
+    Topic and talk pages (most of a large site) are rendered in parallel with
+    :class:`joblib.Parallel` (processes, or a Dask cluster, see :mod:`topics.parallel`)
+    in jobs of :data:`PAGES_PER_JOB` pages, when there are more than that.
 
     Parameters
     ----------
@@ -1038,36 +1028,22 @@ def render_pages(
     def render(template: str, root: str, page: str, **context) -> str:
         return env.get_template(template).render(site=site, root=root, page=page, **context)
 
-    # What a speakers page shows besides its groups: small, for the page workers.
-    letters = [SpeakerLetter(g.letter, g.anchor, g.href) for g in site.speakers]
-    n_speakers, events = site.summary.n_speakers, site.editions is not None
-
-    def speakers(shown: list[SpeakerGroup], current: str | None = None) -> dict:
-        return {
-            "groups": shown,
-            "letters": letters,
-            "current": current,  # the href of the page, among the letters' pages
-            "n_speakers": n_speakers,
-            "events": events,
-        }
-
     if "pages" in groups:
         write("index.html", render("index.html", "", "index"))
         write("search.html", render("search.html", "", "search"))
         write("map.html", render("map.html", "", "map"))
         split = any(group.href != "speakers.html" for group in site.speakers)
         groups_shown = [] if split else site.speakers
-        write("speakers.html", render("speakers.html", "", "speakers", **speakers(groups_shown)))
+        write("speakers.html", render("speakers.html", "", "speakers", groups=groups_shown))
         if site.editions is not None:
             write("editions.html", render("editions.html", "", "editions"))
         if site.unassigned:
             write("unassigned.html", render("unassigned.html", "", "unassigned"))
-    jobs: list[tuple[str, tuple]] = []
     if "speakers" in groups:
         for group in site.speakers:
             if group.href != "speakers.html":
-                context = speakers([group], current=group.href)
-                jobs.append((group.href, ("speakers.html", "../", "speakers", context)))
+                write(group.href, render("speakers.html", "../", "speakers", groups=[group]))
+    jobs: list[tuple[str, tuple]] = []
     if "topics" in groups:
         for topic in site.topics:
             for href, context in topic_pages(topic):
