@@ -40,7 +40,7 @@ import json
 import re
 import sys
 import unicodedata
-from collections import Counter
+from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
@@ -123,7 +123,7 @@ def minisearch_index(documents: Sequence[SearchDocument]) -> dict:
     """
     field_ids = {name: i for i, name in enumerate(FIELDS)}
     # Keys as strings from the start (the JSON layout's), one postings table per field.
-    by_field: list[dict[str, dict[str, int]]] = [{} for _ in FIELDS]
+    by_field: list[defaultdict[str, dict[str, int]]] = [defaultdict(dict) for _ in FIELDS]
     lengths: dict[str, list[int]] = {}
     stored: dict[str, dict] = {}
     totals = [0] * len(FIELDS)
@@ -139,11 +139,7 @@ def minisearch_index(documents: Sequence[SearchDocument]) -> dict:
                 del counts[term]
             counts.pop("", None)
             for term, count in counts.items():
-                docs = postings.get(term)
-                if docs is None:
-                    postings[term] = {key: count}
-                else:
-                    docs[key] = count
+                postings[term][key] = count
         lengths[key] = row
         totals = [a + b for a, b in zip(totals, row, strict=True)]
         stored[key] = {"t": doc.title, "s": doc.speakers, "e": doc.event, "k": doc.topic}
