@@ -285,6 +285,84 @@ class TalkView:
     similar: list[TalkEntry] = field(default_factory=list)
 
 
+@dataclass(eq=False)
+class TalkViews(Sequence[TalkView]):
+    """The views of the talk pages, kept compact: each :class:`TalkView` is made when read.
+
+    Made whole, the views of 87,405 talks are millions of small objects (their topic mixes
+    alone hold 2 million bars): 261 MB pickled, 7.5 s to pickle and as long to unpickle,
+    once for the cache and again for the page workers. As arrays and tuples they take
+    1.5 s and 0.9 s, and each page worker makes the views of the pages it renders.
+    A slice is a :class:`TalkViews` of those talks.
+
+    Attributes
+    ----------
+    talks : list of Talk, length n_talks
+        In corpus order.
+    links : list of TopicLink, length n_topics
+    best : ndarray of int, shape (n_talks,)
+        Index of each talk's strongest topic; -1 for a talk with no topic weight.
+    shares : ndarray, shape (n_talks, n_topics)
+        Each talk's topic shares (rows of W over their sums; rows of zeros for no weight).
+    percents : ndarray of int8, shape (n_talks, n_topics)
+        The shares in whole percents, summing to 100 (see :func:`rounded_percents`).
+    languages : list of str, length n_talks
+        Each talk's language code as given; ``""`` when unknown.
+    speaker_links : list of list of (str, str)
+        Each talk's speakers: (name, href of their entry on the speakers pages).
+    similar : list of list of (str, str, str, str, float)
+        Each talk's similar talks, most similar first: (id, title, speakers, event,
+        similarity in [0, 1]).
+    """
+
+    talks: list[Talk]
+    links: list[TopicLink]
+    best: np.ndarray
+    shares: np.ndarray
+    percents: np.ndarray
+    languages: list[str]
+    speaker_links: list[list[tuple[str, str]]]
+    similar: list[list[tuple[str, str, str, str, float]]]
+
+    def __len__(self) -> int:
+        return len(self.talks)
+
+    def __getitem__(self, index):
+        if isinstance(index, slice):
+            return TalkViews(
+                self.talks[index],
+                self.links,
+                self.best[index],
+                self.shares[index],
+                self.percents[index],
+                self.languages[index],
+                self.speaker_links[index],
+                self.similar[index],
+            )
+        i = range(len(self.talks))[index]  # negative indices; IndexError out of range
+        best = int(self.best[i])
+        percents = self.percents[i]
+        shown = np.flatnonzero(percents >= 1)
+        # Descending share, ties in topic order.
+        order = shown[np.argsort(-self.shares[i][shown], kind="stable")].tolist()
+        share, percent = self.shares[i].tolist(), percents.tolist()  # Python numbers: faster
+        mix = [MixEntry(self.links[k], percent[k], f"{100 * share[k]:.1f}%") for k in order]
+        view = _talk_view(self.talks[i], self.links[best] if best >= 0 else None, mix)
+        if self.languages[i].strip():
+            view.details.append(("Language", language_name(self.languages[i])))
+        view.speaker_links = list(self.speaker_links[i])
+        view.similar = [
+            TalkEntry(id, title, speakers, talk_href(id), score, f"{round(100 * score)}%", event)
+            for id, title, speakers, event, score in self.similar[i]
+        ]
+        return view
+
+    @property
+    def hrefs(self) -> list[str]:
+        """Each talk's page, from the site's root."""
+        return [talk_href(talk.id) for talk in self.talks]
+
+
 @dataclass
 class Speaker:
     """A speaker and their talks; ``anchor`` is the id of their entry on speakers.html."""
@@ -401,7 +479,7 @@ class SiteView:
     title: str
     source: str
     topics: list[TopicView]
-    talks: list[TalkView]
+    talks: TalkViews
     unassigned: list[TalkEntry]
     other_languages: list[LanguageGroup] = field(default_factory=list)
     summary: Summary | None = None
@@ -666,28 +744,23 @@ def site_view(corpus: Corpus, model, doc_topic: np.ndarray, doc_term=None) -> Si
     links = [topic.link for topic in topics]
 
     S = topic_shares(W)
-    talks, unassigned, unassigned_languages, entries = [], [], [], []
+    P = np.zeros(S.shape, dtype=np.int8)
+    best_topics = np.full(len(corpus), -1)
+    unassigned, unassigned_languages, entries = [], [], []
     by_topic: list[list[tuple[float, int, TalkEntry]]] = [[] for _ in topics]
     also: list[list[tuple[float, int, TalkEntry]]] = [[] for _ in topics]
     languages = _languages(corpus, model)
     for i, (talk, row, shares) in enumerate(zip(corpus, W, S, strict=True)):
         if row.sum() > 0:
             best: int | None = int(np.argmax(row))
-            percents = rounded_percents(shares)
+            percents = P[i] = rounded_percents(shares)
+            best_topics[i] = best
         else:  # no weight at all: the talk shares no word with any topic
-            best, percents = None, np.zeros(len(row), dtype=int)
-        # Only the topics shown, in descending share (ties in topic order).
-        shown = np.flatnonzero((percents >= 1) | (shares >= OTHER_SHARE))
+            best, percents = None, P[i]
+        # The other topics shown, in descending share (ties in topic order).
+        shown = np.flatnonzero(shares >= OTHER_SHARE)
         order = shown[np.argsort(-shares[shown], kind="stable")].tolist()
-        share, percent = shares.tolist(), percents.tolist()  # Python numbers: faster here
-        mix = [
-            MixEntry(links[k], percent[k], f"{100 * share[k]:.1f}%")
-            for k in order
-            if percent[k] >= 1
-        ]
-        others = tuple(
-            TopicShare(links[k], percent[k]) for k in order if k != best and share[k] >= OTHER_SHARE
-        )
+        others = tuple(TopicShare(links[k], int(percents[k])) for k in order if k != best)
         entry = _entry(talk, 0.0 if best is None else float(row[best]), "", others)
         entries.append(entry)
         if best is None:
@@ -701,10 +774,6 @@ def site_view(corpus: Corpus, model, doc_topic: np.ndarray, doc_term=None) -> Si
                 if k != best:
                     side = _entry(talk, float(row[k]), f"{percents[k]}%", ())
                     also[k].append((-shares[k], i, side))
-        view = _talk_view(talk, links[best] if best is not None else None, mix)
-        if languages[i].strip():
-            view.details.append(("Language", language_name(languages[i])))
-        talks.append(view)
     excluded = getattr(model, "excluded_languages_", None) or {}
     by_language: dict[str, list[TalkEntry]] = {code: [] for code in excluded}
     for code, entry in zip(unassigned_languages, unassigned, strict=True):
@@ -715,12 +784,11 @@ def site_view(corpus: Corpus, model, doc_topic: np.ndarray, doc_term=None) -> Si
         topic.also = [entry for *_, entry in sorted(side, key=lambda e: e[:2])]
 
     neighbours, scores = similar_talks(W, doc_term, k=SIMILAR)
-    for view, row, row_scores in zip(talks, neighbours, scores, strict=True):
-        view.similar = [
-            _similar_entry(entries[j], float(s))
-            for j, s in zip(row, row_scores, strict=True)
-            if j >= 0
-        ]
+    brief = [(e.id, e.title, e.speakers, e.event) for e in entries]
+    similar = [
+        [(*brief[j], s) for j, s in zip(row, row_scores, strict=True) if j >= 0]
+        for row, row_scores in zip(neighbours.tolist(), scores.tolist(), strict=True)
+    ]
 
     components = getattr(model, "components_", None)
     if components is not None and np.shape(components)[0] == n_topics:
@@ -729,7 +797,7 @@ def site_view(corpus: Corpus, model, doc_topic: np.ndarray, doc_term=None) -> Si
 
     editions = _editions(corpus, W, topics, links)
     selection_lines, candidates = _selection(model, n_topics)
-    groups = _speaker_groups(corpus, entries, talks)
+    groups, speaker_links = _speaker_groups(corpus, entries)
     summary = Summary(
         n_talks=len(corpus),
         n_speakers=sum(len(group.speakers) for group in groups),
@@ -753,7 +821,7 @@ def site_view(corpus: Corpus, model, doc_topic: np.ndarray, doc_term=None) -> Si
         title=corpus.title or "Conference topics",
         source=corpus.source,
         topics=topics,
-        talks=talks,
+        talks=TalkViews(corpus.talks, links, best_topics, S, P, languages, speaker_links, similar),
         unassigned=unassigned,
         other_languages=[
             LanguageGroup(code, language_name(code), group)
@@ -772,7 +840,7 @@ def _entry(talk: Talk, weight: float, percent: str, others=()) -> TalkEntry:
         id=talk.id,
         title=talk.title,
         speakers=", ".join(talk.speakers),
-        href=f"talks/{talk.id}.html",
+        href=talk_href(talk.id),
         weight=weight,
         percent=percent,
         event=talk.event,
@@ -780,16 +848,9 @@ def _entry(talk: Talk, weight: float, percent: str, others=()) -> TalkEntry:
     )
 
 
-def _similar_entry(entry: TalkEntry, score: float) -> TalkEntry:
-    return TalkEntry(
-        id=entry.id,
-        title=entry.title,
-        speakers=entry.speakers,
-        href=entry.href,
-        weight=score,
-        percent=f"{round(100 * score)}%",
-        event=entry.event,
-    )
+def talk_href(talk_id: str) -> str:
+    """A talk's page, from the site's root."""
+    return f"talks/{talk_id}.html"
 
 
 def _talk_view(talk: Talk, topic: TopicLink | None, mix: list[MixEntry]) -> TalkView:
@@ -808,7 +869,7 @@ def _talk_view(talk: Talk, topic: TopicLink | None, mix: list[MixEntry]) -> Talk
         id=talk.id,
         title=talk.title,
         speakers=", ".join(talk.speakers),
-        href=f"talks/{talk.id}.html",
+        href=talk_href(talk.id),
         details=details,
         paragraphs=paragraphs(talk.abstract),
         url=talk.url.strip() if is_web_url(talk.url) else "",
@@ -823,9 +884,9 @@ def _speaker_name(name: str) -> str:
 
 
 def _speaker_groups(
-    corpus: Corpus, entries: list[TalkEntry], talks: list[TalkView]
-) -> list[SpeakerGroup]:
-    """Speakers in alphabetical order, grouped by initial; fills each talk's speaker links."""
+    corpus: Corpus, entries: list[TalkEntry]
+) -> tuple[list[SpeakerGroup], list[list[tuple[str, str]]]]:
+    """Speakers in alphabetical order, grouped by initial; and each talk's speaker links."""
     by_name: dict[str, tuple[str, list[int]]] = {}
     names = {raw: _speaker_name(raw) for talk in corpus for raw in talk.speakers}
     for i, talk in enumerate(corpus):
@@ -863,14 +924,16 @@ def _speaker_groups(
         )
         group.speakers.append(Speaker(name, anchor, [entries[i] for i in indices]))
         pages[key] = group.href
-    for i, talk in enumerate(corpus):
-        talks[i].speaker_links = [
+    links = [
+        [
             (names[raw], f"{pages[key]}#{anchors[key]}")
             for raw in talk.speakers
             if names[raw]
             for key in [names[raw].casefold()]
         ]
-    return sorted(groups.values(), key=lambda g: (g.letter == "#", g.letter))
+        for talk in corpus
+    ]
+    return sorted(groups.values(), key=lambda g: (g.letter == "#", g.letter)), links
 
 
 def _editions(
@@ -958,19 +1021,31 @@ def topic_pages(topic: TopicView) -> list[tuple[str, dict]]:
     return pages
 
 
-def _render_many(templates: Path, site: PageSite, jobs: list[tuple]) -> list[str]:
-    """Render ``(template, root, page, context)`` jobs; the HTML of each, in order."""
+def _page_jobs(pages: list[tuple[str, tuple]] | TalkViews) -> list[tuple[str, tuple]]:
+    """The ``(path, (template, root, page, context))`` jobs of ``pages``: those jobs
+    themselves, or the talk pages of :class:`TalkViews`, whose views are made here."""
+    if isinstance(pages, TalkViews):
+        return [(talk.href, ("talk.html", "../", "talk", {"talk": talk})) for talk in pages]
+    return pages
+
+
+def _render_many(
+    templates: Path, site: PageSite, pages: list[tuple[str, tuple]] | TalkViews
+) -> list[str]:
+    """Render the pages (see :func:`_page_jobs`); the HTML of each, in order."""
     env = environment(templates)
     return [
         env.get_template(template).render(site=site, root=root, page=page, **context)
-        for template, root, page, context in jobs
+        for _, (template, root, page, context) in _page_jobs(pages)
     ]
 
 
-def _write_many(templates: Path, site: PageSite, jobs: list[tuple], folder: Path) -> None:
-    """Render ``(path, (template, root, page, context))`` jobs into files of ``folder``."""
-    htmls = _render_many(templates, site, [job for _, job in jobs])
-    for (path, _), html in zip(jobs, htmls, strict=True):
+def _write_many(
+    templates: Path, site: PageSite, pages: list[tuple[str, tuple]] | TalkViews, folder: Path
+) -> None:
+    """Render the pages (see :func:`_page_jobs`) into files of ``folder``."""
+    jobs = _page_jobs(pages)
+    for (path, _), html in zip(jobs, _render_many(templates, site, jobs), strict=True):
         _write_page(folder / path, html)
 
 
@@ -1048,8 +1123,7 @@ def render_pages(
         for topic in site.topics:
             for href, context in topic_pages(topic):
                 jobs.append((href, ("topic.html", "../", "topic", context)))
-    if "talks" in groups:
-        jobs += [(talk.href, ("talk.html", "../", "talk", {"talk": talk})) for talk in site.talks]
+    talks = site.talks if "talks" in groups else site.talks[:0]
     light = PageSite(
         title=site.title,
         source=site.source,
@@ -1059,28 +1133,30 @@ def render_pages(
         image_width=site.image_width,
         image_height=site.image_height,
     )
-    chunks = [jobs[i : i + PAGES_PER_JOB] for i in range(0, len(jobs), PAGES_PER_JOB)]
+    size = PAGES_PER_JOB
+    chunks: list = [jobs[i : i + size] for i in range(0, len(jobs), size)]
+    chunks += [talks[i : i + size] for i in range(0, len(talks), size)]
+    paths = [path for path, _ in jobs] + talks.hrefs
+    if len(paths) <= size:
+        chunks = [jobs + _page_jobs(talks)] if paths else []
     if len(chunks) > 1 and runs_here():
         # Each worker writes its pages: their HTML (0.9 GB at 87,000 talks) is not sent back.
-        for parent in {path.rpartition("/")[0] for path, _ in jobs}:  # not 87,000 Paths
+        for parent in {path.rpartition("/")[0] for path in paths}:  # not 87,000 Paths
             (folder / parent).mkdir(parents=True, exist_ok=True)
         Parallel(n_jobs=-1)(
             delayed(_write_many)(templates, light, chunk, folder) for chunk in chunks
         )
-        written += [folder / path for path, _ in jobs]
+        written += [folder / path for path in paths]
     else:
         if len(chunks) > 1:
             # Written as each job returns, so that the site's HTML is never all in memory.
             rendered = Parallel(n_jobs=-1, return_as="generator")(
-                delayed(_render_many)(templates, light, [job for _, job in chunk])
-                for chunk in chunks
+                delayed(_render_many)(templates, light, chunk) for chunk in chunks
             )
         else:
-            rendered = [
-                _render_many(templates, light, [job for _, job in chunk]) for chunk in chunks
-            ]
+            rendered = (_render_many(templates, light, chunk) for chunk in chunks)
         for chunk, htmls in zip(chunks, rendered, strict=True):
-            for (path, _), html in zip(chunk, htmls, strict=True):
+            for (path, _), html in zip(_page_jobs(chunk), htmls, strict=True):
                 write(path, html)
     static = templates / "static"
     if "pages" in groups and static.is_dir():
@@ -1097,9 +1173,9 @@ def search_documents(corpus: Corpus, site: SiteView) -> list[SearchDocument]:
             speakers=", ".join(talk.speakers),
             abstract=talk.abstract,
             event=talk.event,
-            topic=view.topic.number if view.topic else 0,
+            topic=best + 1,  # 0: no topic
         )
-        for talk, view in zip(corpus, site.talks, strict=True)
+        for talk, best in zip(corpus, site.talks.best.tolist(), strict=True)
     ]
 
 
@@ -1130,11 +1206,15 @@ def write_map_data(
     ]
     finite = np.isfinite(positions[:, 0]).tolist()
     talks = [
-        [x, y, view.topic.number - 1, view.id, view.title]
-        for view, (x, y), keep in zip(
-            site.talks, np.round(positions, 4).tolist(), finite, strict=True
+        [x, y, best, talk.id, talk.title]
+        for talk, best, (x, y), keep in zip(
+            site.talks.talks,
+            site.talks.best.tolist(),
+            np.round(positions, 4).tolist(),
+            finite,
+            strict=True,
         )
-        if view.topic is not None and keep
+        if best >= 0 and keep
     ]
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(f"window.topicsMap = {_js({'topics': topics, 'talks': talks})};\n", "utf-8")
