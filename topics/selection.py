@@ -264,7 +264,11 @@ def evaluate_k(
 
 
 def choose_k(
-    X: sp.csr_matrix, random_state: int = 0, max_components: int = 100, n_jobs: int | None = None
+    X: sp.csr_matrix,
+    random_state: int = 0,
+    max_components: int = 100,
+    n_jobs: int | None = None,
+    min_components: int = 1,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, list[Candidate]]:
     """Choose the number of topics of a document-term matrix, and fit it.
 
@@ -277,6 +281,9 @@ def choose_k(
         Largest k tried.
     n_jobs : int, optional
         Candidates evaluated in parallel threads (``None``: 2).
+    min_components : int
+        Fewest topics chosen: when :func:`pick` gives fewer, it picks again among the
+        candidates from this k up (if any were tried).
 
     Returns
     -------
@@ -296,6 +303,9 @@ def choose_k(
     results.sort(key=lambda r: r[0].n_components)
     candidates = [r[0] for r in results]
     chosen = pick(candidates)
+    finer = [c for c in candidates if c.n_components >= min_components]
+    if chosen < min_components and finer:
+        chosen = pick(finer)
     _, W, H, stability = next(r for r in results if r[0].n_components == chosen)
     return W, H, stability, candidates
 

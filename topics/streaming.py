@@ -45,7 +45,7 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.utils.validation import check_memory
 
 from .languages import detect_languages
-from .selection import choose_k, fit_with_stability, pick
+from .selection import choose_k, fit_with_stability
 from .vocabulary import Analyzer
 
 #: Corpora of at least this many talks are fitted by streaming (see the module's notes).
@@ -262,13 +262,10 @@ def factorize_streaming(
     # Smoothed as on the exact path: on a sample, that is cheap (O(sample²)).
     X_sample = smooth(X_sample[:, columns], N_NEIGHBORS, SMOOTHING)
     if n_components == "auto":
+        # The chosen k's fit and stability (two subsamples) are the candidate's own.
         _, H_sample, stability, candidates = choose_k(
-            X_sample, random_state, max_components, n_jobs
+            X_sample, random_state, max_components, n_jobs, MIN_COMPONENTS
         )
-        finer = [c for c in candidates if c.n_components >= MIN_COMPONENTS]
-        if H_sample.shape[0] < MIN_COMPONENTS and finer:
-            k = pick(finer)
-            _, H_sample, stability = fit_with_stability(X_sample, k, random_state, n_jobs=n_jobs)
     else:
         _, H_sample, stability = fit_with_stability(
             X_sample, int(n_components), random_state, n_jobs=n_jobs
