@@ -357,3 +357,36 @@ def test_talks_of_left_out_languages_are_listed_by_language(tmp_path, memory):
     assert [a["href"] for a in rest] == [f"talks/{corpus.talks[0].id}.html"]
     index = soup(out / "index.html")
     assert index.select_one('.unassigned a[href="unassigned.html#lang-es"]').get_text() == "Spanish"
+
+
+def test_talk_page_lists_the_strongest_topics_of_a_spread_mix_and_sums_the_rest():
+    links = [render.TopicLink(k + 1, f"Topic {k + 1}", f"topics/{k + 1}.html") for k in range(12)]
+    raw = np.array([[30, 2, 10, 9, 8, 7, 6, 5, 4, 3.5, 3.5, 12], np.zeros(12)])
+    shares = raw / np.maximum(raw.sum(axis=1, keepdims=True), 1)
+    percents = np.array([rounded_percents(shares[0]), np.zeros(12)], dtype=np.int8)
+    talks = render.TalkViews(
+        [Talk(id="spread", title="Spread"), Talk(id="none", title="None")],
+        links,
+        np.array([0, -1]),
+        shares,
+        percents,
+        ["", ""],
+        [[], []],
+        [[], []],
+    )
+    spread, none = talks
+    assert [e.topic.number for e in spread.mix] == [1, 12, 3, 4, 5, 6, 7, 8]
+    assert len(spread.mix) == render.MIX_TOPICS
+    assert spread.mix_rest == 100 - (30 + 12 + 10 + 9 + 8 + 7 + 6 + 5) == 13
+    assert none.mix == [] and none.mix_rest == 0
+    light = render.PageSite("Conf", "", [], 2, links, 1, 1)
+    page = BeautifulSoup(
+        render.environment()
+        .get_template("talk.html")
+        .render(site=light, root="../", page="talk", talk=spread),
+        "html.parser",
+    )
+    percents_shown = [li.select_one(".mix-pct").get_text() for li in page.select(".mix li")]
+    assert percents_shown == ["30%", "12%", "10%", "9%", "8%", "7%", "6%", "5%"]
+    assert page.select_one(".mix-rest").get_text(" ", strip=True) == "Other topics: 13%"
+    assert len(page.select(".stack span")) == 8

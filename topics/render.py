@@ -106,6 +106,12 @@ SIMILAR = 5
 #: the other topics of a talk listed on a topic page are those holding ``OTHER_SHARE``.
 SECONDARY_SHARE, OTHER_SHARE = 0.2, 0.1
 
+#: A talk page lists the topics of its mix holding ``MIX_MIN_PERCENT`` % or more, at most
+#: ``MIX_TOPICS`` of them (the strongest always) and sums up the rest: with 100 topics a
+#: paperlists abstract gives 1% or more to 25 topics on average, mostly noise to a reader
+#: (and half the time of rendering its page).
+MIX_TOPICS, MIX_MIN_PERCENT = 8, 3
+
 #: Talks listed per topic page: a larger topic gets more pages, linked by a pager.
 TOPIC_PAGE_TALKS = 100
 
@@ -268,7 +274,9 @@ class TalkView:
     ``details`` holds (name, value) pairs of the known fields among event, track, day,
     time, room and language; ``url`` is the original page, ``""`` unless it is an http(s)
     URL; ``topic`` is the strongest topic, ``None`` when the talk has no topic weight at
-    all; ``speaker_links`` pairs each speaker with their entry on the speakers page.
+    all; ``speaker_links`` pairs each speaker with their entry on the speakers page;
+    ``mix`` the topics listed (see :data:`MIX_TOPICS`) and ``mix_rest`` the percent held
+    by the others.
     """
 
     id: str
@@ -283,6 +291,7 @@ class TalkView:
     mix: list[MixEntry]
     speaker_links: list[tuple[str, str]] = field(default_factory=list)
     similar: list[TalkEntry] = field(default_factory=list)
+    mix_rest: int = 0
 
 
 @dataclass(eq=False)
@@ -342,12 +351,15 @@ class TalkViews(Sequence[TalkView]):
         i = range(len(self.talks))[index]  # negative indices; IndexError out of range
         best = int(self.best[i])
         percents = self.percents[i]
-        shown = np.flatnonzero(percents >= 1)
+        shown = np.flatnonzero(percents >= MIX_MIN_PERCENT)
+        if best >= 0 and percents[best] < MIX_MIN_PERCENT:
+            shown = np.array([best])
         # Descending share, ties in topic order.
-        order = shown[np.argsort(-self.shares[i][shown], kind="stable")].tolist()
+        order = shown[np.argsort(-self.shares[i][shown], kind="stable")][:MIX_TOPICS].tolist()
         share, percent = self.shares[i].tolist(), percents.tolist()  # Python numbers: faster
         mix = [MixEntry(self.links[k], percent[k], f"{100 * share[k]:.1f}%") for k in order]
         view = _talk_view(self.talks[i], self.links[best] if best >= 0 else None, mix)
+        view.mix_rest = 100 - sum(entry.percent for entry in mix) if mix else 0
         if self.languages[i].strip():
             view.details.append(("Language", language_name(self.languages[i])))
         view.speaker_links = list(self.speaker_links[i])
