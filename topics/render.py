@@ -1072,6 +1072,7 @@ def render_pages(
     folder: Path,
     templates: Path | None = None,
     groups: Sequence[str] = ("pages", "speakers", "topics", "talks"),
+    after: Sequence = (),
 ) -> list[Path]:
     """Write the HTML pages and static assets of ``site`` into ``folder``.
 
@@ -1092,6 +1093,9 @@ def render_pages(
         What to render: ``"pages"`` (index, site-wide pages and static assets),
         ``"speakers"`` (``speakers/``, on large sites), ``"topics"`` (``topics/``),
         ``"talks"`` (``talks/``).
+    after : sequence of joblib.delayed calls
+        Other jobs writing into ``folder``, run once the pages are handed out: by the
+        page workers when these run on this machine, else here.
 
     Returns
     -------
@@ -1159,9 +1163,10 @@ def render_pages(
         for parent in {path.rpartition("/")[0] for path in paths}:  # not 87,000 Paths
             (folder / parent).mkdir(parents=True, exist_ok=True)
         Parallel(n_jobs=-1)(
-            delayed(_write_many)(templates, light, chunk, folder) for chunk in chunks
+            [*(delayed(_write_many)(templates, light, chunk, folder) for chunk in chunks), *after]
         )
         written += [folder / path for path in paths]
+        after = ()
     else:
         if len(chunks) > 1:
             # Written as each job returns, so that the site's HTML is never all in memory.
@@ -1173,6 +1178,8 @@ def render_pages(
         for chunk, htmls in zip(chunks, rendered, strict=True):
             for (path, _), html in zip(_page_jobs(chunk), htmls, strict=True):
                 write(path, html)
+    for function, args, kwargs in after:
+        function(*args, **kwargs)
     static = templates / "static"
     if "pages" in groups and static.is_dir():
         shutil.copytree(static, folder / "static")
@@ -1199,15 +1206,31 @@ def _js(value) -> str:
 
 
 def write_map_data(
-    site: SiteView, W: np.ndarray, similarity: np.ndarray | None, path: Path
+    topics: Sequence[TopicLink],
+    talks: Sequence[tuple[str, str]],
+    best: np.ndarray,
+    W: np.ndarray,
+    similarity: np.ndarray | None,
+    path: Path,
 ) -> Path:
     """Write ``map/points.js``: topic discs and talk positions (see :mod:`topics.layout`).
 
     ``window.topicsMap = {topics: [{n, label, color, href, x, y, r}], talks: [[x, y,
     topic index, id, title], ...]}``, coordinates in [0, 1], talks without a topic left out.
+
+    Parameters
+    ----------
+    topics : sequence of TopicLink, length n_topics
+    talks : sequence of (id, title), length n_talks
+    best : ndarray of int, shape (n_talks,)
+        Each talk's strongest topic; -1 for none (left out).
+    W : ndarray, shape (n_talks, n_topics)
+    similarity : ndarray, shape (n_topics, n_topics), or None
+        Of the topics' words (see :func:`topics.layout.talk_positions`).
+    path : pathlib.Path
     """
     positions, centres, radii = talk_positions(W, similarity)
-    topics = [
+    shown = [
         {
             "n": topic.number,
             "label": topic.label,
@@ -1217,39 +1240,29 @@ def write_map_data(
             "y": round(float(centres[k, 1]), 4),
             "r": round(float(radii[k]), 4),
         }
-        for k, topic in enumerate(site.topics)
+        for k, topic in enumerate(topics)
     ]
     finite = np.isfinite(positions[:, 0]).tolist()
-    talks = [
-        [x, y, best, talk.id, talk.title]
-        for talk, best, (x, y), keep in zip(
-            site.talks.talks,
-            site.talks.best.tolist(),
-            np.round(positions, 4).tolist(),
-            finite,
-            strict=True,
+    points = [
+        [x, y, k, id, title]
+        for (id, title), k, (x, y), keep in zip(
+            talks, best.tolist(), np.round(positions, 4).tolist(), finite, strict=True
         )
-        if best >= 0 and keep
+        if k >= 0 and keep
     ]
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(f"window.topicsMap = {_js({'topics': topics, 'talks': talks})};\n", "utf-8")
+    path.write_text(f"window.topicsMap = {_js({'topics': shown, 'talks': points})};\n", "utf-8")
     return path
 
 
-def write_data(
-    corpus: Corpus,
-    model,
-    W: np.ndarray,
-    site: SiteView,
-    folder: Path,
-    parts: Sequence[str] = ("search", "map", "data"),
-) -> None:
-    """Write the search index, the map's data and the export into the site ``folder``.
+def data_jobs(corpus: Corpus, model, W: np.ndarray, site: SiteView, folder: Path, parts):
+    """The jobs writing the map's data and the export into the site ``folder``.
 
-    ``parts`` says which: ``"search"``, ``"map"``, ``"data"`` (the export).
+    ``parts`` says which: ``"map"``, ``"data"`` (the export). Returns
+    :func:`joblib.delayed` calls whose arguments are small (not the view), to be run in
+    any process of this machine.
     """
-    if "search" in parts:
-        write_search_index(search_documents(corpus, site), folder / "search")
+    jobs = []
     if "map" in parts:
         similarity = None
         components = getattr(model, "components_", None)
@@ -1258,20 +1271,30 @@ def write_data(
             norms = np.linalg.norm(H, axis=1, keepdims=True)
             H = np.divide(H, norms, out=np.zeros_like(H), where=norms > 0)
             similarity = H @ H.T
-        write_map_data(site, W, similarity, folder / "map" / "points.js")
-    if "data" not in parts:
-        return
-    exported = [
-        ExportedTopic(
-            number=topic.number,
-            label=topic.label,
-            size=topic.size,
-            stability=topic.stability,
-            words=_top_terms(model, topic.index, TOP_WORDS),
+        jobs.append(
+            delayed(write_map_data)(
+                [topic.link for topic in site.topics],
+                [(talk.id, talk.title) for talk in corpus],
+                site.talks.best,
+                W,
+                similarity,
+                folder / "map" / "points.js",
+            )
         )
-        for topic in site.topics
-    ]
-    write_exports(exported, [(t.id, t.title, t.event) for t in corpus], W, folder / "data")
+    if "data" in parts:
+        exported = [
+            ExportedTopic(
+                number=topic.number,
+                label=topic.label,
+                size=topic.size,
+                stability=topic.stability,
+                words=_top_terms(model, topic.index, TOP_WORDS),
+            )
+            for topic in site.topics
+        ]
+        talks = [(t.id, t.title, t.event) for t in corpus]
+        jobs.append(delayed(write_exports)(exported, talks, W, folder / "data"))
+    return jobs
 
 
 def build_site(
@@ -1391,14 +1414,19 @@ def _render_into(
     """Write the site into the folder ``new``, but for the ``reused`` parts (and the word
     clouds) already there, then publish it as ``out``."""
     groups = ["pages", *(g for g in ("speakers", "topics", "talks") if g not in reused)]
-    # The data files are made in a thread of this process while the pages are rendered:
-    # this process mostly waits for the page workers (87,000 talks: 17 s saved).
+    parts = [p for p in DATA_PARTS if p not in reused]
+    # The search index is made in a thread of this process while the pages are rendered:
+    # this process mostly waits for the page workers (87,000 talks: 17 s saved). The map
+    # and the export are jobs of the page workers, after the pages, or the index would
+    # finish last, alone (87,405 talks: 7-11 s after the pages).
     with ThreadPoolExecutor(1) as pool:
-        data = pool.submit(
-            write_data, corpus, model, W, site, new, [p for p in DATA_PARTS if p not in reused]
-        )
-        render_pages(site, new, Path(TEMPLATES), groups=groups)
-        data.result()
+        search = None
+        if "search" in parts:
+            search = pool.submit(write_search_index, search_documents(corpus, site), new / "search")
+        after = data_jobs(corpus, model, W, site, new, parts)
+        render_pages(site, new, Path(TEMPLATES), groups=groups, after=after)
+        if search is not None:
+            search.result()
     marker = {
         "generator": "topics",
         "talks": site.n_talks,
@@ -1478,8 +1506,9 @@ def _link_or_copy(source: str, target: str) -> None:
         shutil.copy2(source, target)
 
 
-#: Folders of the site written by :func:`write_data`, each rebuilt only when its inputs
-#: changed (so are ``topics/`` and ``talks/``, when also their templates did not).
+#: Folders of the site written apart from the pages (search index, map data, export),
+#: each rebuilt only when its inputs changed (so are ``topics/`` and ``talks/``, when
+#: also their templates did not).
 DATA_PARTS = ("search", "map", "data")
 
 
