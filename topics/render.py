@@ -1356,11 +1356,12 @@ def build_site(
             # one makes the site view (87,405 talks: 4.8 s of drawing, mostly hidden).
             with ThreadPoolExecutor(1) as pool:
                 clouds = pool.submit(_write_clouds, model, new / "wordclouds", memory)
-                site = _cached_view(corpus, model, W, digest, code, memory)
+                with _gc_paused():
+                    site = _cached_view(corpus, model, W, digest, code, memory)
+                    # The view lives until the end: collections need not go over it
+                    # again (at 87,000 talks they made rendering the pages 9 s slower).
+                    gc.freeze()
                 clouds.result()
-            # The view lives until the end: collections need not go over it again (at
-            # 87,000 talks they made rendering the pages 9 s slower).
-            gc.freeze()
             try:
                 with _locked(out.parent):  # the previous site stays put while parts are linked
                     reused = _link_unchanged(out, new, keys)
@@ -1376,17 +1377,17 @@ def build_site(
 def _cached_view(
     corpus: Corpus, model, W: np.ndarray, digest: str, code: str, memory: Memory | None
 ) -> SiteView:
-    """The site view, from the memory when it holds the one of these inputs and code."""
-    with _gc_paused():
-        store = memory.cache(_stored_view, ignore=["blob"]) if memory is not None else None
-        if store is not None and store.check_call_in_cache(digest, code, None):
-            blob = store(digest, code, None)
-            if blob is not None:
-                return pickle.loads(blob)
-        site = site_view(corpus, model, W, document_term(corpus, model, memory))
-        if store is not None:
-            store.call(digest, code, pickle.dumps(site, protocol=pickle.HIGHEST_PROTOCOL))
-        return site
+    """The site view, from the memory when it holds the one of these inputs and code
+    (called with collections paused, see :func:`_gc_paused`)."""
+    store = memory.cache(_stored_view, ignore=["blob"]) if memory is not None else None
+    if store is not None and store.check_call_in_cache(digest, code, None):
+        blob = store(digest, code, None)
+        if blob is not None:
+            return pickle.loads(blob)
+    site = site_view(corpus, model, W, document_term(corpus, model, memory))
+    if store is not None:
+        store.call(digest, code, pickle.dumps(site, protocol=pickle.HIGHEST_PROTOCOL))
+    return site
 
 
 def _write_clouds(model, folder: Path, memory: Memory | None) -> None:
