@@ -10,6 +10,7 @@ import sys
 
 import numpy as np
 import pytest
+import scipy.sparse as sp
 from joblib import Memory, parallel_config
 from sklearn.metrics import normalized_mutual_info_score
 
@@ -65,6 +66,26 @@ def test_large_corpora_are_fitted_by_streaming(small_streaming, tmp_path):
     assert model.top_words(int(new.argmax()), 3)[0][0] in THEMES["data"].split()
     again = TopicModel(n_topics=4, language="en", memory=Memory(tmp_path, verbose=0))
     np.testing.assert_array_equal(again.fit_transform(corpus), W)  # cached, deterministic
+
+
+def test_minibatch_nmf_solves_w_the_same_in_parallel_chunks_as_in_one_process(monkeypatch):
+    rng = np.random.default_rng(0)
+    themes = (np.arange(500) // 7) % 4  # runs of 7 rows on one theme of 10 columns
+    dense = rng.random((500, 40)) * 0.05
+    for theme in range(4):
+        dense[themes == theme, 10 * theme : 10 * theme + 10] += 1
+    X = sp.csr_matrix(dense, dtype=np.float32)
+    H_init = rng.random((4, 40)).astype(np.float32)
+    monkeypatch.setattr(streaming, "CHUNK", 120)  # five chunks, the last one short
+    with parallel_config(backend="sequential"):
+        W_here, H_here = streaming.minibatch_nmf(X, H_init, random_state=0, epochs=1)
+    with parallel_config(backend="loky", n_jobs=2):
+        W, H = streaming.minibatch_nmf(X, H_init, random_state=0, epochs=1)
+    assert W.shape == (500, 4) and W.dtype == np.float32
+    np.testing.assert_array_equal(H, H_here)
+    np.testing.assert_array_equal(W, W_here)  # each chunk solved alike
+    # Each row of W is its own text's: each row's strongest topic is its theme's.
+    assert normalized_mutual_info_score(themes, W.argmax(axis=1)) == pytest.approx(1.0)
 
 
 def test_streaming_chooses_the_number_of_topics_on_a_sample(small_streaming, monkeypatch):
