@@ -293,7 +293,11 @@ class TalkView:
     mix: list[MixEntry]
     speaker_links: list[tuple[str, str]] = field(default_factory=list)
     similar: list[TalkEntry] = field(default_factory=list)
-    mix_rest: int = 0
+
+    @property
+    def mix_rest(self) -> int:
+        """Percent of the talk's mix held by the topics not listed; 0 without a mix."""
+        return 100 - sum(entry.percent for entry in self.mix) if self.mix else 0
 
 
 @dataclass(eq=False)
@@ -360,16 +364,36 @@ class TalkViews(Sequence[TalkView]):
         order = shown[np.argsort(-self.shares[i][shown], kind="stable")][:MIX_TOPICS].tolist()
         share, percent = self.shares[i].tolist(), percents.tolist()  # Python numbers: faster
         mix = [MixEntry(self.links[k], percent[k], f"{100 * share[k]:.1f}%") for k in order]
-        view = _talk_view(self.talks[i], self.links[best] if best >= 0 else None, mix)
-        view.mix_rest = 100 - sum(entry.percent for entry in mix) if mix else 0
-        if self.languages[i].strip():
-            view.details.append(("Language", language_name(self.languages[i])))
-        view.speaker_links = list(self.speaker_links[i])
-        view.similar = [
-            TalkEntry(id, title, speakers, talk_href(id), score, f"{round(100 * score)}%", event)
-            for id, title, speakers, event, score in self.similar[i]
+        talk, language = self.talks[i], self.languages[i].strip()
+        details = [
+            (name, value.strip())
+            for name, value in (
+                ("Event", talk.event),
+                ("Track", talk.track),
+                ("Day", talk.day),
+                ("Time", talk.time),
+                ("Room", talk.room),
+                ("Language", language_name(language) if language else ""),
+            )
+            if value and value.strip()
         ]
-        return view
+        return TalkView(
+            id=talk.id,
+            title=talk.title,
+            speakers=", ".join(talk.speakers),
+            href=talk_href(talk.id),
+            details=details,
+            paragraphs=paragraphs(talk.abstract),
+            url=talk.url.strip() if is_web_url(talk.url) else "",
+            event=talk.event,
+            topic=self.links[best] if best >= 0 else None,
+            mix=mix,
+            speaker_links=list(self.speaker_links[i]),
+            similar=[
+                TalkEntry(key, title, names, talk_href(key), score, f"{round(100 * score)}%", event)
+                for key, title, names, event, score in self.similar[i]
+            ],
+        )
 
     @property
     def hrefs(self) -> list[str]:
@@ -865,32 +889,6 @@ def _entry(talk: Talk, weight: float, percent: str, others=()) -> TalkEntry:
 def talk_href(talk_id: str) -> str:
     """A talk's page, from the site's root."""
     return f"talks/{talk_id}.html"
-
-
-def _talk_view(talk: Talk, topic: TopicLink | None, mix: list[MixEntry]) -> TalkView:
-    details = [
-        (name, value.strip())
-        for name, value in (
-            ("Event", talk.event),
-            ("Track", talk.track),
-            ("Day", talk.day),
-            ("Time", talk.time),
-            ("Room", talk.room),
-        )
-        if value and value.strip()
-    ]
-    return TalkView(
-        id=talk.id,
-        title=talk.title,
-        speakers=", ".join(talk.speakers),
-        href=talk_href(talk.id),
-        details=details,
-        paragraphs=paragraphs(talk.abstract),
-        url=talk.url.strip() if is_web_url(talk.url) else "",
-        event=talk.event,
-        topic=topic,
-        mix=mix,
-    )
 
 
 def _speaker_name(name: str) -> str:
