@@ -1126,7 +1126,10 @@ def render_pages(
         write("map.html", render("map.html", "", "map"))
         split = any(group.href != "speakers.html" for group in site.speakers)
         groups_shown = [] if split else site.speakers
-        write("speakers.html", render("speakers.html", "", "speakers", groups=groups_shown))
+        write(
+            "speakers.html",
+            render("speakers.html", "", "speakers", groups=groups_shown, current=""),
+        )
         if site.editions is not None:
             write("editions.html", render("editions.html", "", "editions"))
         if site.unassigned:
@@ -1134,7 +1137,10 @@ def render_pages(
     if "speakers" in groups:
         for group in site.speakers:
             if group.href != "speakers.html":
-                write(group.href, render("speakers.html", "../", "speakers", groups=[group]))
+                html = render(
+                    "speakers.html", "../", "speakers", groups=[group], current=group.href
+                )
+                write(group.href, html)
     jobs: list[tuple[str, tuple]] = []
     if "topics" in groups:
         for topic in site.topics:
