@@ -1180,7 +1180,8 @@ def render_pages(
         else:
             rendered = (_render_many(templates, light, chunk) for chunk in chunks)
         for chunk, htmls in zip(chunks, rendered, strict=True):
-            for (path, _), html in zip(_page_jobs(chunk), htmls, strict=True):
+            hrefs = chunk.hrefs if isinstance(chunk, TalkViews) else [path for path, _ in chunk]
+            for path, html in zip(hrefs, htmls, strict=True):
                 write(path, html)
     for function, args, kwargs in after:
         function(*args, **kwargs)
