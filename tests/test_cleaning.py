@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pickle
 import re
 
 import pytest
@@ -120,3 +121,29 @@ def test_speaker_names_are_removed_wherever_they_occur_in_full():
         ["Ada Lovelace builds engines", "engine by Ada and Lovelace"], names=["Ada Lovelace", "X"]
     )
     assert terms == [["builds", "engine"], ["engine", "ada", "lovelace"]]
+
+
+def test_fitted_analyzer_removes_names_and_folds_plurals_in_new_texts():
+    analyzer, _ = _analyze(
+        ["engines and engine", "compilers"], names=["Ada King Lovelace", "Al Bo"]
+    )
+    assert analyzer("Ada King Lovelace builds engines") == ["builds", "engine"]
+    assert analyzer("Ada King builds engines, Al Bo too") == ["ada", "king", "builds", "engine"]
+
+
+def test_overlapping_phrases_are_taken_left_to_right():
+    texts = ["deep learning rate", "deep learning", "learning rate", "deep learning rate"]
+    analyzer, terms = _analyze(texts, min_phrase_count=2, min_phrase_npmi=0.0)
+    assert {("deep", "learning"), ("learning", "rate")} <= analyzer.phrases_
+    assert terms[0] == ["deep learning", "rate"]
+    assert analyzer("rate of deep learning rate deep") == ["rate", "deep learning", "rate", "deep"]
+
+
+def test_pickled_analyzer_analyses_as_the_original():
+    texts = ["Ada Lovelace on engines", "engine design", "machine learning", "machine learning"]
+    analyzer, _ = _analyze(texts, names=["Ada Lovelace", "Charles Babbage"], min_phrase_count=2)
+    copy = pickle.loads(pickle.dumps(analyzer))
+    assert copy.names == analyzer.names == {("ada", "lovelace"), ("charles", "babbage")}
+    for text in ["Charles Babbage and Ada Lovelace: machine learning engines", "Ada alone"]:
+        assert copy(text) == analyzer(text)
+    assert copy("Charles Babbage's engines") == ["engine"]

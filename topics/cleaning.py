@@ -17,6 +17,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Sequence
+from functools import lru_cache
 
 from .text import html_to_text, normalize_whitespace
 
@@ -102,14 +103,21 @@ def remove_shingles(text: str, shingles: frozenset[tuple[str, ...]], size: int =
     str
         The remaining words, joined by spaces; line structure is not kept.
     """
-    matches = list(_WORD.finditer(text))
-    words = [m.group().lower() for m in matches]
-    covered = [False] * len(words)
-    for i in range(len(words) - size + 1):
-        if tuple(words[i : i + size]) in shingles:
-            covered[i : i + size] = [True] * size
-    if not any(covered):
+    if not shingles:
         return text
+    firsts = _first_words(shingles)
+    words = [w.lower() for w in _WORD.findall(text)]
+    starts = [
+        i
+        for i, word in enumerate(words[: len(words) - size + 1])
+        if word in firsts and tuple(words[i : i + size]) in shingles
+    ]
+    if not starts:
+        return text
+    covered = [False] * len(words)
+    for i in starts:
+        covered[i : i + size] = [True] * size
+    matches = list(_WORD.finditer(text))
     pieces, last = [], 0
     for match, drop in zip(matches, covered, strict=True):
         if drop:
@@ -117,6 +125,12 @@ def remove_shingles(text: str, shingles: frozenset[tuple[str, ...]], size: int =
             last = match.end()
     pieces.append(text[last:])
     return re.sub(r"\s+", " ", "".join(pieces)).strip()
+
+
+@lru_cache(maxsize=4)
+def _first_words(shingles: frozenset[tuple[str, ...]]) -> frozenset[str]:
+    # Only positions holding one of these can start a shingle: most need no tuple built.
+    return frozenset(shingle[0] for shingle in shingles)
 
 
 def clean_corpus(texts: Sequence[str]) -> tuple[list[str], frozenset[tuple[str, ...]]]:
