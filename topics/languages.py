@@ -47,9 +47,9 @@ title and the start of the abstract). 300 characters gave the language of 500 on
 8 of the 14,566 talks, 5 of those 8 to pyvideo's label, in 4.6 s of CPU instead of 6.8 s
 (the same run; 200 characters changed 20 talks, 7 of them English ones to undetermined):
 about 3,900 talks a second on one core by the table's measure, 100,000 abstracts in
-26 s, a million in about 2.5 minutes with :func:`detect_languages` on both cores. Titles alone are often too short to tell:
-under :data:`MIN_CONFIDENCE` the answer is ``""`` (a quarter of pyvideo's title-only
-talks; 90 % of the others agree with the label).
+26 s, a million in about 2.5 minutes with :func:`detect_languages` on both cores.
+Titles alone are often too short to tell: under :data:`MIN_CONFIDENCE` the answer is
+``""`` (a quarter of pyvideo's title-only talks; 90 % of the others agree with the label).
 
 The 14,801 pyvideo talks with a description of 20+ words (labelled or not) are
 detected as en 12,992, es 624, fr 388, ru 214, it 206, zh 102, pt 88, ko 52, pl 47
@@ -314,7 +314,14 @@ def _prepare(text: str) -> str:
         text = html.unescape(text)
     if "://" in text or "www." in text:
         text = _URL.sub(" ", text)
-    text = " ".join(token for token in text.split() if not _is_noise(token))
+    kept, length = [], -1
+    for token in text.split():
+        if not _is_noise(token):
+            kept.append(token)
+            length += len(token) + 1
+            if length > MAX_CHARS:  # the rest would be cut off below
+                break
+    text = " ".join(kept)
     if len(text) > MAX_CHARS:
         cut = text.rfind(" ", 0, MAX_CHARS)
         text = text[: cut if cut > MAX_CHARS // 2 else MAX_CHARS]
