@@ -115,20 +115,48 @@ class SearchDocument:
     topic: int = 0  # 1-based number of the talk's strongest topic; 0 for none
 
 
-def minisearch_index(documents: Sequence[SearchDocument]) -> dict:
-    """The MiniSearch index (``toJSON`` layout, version 2) of ``documents``.
+@dataclass
+class _Index:
+    """A MiniSearch index (``toJSON`` layout, version 2) whose terms' entries are already
+    serialised: joined, they are its ``index`` member."""
 
-    Stored fields, shown in results without loading the talk page: ``t`` title, ``s``
-    speakers, ``e`` event, ``k`` topic number. Document ids are the talk ids.
-    """
-    field_ids = {name: i for i, name in enumerate(FIELDS)}
-    # Keys as strings from the start (the JSON layout's), one postings table per field.
-    by_field: list[defaultdict[str, dict[str, int]]] = [defaultdict(dict) for _ in FIELDS]
-    lengths: dict[str, list[int]] = {}
-    stored: dict[str, dict] = {}
+    documents: Sequence[SearchDocument]
+    terms: list[str]  # sorted
+    entries: list[str]  # JSON of [term, {fieldId: {shortId: count}}], one per term
+    lengths: list[list[int]]  # per talk, distinct tokens per field
+    averages: list[float]  # per field
+
+    def to_json(self) -> str:
+        """The whole index, serialised as MiniSearch's ``toJSON`` lays it out."""
+        docs = self.documents
+        members = {
+            "documentCount": len(docs),
+            "nextId": len(docs),
+            "documentIds": {str(short): doc.id for short, doc in enumerate(docs)},
+            "fieldIds": {name: i for i, name in enumerate(FIELDS)},
+            "fieldLength": {str(short): row for short, row in enumerate(self.lengths)},
+            "averageFieldLength": self.averages,
+            "storedFields": {
+                str(short): {"t": doc.title, "s": doc.speakers, "e": doc.event, "k": doc.topic}
+                for short, doc in enumerate(docs)
+            },
+            "dirtCount": 0,
+        }
+        parts = [f"{_js_value(name)}:{_js_value(value)}" for name, value in members.items()]
+        parts.append(f'"index":[{",".join(self.entries)}]')
+        parts.append(f'"serializationVersion":{SERIALIZATION_VERSION}')
+        return "{" + ",".join(parts) + "}"
+
+
+def _build_index(documents: Sequence[SearchDocument]) -> _Index:
+    # Each posting is kept as its JSON text ('"<short id>":<count>'), and an entry is
+    # written by joining them (87,405 abstracts: 26.5 s -> 19.6 s, against json.dumps of
+    # a dict per entry).
+    by_field: list[defaultdict[str, list[str]]] = [defaultdict(list) for _ in FIELDS]
+    lengths = []
     totals = [0] * len(FIELDS)
     for short, doc in enumerate(documents):
-        key = str(short)
+        key = f'"{short}":'
         row = []
         for name, postings in zip(FIELDS, by_field, strict=True):
             tokens = tokenize(getattr(doc, name))
@@ -139,27 +167,30 @@ def minisearch_index(documents: Sequence[SearchDocument]) -> dict:
                 del counts[term]
             counts.pop("", None)
             for term, count in counts.items():
-                postings[term][key] = count
-        lengths[key] = row
+                postings[term].append(key + str(count))
+        lengths.append(row)
         totals = [a + b for a, b in zip(totals, row, strict=True)]
-        stored[key] = {"t": doc.title, "s": doc.speakers, "e": doc.event, "k": doc.topic}
+    terms = sorted(set().union(*by_field))
+    entries = []
+    for term in terms:
+        fields = ",".join(
+            f'"{f}":{{{",".join(postings[term])}}}'
+            for f, postings in enumerate(by_field)
+            if term in postings
+        )
+        entries.append(f"[{_js_value(term)},{{{fields}}}]")
     n = len(documents)
-    index = [
-        [term, {str(f): by_field[f][term] for f in range(len(FIELDS)) if term in by_field[f]}]
-        for term in sorted(set().union(*by_field))
-    ]
-    return {
-        "documentCount": n,
-        "nextId": n,
-        "documentIds": {str(short): doc.id for short, doc in enumerate(documents)},
-        "fieldIds": field_ids,
-        "fieldLength": lengths,
-        "averageFieldLength": [total / n if n else 0 for total in totals],
-        "storedFields": stored,
-        "dirtCount": 0,
-        "index": index,
-        "serializationVersion": SERIALIZATION_VERSION,
-    }
+    return _Index(documents, terms, entries, lengths, [t / n if n else 0 for t in totals])
+
+
+def minisearch_index(documents: Sequence[SearchDocument]) -> dict:
+    """The MiniSearch index (``toJSON`` layout, version 2) of ``documents``, as the
+    browser loads it.
+
+    Stored fields, shown in results without loading the talk page: ``t`` title, ``s``
+    speakers, ``e`` event, ``k`` topic number. Document ids are the talk ids.
+    """
+    return json.loads(_build_index(documents).to_json())
 
 
 def _js_value(value) -> str:
@@ -189,8 +220,8 @@ def write_search_index(
     documents = list(documents)
     shard_bytes = shard_bytes or SHARD_BYTES
     folder.mkdir(parents=True, exist_ok=True)
-    index = minisearch_index(documents)
-    entries = [_js_value(entry) for entry in index["index"]]  # each written once, as is
+    index = _build_index(documents)
+    entries = index.entries
     # Characters, not bytes: close enough to size shards, and half the cost.
     sizes = [len(entry) + 1 for entry in entries]
     manifest = {
@@ -205,7 +236,7 @@ def write_search_index(
     if sum(sizes) + 60 * len(documents) <= shard_bytes:  # about 60 more a talk, stored
         shard = folder / "shard-0.js"
         shard.write_text(
-            f"{prefix}window.topicsSearchShards[0] = {_js_value(index)};\n", encoding="utf-8"
+            f"{prefix}window.topicsSearchShards[0] = {index.to_json()};\n", encoding="utf-8"
         )
         manifest["shards"] = [{"id": 0, "file": f"{folder.name}/{shard.name}", "terms": ["*"]}]
         written.append(shard)
@@ -221,22 +252,16 @@ def write_search_index(
                 {
                     "id": i,
                     "file": f"{folder.name}/{shard.name}",
-                    "first": index["index"][start][0],
-                    "last": index["index"][stop - 1][0],
+                    "first": index.terms[start],
+                    "last": index.terms[stop - 1],
                 }
             )
             written.append(shard)
         base = folder / "base.js"
-        lengths = [n for short in range(len(documents)) for n in index["fieldLength"][str(short)]]
+        lengths = [n for row in index.lengths for n in row]
         base.write_text(
             "window.topicsSearchBase = "
-            + _js_value(
-                {
-                    "count": len(documents),
-                    "lengths": lengths,
-                    "average": index["averageFieldLength"],
-                }
-            )
+            + _js_value({"count": len(documents), "lengths": lengths, "average": index.averages})
             + ";\n",
             encoding="utf-8",
         )
