@@ -195,6 +195,33 @@ def test_rebuild_after_a_template_change_renders_only_what_uses_it(tmp_path, mon
     assert inodes("talks") != after["talks"]
 
 
+def test_parts_another_build_replaced_meanwhile_are_rendered_not_moved(tmp_path, monkeypatch):
+    templates = tmp_path / "templates"
+    shutil.copytree(render.TEMPLATES, templates)
+    monkeypatch.setattr(render, "TEMPLATES", templates)
+    corpus, model, W = generated(30)
+    out = tmp_path / "site"
+    build_site(corpus, model, W, out)
+    page = templates / "topic.html"
+    page.write_text(page.read_text(encoding="utf-8") + "<!-- changed -->", encoding="utf-8")
+    renamed = Corpus(talks=[*corpus.talks[:-1], Talk(id="talk-29", title="Renamed")])
+    render_parts = render._render_parts
+    calls = []
+
+    def other_build_publishes_first(*args, **kwargs):
+        calls.append(args[-1])
+        if len(calls) == 1:  # while this build renders its topic pages
+            build_site(renamed, model, W, out)
+        return render_parts(*args, **kwargs)
+
+    monkeypatch.setattr(render, "_render_parts", other_build_publishes_first)
+    build_site(corpus, model, W, out)
+    assert "talks" not in calls[0] and "talks" in calls[-1]  # planned to move, then rendered
+    assert "Renamed" not in (out / "talks" / "talk-29.html").read_text(encoding="utf-8")
+    assert len(list((out / "talks").glob("*.html"))) == 30
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []
+
+
 def test_pages_written_by_local_workers_are_the_pages_rendered_here(tmp_path, monkeypatch):
     corpus, model, W = generated(60)
     site = render.site_view(corpus, model, W, render.document_term(corpus, model))
