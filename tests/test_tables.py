@@ -56,6 +56,15 @@ def test_saved_corpus_reads_back(tmp_path):
     assert again.talks == corpus.talks and again.title == "Conf"
 
 
+@pytest.mark.parametrize("newline", ["\r\n", "\r"])
+def test_saved_corpus_with_other_line_breaks_reads_back(tmp_path, newline):
+    talks = [Talk("a", "A talk", "Line one.\r\nLine two.\u2028"), Talk("b", "B")]
+    path = Corpus(talks, title="Conf").save(tmp_path / "talks.jsonl")
+    path.write_bytes(path.read_bytes().replace(b"\n", newline.encode()))
+    again = Corpus.load(path)
+    assert again.talks == talks and again.title == "Conf"
+
+
 def test_corpus_digest_follows_the_content_only(tmp_path):
     talks = [Talk("a", "A talk", "Text.", speakers=("X Y",)), Talk("b", "B", "Ünïcode")]
     corpus = Corpus(talks, title="Conf", source="s")
