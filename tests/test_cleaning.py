@@ -147,3 +147,10 @@ def test_pickled_analyzer_analyses_as_the_original():
     for text in ["Charles Babbage and Ada Lovelace: machine learning engines", "Ada alone"]:
         assert copy(text) == analyzer(text)
     assert copy("Charles Babbage's engines") == ["engine"]
+
+
+def test_refitted_analyzer_folds_the_plurals_of_its_new_corpus():
+    analyzer, _ = _analyze(["engines", "engine"])
+    assert analyzer("engines") == ["engine"]
+    assert analyzer.fit_transform(["engines", "motors"]) == [["engines"], ["motors"]]
+    assert analyzer("engines") == ["engines"]

@@ -109,8 +109,8 @@ def remove_shingles(text: str, shingles: frozenset[tuple[str, ...]], size: int =
     words = [w.lower() for w in _WORD.findall(text)]
     starts = [
         i
-        for i, word in enumerate(words[: len(words) - size + 1])
-        if word in firsts and tuple(words[i : i + size]) in shingles
+        for i in range(len(words) - size + 1)
+        if words[i] in firsts and tuple(words[i : i + size]) in shingles
     ]
     if not starts:
         return text

@@ -297,6 +297,7 @@ class Analyzer:
         -------
         list of list of str, length n_docs
         """
+        self.__dict__.pop("_word_of", None)  # made for the singulars learnt before, if any
         cleaned, self.shingles_ = clean_corpus(texts)
         word_of = _WordOf(self.stop_words, {})  # singulars are learnt from these words
         words = [self._words(t, word_of) for t in cleaned]
@@ -339,8 +340,7 @@ class Analyzer:
         """The words of ``text`` as ``word_of`` maps its tokens; a speaker's name is a break."""
         tokens = _TOKEN.findall(text.lower())
         if self._name_starts.isdisjoint(itertools.pairwise(tokens)):
-            # Most texts name no speaker: then each token is mapped on its own (this is a
-            # quarter of the time of analysing a large corpus).
+            # Most texts name no speaker: then each token is mapped on its own, as cached.
             return [w for w in map(word_of.__getitem__, tokens) if w is not None]
         out = []
         i = 0
