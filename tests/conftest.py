@@ -20,6 +20,15 @@ FIXTURES = Path(__file__).resolve().parent / "fixtures"
 ARTIFACTS = REPO / "artifacts"
 
 
+def snapshot(folder: Path) -> dict[str, bytes]:
+    """Every file under ``folder``, by relative path: to tell whether a site changed."""
+    return {
+        str(path.relative_to(folder)): path.read_bytes()
+        for path in sorted(folder.rglob("*"))
+        if path.is_file()
+    }
+
+
 def shared_path() -> Path:
     """The shared data folder: ``$TOPICS_SHARED`` or ``../shared`` beside the repository."""
     return Path(os.environ.get("TOPICS_SHARED", REPO.parent / "shared"))

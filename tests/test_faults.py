@@ -24,20 +24,12 @@ from topics.corpus import Corpus
 from topics.render import MARKER
 from topics.sources.tables import load_table
 
-from .conftest import REPO
+from .conftest import REPO, snapshot
 from .loopback import PROFILE_TOML, running_site
 from .reliability_table import reliability
 from .tiny_site import tiny_corpus
 
 ENV = {**os.environ, "PYTHONPATH": str(REPO)}
-
-
-def snapshot(folder: Path) -> dict[str, bytes]:
-    return {
-        str(path.relative_to(folder)): path.read_bytes()
-        for path in sorted(folder.rglob("*"))
-        if path.is_file()
-    }
 
 
 def _topics(*args: str) -> subprocess.Popen:

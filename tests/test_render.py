@@ -18,6 +18,7 @@ from topics import render
 from topics.corpus import Corpus, Talk
 from topics.render import RenderError, build_site, paragraphs, rounded_percents, site_view
 
+from .conftest import snapshot
 from .tiny_site import N_TOPICS, SCRIPT_TITLE, fitted
 
 
@@ -41,12 +42,6 @@ def soup(path: Path) -> BeautifulSoup:
 
 def pages(site: Path) -> list[Path]:
     return sorted(site.rglob("*.html"))
-
-
-def snapshot(folder: Path) -> dict[str, bytes]:
-    return {
-        str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()
-    }
 
 
 def test_every_page_and_asset_exists(site):

@@ -22,6 +22,7 @@ from topics.parallel import cluster
 from topics.render import build_site
 from topics.search_index import SearchDocument, write_search_index
 
+from .conftest import snapshot
 from .generated_site import generated
 from .tiny_site import tiny_corpus
 
@@ -219,6 +220,27 @@ def test_parts_another_build_replaced_meanwhile_are_rendered_not_moved(tmp_path,
     assert "talks" not in calls[0] and "talks" in calls[-1]  # planned to move, then rendered
     assert "Renamed" not in (out / "talks" / "talk-29.html").read_text(encoding="utf-8")
     assert len(list((out / "talks").glob("*.html"))) == 30
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []
+
+
+def test_failed_publish_gives_the_moved_parts_back(tmp_path, monkeypatch):
+    templates = tmp_path / "templates"
+    shutil.copytree(render.TEMPLATES, templates)
+    monkeypatch.setattr(render, "TEMPLATES", templates)
+    corpus, model, W = generated(30)
+    out = build_site(corpus, model, W, tmp_path / "site")
+    before = snapshot(out)
+    page = templates / "topic.html"
+    page.write_text(page.read_text(encoding="utf-8") + "<!-- changed -->", encoding="utf-8")
+
+    def full_disk(new, out):
+        assert (new / "talks").is_dir() and not (out / "talks").exists()  # moved
+        raise OSError("no space left")
+
+    monkeypatch.setattr(render, "_swap_into_place", full_disk)
+    with pytest.raises(OSError, match="no space"):
+        build_site(corpus, model, W, out)
+    assert snapshot(out) == before
     assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []
 
 

@@ -1430,11 +1430,17 @@ def _render_into(
     (new / MARKER).write_text(json.dumps(marker) + "\n", encoding="utf-8")
     with _locked(out.parent):  # two builds at once publish one after the other
         _check_target(out)  # again: another build may have published meanwhile
-        if not _move_unchanged(out, new, keys, reused):
+        moved = _move_unchanged(out, new, keys, reused)
+        if moved is None:
             # Another build published other parts meanwhile: these are rendered after all
             # (that build waits, as when both publish at once).
             _render_parts(new, corpus, model, W, site, reused)
-        _swap_into_place(new, out)
+        try:
+            _swap_into_place(new, out)
+        except BaseException:
+            for name in moved or ():  # the published site is left whole
+                os.rename(new / name, out / name)
+            raise
         _remove_leftovers(out)
 
 
@@ -1516,9 +1522,11 @@ def _unchanged(out: Path, keys: dict[str, str]) -> list[str]:
     return [name for name, key in keys.items() if previous.get(name) == key]
 
 
-def _move_unchanged(out: Path, new: Path, keys: dict[str, str], parts: Sequence[str]) -> bool:
+def _move_unchanged(
+    out: Path, new: Path, keys: dict[str, str], parts: Sequence[str]
+) -> list[str] | None:
     """Move ``parts`` of the site in ``out`` into ``new``, if ``out`` still holds them with
-    these keys; whether it did (nothing is moved when it does not).
+    these keys, and return them; ``None`` (and nothing moved) if it does not.
 
     Called with the parent folder locked, just before ``new`` replaces ``out``: until then
     the published site keeps every file, whatever happens to this build. Moving a folder is
@@ -1527,7 +1535,7 @@ def _move_unchanged(out: Path, new: Path, keys: dict[str, str], parts: Sequence[
     """
     previous = _previous_keys(out)
     if any(previous.get(name) != keys[name] for name in parts):
-        return False
+        return None
     moved: list[str] = []
     try:
         for name in parts:
@@ -1537,7 +1545,7 @@ def _move_unchanged(out: Path, new: Path, keys: dict[str, str], parts: Sequence[
         for name in moved:  # the published site is left whole
             os.rename(new / name, out / name)
         raise
-    return True
+    return moved
 
 
 #: Folders of pages each rebuilt only when their inputs or their template changed.
