@@ -12,6 +12,7 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.pipeline import Pipeline
 
 import topics
+from topics.cache import MODEL_CACHE_VERSION, model_memory
 from topics.cli import main
 from topics.corpus import Corpus, Talk
 from topics.render import document_term, site_view
@@ -43,6 +44,16 @@ def test_load_shares_the_cli_cache_layout(serve, tmp_path, monkeypatch):
     assert main(["build", "--cache", str(cache), "--out", str(tmp_path / "site"),
                  "--topics", "2"]) == 0  # fmt: skip
     assert len(list((tmp_path / "site" / "talks").glob("*.html"))) == 3
+
+
+def test_model_cache_of_other_versions_is_deleted_not_read(tmp_path):
+    for older in ("joblib", "v1"):  # the layout before versions, and an older version
+        (tmp_path / "model" / older / "entry").mkdir(parents=True)
+    memory = model_memory(tmp_path)
+    assert memory.location == tmp_path / "model" / f"v{MODEL_CACHE_VERSION}"
+    assert memory.cache(len)([1, 2]) == 2
+    assert [p.name for p in (tmp_path / "model").iterdir()] == [f"v{MODEL_CACHE_VERSION}"]
+    assert model_memory(tmp_path).cache(len).check_call_in_cache([1, 2])  # kept
 
 
 def test_load_reads_a_folder_and_several_sources(tmp_path):

@@ -4,7 +4,8 @@ A cache folder (``--cache``, default ``cache``) holds::
 
     pages/          every page and file fetched over HTTP (see topics.sources.http.Fetcher)
     talks.jsonl     the last corpus read, as JSON Lines (see topics.corpus.Corpus.save)
-    model/          the model's and the site's costly steps (a joblib.Memory)
+    model/v<N>/     the model's and the site's costly steps (a joblib.Memory), of
+                    version N = MODEL_CACHE_VERSION
 
 ``topics crawl``/``topics run`` and :func:`topics.load` both read their sources through
 :func:`read_sources`, so a notebook and the command line share pages, corpus and model
@@ -14,6 +15,7 @@ results: a corpus loaded in a notebook can be built with ``topics build``, and t
 from __future__ import annotations
 
 import os
+import shutil
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -25,6 +27,12 @@ from .sources.http import CONCURRENCY, TIMEOUT
 
 #: The cache folder used unless told otherwise.
 DEFAULT_CACHE = "cache"
+
+#: Version of the results in the model cache. joblib.Memory keys a result by its cached
+#: function's own code and arguments only: this is raised when a result changes otherwise
+#: (a constant or a function it calls), so that no result of older code is read back.
+#: 2: language detection reads 300 characters, not 500.
+MODEL_CACHE_VERSION = 2
 
 #: Environment variable naming the pyvideo data repository (a folder or URL).
 PYVIDEO_DATA_VARIABLE = "TOPICS_PYVIDEO_DATA"
@@ -41,8 +49,15 @@ def corpus_file(cache: str | os.PathLike = DEFAULT_CACHE) -> Path:
 
 
 def model_memory(cache: str | os.PathLike = DEFAULT_CACHE) -> Memory:
-    """The :class:`joblib.Memory` of the model and site steps: ``<cache>/model``."""
-    return Memory(Path(cache) / "model", verbose=0)
+    """The :class:`joblib.Memory` of the model and site steps: ``<cache>/model/v<N>``, N
+    being :data:`MODEL_CACHE_VERSION`. The results of other versions are deleted."""
+    folder = Path(cache) / "model"
+    current = folder / f"v{MODEL_CACHE_VERSION}"
+    if folder.is_dir():
+        for other in folder.iterdir():
+            if other != current:
+                shutil.rmtree(other, ignore_errors=True)
+    return Memory(current, verbose=0)
 
 
 def open_fetcher(
