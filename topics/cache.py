@@ -31,7 +31,7 @@ DEFAULT_CACHE = "cache"
 #: Version of the results in the model cache. joblib.Memory keys a result by its cached
 #: function's own code and arguments only: this is raised when a result changes otherwise
 #: (a constant or a function it calls), so that no result of older code is read back.
-#: 2: language detection reads 300 characters, not 500.
+#: 2: the first numbered version (results of older code were kept in ``model/`` itself).
 MODEL_CACHE_VERSION = 2
 
 #: Environment variable naming the pyvideo data repository (a folder or URL).

@@ -24,8 +24,7 @@ detector                                         vs label  adjudicated  talks/s 
 ===============================================  ========  ===========  =======  =========
 py3langid 0.4.0, all its 140 languages           97.10 %   99.83 %      2,200    4.5 MB
 py3langid, :data:`LANGUAGES` only                97.15 %   99.91 %      2,400    4.5 MB
-the above, first 500 chars of the cleaned text   97.22 %   99.90 %      2,700    4.5 MB
-:func:`detect_language`: the first 300 chars     97.23 %   see below    3,900    4.5 MB
+:func:`detect_language`: the above, 500 chars    97.22 %   99.90 %      2,700    4.5 MB
 pycld2 0.42 (CLD2), ``bestEffort``               97.06 %   99.80 %      24,000   14 MB
 lingua-language-detector 2.1.1, 32 languages     97.12 %   99.85 %      460      96 MB
 langdetect 1.0.9 (seed 0)                        97.13 %   99.68 %      330      2.5 MB
@@ -43,11 +42,12 @@ and has no Basque (it calls the EuroPython 2016 Basque talks Indonesian or Slove
 Set aside the label errors and all of them agree on more than 99.6 % of talks, so
 Basque, size, upkeep and accuracy decide: py3langid. Its cost grows with the text's
 length, so only the first :data:`MAX_CHARS` characters of the cleaned text are read (the
-title and the start of the abstract). 300 characters gave the language of 500 on all but
-8 of the 14,566 talks, 5 of those 8 to pyvideo's label, in 4.6 s of CPU instead of 6.8 s
-(the same run; 200 characters changed 20 talks, 7 of them English ones to undetermined):
-about 3,900 talks a second on one core by the table's measure, 100,000 abstracts in
-26 s, a million in about 2.5 minutes with :func:`detect_languages` on both cores.
+title and the start of the abstract, as accurate as the whole text on these talks): about
+2,700 talks a second on one core, 100,000 abstracts in 40 s, a million in about 3.5
+minutes with :func:`detect_languages` on both cores. 300 characters agreed with the label
+as often (97.23 %; 8 talks changed, 5 of them to the label) in a third less time, but
+then one of pyvideo's Chinese topics (k = 30; abstracts there mix Chinese and English)
+was made of English function words.
 Titles alone are often too short to tell: under :data:`MIN_CONFIDENCE` the answer is
 ``""`` (a quarter of pyvideo's title-only talks; 90 % of the others agree with the label).
 
@@ -123,7 +123,7 @@ FUNCTION_WORD_LANGUAGES = (
 )
 
 #: Characters of cleaned text read by the detector: the title and the start of the abstract.
-MAX_CHARS = 300
+MAX_CHARS = 500
 #: Fewer letters than this (after cleaning) and the language is undetermined.
 MIN_LETTERS = 8
 #: Below this probability of the likeliest language (py3langid's calibrated ``norm_probs``)
@@ -224,8 +224,8 @@ def detect_languages(texts: Sequence[str], n_jobs: int = 1) -> list[str]:
 
     Notes
     -----
-    About 3,900 talks a second per process (pyvideo abstracts, this 2-core machine):
-    100,000 abstracts take about 26 s on one core, a million about 2.5 minutes on two.
+    About 2,700 talks a second per process (pyvideo abstracts, this 2-core machine):
+    100,000 abstracts take about 40 s on one core, a million about 3.5 minutes on two.
     Starting the worker processes takes a few seconds.
     """
     from joblib import Parallel, delayed, effective_n_jobs
