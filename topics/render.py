@@ -1368,11 +1368,11 @@ def build_site(
                     # The view lives until the end: collections need not go over it
                     # again (at 87,000 talks they made rendering the pages 9 s slower).
                     gc.freeze()
-                clouds.result()
-            try:
-                _render_into(new, out, corpus, model, W, site, keys, _unchanged(out, keys))
-            finally:
-                gc.unfreeze()
+                try:
+                    clouds.result()
+                    _render_into(new, out, corpus, model, W, site, keys, _unchanged(out, keys))
+                finally:
+                    gc.unfreeze()
     except BaseException:
         shutil.rmtree(new, ignore_errors=True)
         raise
@@ -1438,8 +1438,7 @@ def _render_into(
         try:
             _swap_into_place(new, out)
         except BaseException:
-            for name in moved or ():  # the published site is left whole
-                os.rename(new / name, out / name)
+            _move_back(new, out, moved or [])
             raise
         _remove_leftovers(out)
 
@@ -1533,8 +1532,7 @@ def _move_unchanged(
     one rename, where copying or linking 87,000 talk pages took 1.6 s (and deleting them
     with the old site 1.1 s more).
     """
-    previous = _previous_keys(out)
-    if any(previous.get(name) != keys[name] for name in parts):
+    if not set(parts) <= set(_unchanged(out, keys)):
         return None
     moved: list[str] = []
     try:
@@ -1542,10 +1540,15 @@ def _move_unchanged(
             os.rename(out / name, new / name)
             moved.append(name)
     except BaseException:
-        for name in moved:  # the published site is left whole
-            os.rename(new / name, out / name)
+        _move_back(new, out, moved)
         raise
     return moved
+
+
+def _move_back(new: Path, out: Path, parts: Sequence[str]) -> None:
+    """Undo :func:`_move_unchanged` for ``parts``: the published site is left whole."""
+    for name in parts:
+        os.rename(new / name, out / name)
 
 
 #: Folders of pages each rebuilt only when their inputs or their template changed.
