@@ -10,10 +10,26 @@ from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, settings
 
 # Tests crawl their own servers on 127.0.0.1: no pause between requests unless a test
 # asks for one (the tests of politeness pass delay= or unset the variable).
 os.environ.setdefault("TOPICS_CRAWL_DELAY", "0")
+
+# Property tests: the default run is repeatable (a fixed seed, no example database), so CI
+# is not flaky; `-m fuzz` runs only them, with fresh random inputs and many more examples.
+_PROPERTY_SETTINGS = {"deadline": None, "suppress_health_check": [HealthCheck.too_slow]}
+settings.register_profile(
+    "ci", max_examples=150, derandomize=True, database=None, print_blob=True, **_PROPERTY_SETTINGS
+)
+settings.register_profile("fuzz", max_examples=5000, **_PROPERTY_SETTINGS)
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Load the ``fuzz`` Hypothesis profile when ``-m fuzz`` selects the property tests."""
+    fuzzing = "fuzz" in (config.option.markexpr or "").split()
+    settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "fuzz" if fuzzing else "ci"))
+
 
 REPO = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).resolve().parent / "fixtures"

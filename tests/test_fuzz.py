@@ -17,7 +17,8 @@ import json
 import tempfile
 from pathlib import Path
 
-from hypothesis import HealthCheck, given, settings
+import pytest
+from hypothesis import given
 from hypothesis import strategies as st
 
 from topics.corpus import MAX_TITLE, Corpus, CorpusError, Talk, is_safe_id
@@ -30,7 +31,7 @@ from topics.sources.tables import load_table
 
 from .reliability_table import reliability
 
-FUZZ = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+pytestmark = pytest.mark.fuzz
 
 TAGS = [
     "p",
@@ -190,7 +191,6 @@ def _check_error(error: Exception) -> None:
     assert str(error) and "\n" not in str(error), str(error)
 
 
-@FUZZ
 @given(pages(), st.sampled_from([SIMPLE, *PROFILES.values()]))
 @reliability(
     "150 random talk pages (random markup, encodings, bogus charsets, cut short, random"
@@ -207,7 +207,6 @@ def test_random_talk_pages_give_a_talk_or_a_source_error(page, profile):
     _check_talk(talk)
 
 
-@FUZZ
 @given(pages())
 @reliability(
     "150 random list pages: profile detection and talk-link extraction",
@@ -296,7 +295,6 @@ def tables(draw) -> tuple[str, bytes]:
     return f"talks{suffix}", content
 
 
-@FUZZ
 @given(tables())
 @reliability(
     "150 random table files: CSV, JSON, JSON Lines of random rows, random bytes, cut short,"
@@ -336,7 +334,6 @@ videos = (
 )
 
 
-@FUZZ
 @given(json_values, st.lists(videos, max_size=4), st.integers(0, 5))
 @reliability(
     "150 random pyvideo event folders: category.json and video files of random JSON (or"

@@ -10,7 +10,7 @@ from xml.sax.saxutils import escape, quoteattr
 
 import lxml.html
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 from lxml import etree
 
@@ -415,10 +415,10 @@ def documents(draw) -> bytes:
     return data
 
 
-@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@pytest.mark.fuzz
 @given(documents())
 @reliability(
-    "200 random schedule files: frab XML trees, c3voc JSON, random JSON and bytes, cut short"
+    "150 random schedule files: frab XML trees, c3voc JSON, random JSON and bytes, cut short"
     " or spliced with random bytes",
     "A corpus of titled talks, or a one-line SourceError naming the file; nothing else",
 )
