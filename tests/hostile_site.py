@@ -3,9 +3,12 @@
 Its talk pages hold scripts, ``javascript:`` links, event-handler attributes, markup
 that is escaped text (and must stay text), a 10 MB title, bytes that are not UTF-8 and
 ids built to escape a folder; its list page links ``file:``, ``data:`` and
-``javascript:`` URLs, a URL with a password, other hosts, and redirects to ``file:`` and
-to another host; it sets a cookie. Any request for ``/beacon/...`` means a script or a
-link of the attacker's ran: tests assert there is none. All markup is hand-written here.
+``javascript:`` URLs, a URL with a password, other hosts, the same host on another port
+(a second server, the "neighbour", which serves talk pages too), and redirects to
+``file:``, to another host and to the neighbour; it sets a cookie. Any request for
+``/beacon/...`` means a script or a link of the attacker's ran, any request to the
+neighbour that the crawl left the site's origin: tests assert there is none. All markup
+is hand-written here.
 """
 
 from __future__ import annotations
@@ -118,6 +121,8 @@ class HostileSite:
     talks: list[Talk] = field(default_factory=list)
     requests: list[Request] = field(default_factory=list)
     lock: threading.Lock = field(default_factory=threading.Lock)
+    neighbour: ThreadingHTTPServer | None = None  # 127.0.0.1 on another port
+    neighbour_requests: list[Request] = field(default_factory=list)
 
     def paths(self, prefix: str = "") -> list[str]:
         return [r.path for r in self.requests if r.path.startswith(prefix)]
@@ -158,8 +163,10 @@ def _list_page(site: HostileSite) -> bytes:
     links += [
         f"http://eve:secret@127.0.0.1:{site.port}/talk/credentials/",
         f"http://localhost:{site.port}/talk/other-host/",
+        f"http://127.0.0.1:{_neighbour_port(site)}/talk/other-port/",
         "/talk/to-file/",
         "/talk/to-other-host/",
+        "/talk/to-other-port/",
     ]
     items = "".join(f'<li><a href="{link}">{link}</a></li>' for link in links)
     return (
@@ -168,9 +175,35 @@ def _list_page(site: HostileSite) -> bytes:
     ).encode()
 
 
+def _neighbour_port(site: HostileSite) -> int:
+    assert site.neighbour is not None
+    return site.neighbour.server_address[1]
+
+
+#: Title of every page the neighbour serves: it must not be published.
+NEIGHBOUR_TITLE = "Served from another port of the same host"
+
+
+def _start_neighbour(site: HostileSite) -> ThreadingHTTPServer:
+    class Handler(QuietHandler):
+        def do_GET(self):
+            with site.lock:
+                site.neighbour_requests.append(Request(self.path, dict(self.headers)))
+            body = _page(Talk(self.path, "web", NEIGHBOUR_TITLE))
+            self.send_response(200)
+            self.send_header("Content-Type", "text/html; charset=utf-8")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+    return serve(Handler)
+
+
 def start_hostile_site() -> tuple[HostileSite, ThreadingHTTPServer]:
-    """Start the site on a free port: ``(site, server)``; ``server.shutdown()`` stops it."""
+    """Start the site on a free port: ``(site, server)``; ``server.shutdown()`` stops it,
+    ``site.neighbour.shutdown()`` the neighbour."""
     site = HostileSite("", 0)
+    site.neighbour = _start_neighbour(site)
 
     class Handler(QuietHandler):
         def do_GET(self):
@@ -183,6 +216,9 @@ def start_hostile_site() -> tuple[HostileSite, ThreadingHTTPServer]:
                 return self._send(302, b"", [("Location", "file:///etc/passwd")])
             if self.path == "/talk/to-other-host/":
                 away = f"http://localhost:{site.port}/talk/scripted/"
+                return self._send(302, b"", [("Location", away)])
+            if self.path == "/talk/to-other-port/":
+                away = f"http://127.0.0.1:{_neighbour_port(site)}/talk/scripted/"
                 return self._send(302, b"", [("Location", away)])
             for talk in site.talks:
                 if self.path == talk.path:

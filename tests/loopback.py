@@ -30,9 +30,13 @@ BEHAVIOURS = {
     "/busy/": "429 with Retry-After: 3600",
     "/down/": "503, always",
     "/away/": "redirects to the same server under another host name (localhost)",
+    "/trickle/": "headers at once, then a body of TRICKLE_BYTES bytes, one every site.trickle s",
+    "/trickle-headers/": "the status line and headers, one byte every site.trickle s",
 }
 FIFTY_MB = 50 * 1024 * 1024
 ROBOTS = "User-agent: *\nDisallow: /private/\n"
+#: Bytes of /trickle/'s body.
+TRICKLE_BYTES = 40
 
 
 @dataclass
@@ -52,6 +56,7 @@ class Site:
     robots_status: int = 200
     talks: list[str] = field(default_factory=list)
     latency: float = 0.0
+    trickle: float = 0.25
     versions: dict[str, int | str] = field(default_factory=dict)
     bytes_sent: Counter = field(default_factory=Counter)
     in_flight: int = 0
@@ -185,6 +190,15 @@ def start_site(talks: list[str] | None = None) -> tuple[Site, ThreadingHTTPServe
             if path == "/away/":
                 away = f"http://localhost:{self.server.server_address[1]}/talk/ok-1/"
                 return self._send(302, b"", "text/plain", [("Location", away)])
+            if path == "/trickle/":
+                head = (
+                    f"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nContent-Length: {TRICKLE_BYTES}"
+                )
+                self.wfile.write(f"{head}\r\n\r\n".encode())
+                return self._trickle(b"<p>" + b"x" * (TRICKLE_BYTES - 3))
+            if path == "/trickle-headers/":
+                self.close_connection = True
+                return self._trickle(b"HTTP/1.1 200 OK\r\nX-Slow: " + b"y" * 40 + b"\r\n\r\n")
             if path == "/huge/":
                 return self._huge(chunked=False)
             if path == "/huge-chunked/":
@@ -209,6 +223,11 @@ def start_site(talks: list[str] | None = None) -> tuple[Site, ThreadingHTTPServe
                 if self.headers.get("If-None-Match") == etag:
                     return self._send(304, b"", "", headers)
             return self._send(200, talk_page(name, version), headers=headers)
+
+        def _trickle(self, data: bytes) -> None:
+            for i in range(len(data)):
+                self.wfile.write(data[i : i + 1])
+                time.sleep(site.trickle)
 
         def _huge(self, chunked: bool) -> None:
             self.send_response(200)

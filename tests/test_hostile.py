@@ -23,7 +23,13 @@ from topics.cli import PAGES_FAILED, main
 from topics.corpus import MAX_TITLE, Corpus
 
 from .browser import open_page
-from .hostile_site import ESCAPED_MARKUP, FORBIDDEN_LINKS, PROFILE_TOML, start_hostile_site
+from .hostile_site import (
+    ESCAPED_MARKUP,
+    FORBIDDEN_LINKS,
+    NEIGHBOUR_TITLE,
+    PROFILE_TOML,
+    start_hostile_site,
+)
 from .reliability_table import reliability
 
 
@@ -31,8 +37,9 @@ from .reliability_table import reliability
 def hostile():
     site, server = start_hostile_site()
     yield site
-    server.shutdown()
-    server.server_close()
+    for running in (server, site.neighbour):
+        running.shutdown()
+        running.server_close()
 
 
 @pytest.fixture(scope="module")
@@ -54,13 +61,14 @@ def _files(folder: Path) -> list[Path]:
 
 
 @reliability(
-    "Crawl a hostile site: file:, data:, javascript:, mailto: and other-host links, a"
-    " user:password@ link, redirects to file: and to another host, a cookie",
-    "Only http(s) pages of the list page's host were requested; no cookie or"
-    " Authorization header was sent; the refused pages are listed, exit code 3",
+    "Crawl a hostile site: file:, data:, javascript:, mailto: and other-host links, a link"
+    " to the same host on another port, a user:password@ link, redirects to file:, to"
+    " another host and to another port, a cookie",
+    "Only http(s) pages of the list page's origin (scheme, host, port) were requested; no"
+    " cookie or Authorization header was sent; the refused pages are listed, exit code 3",
 )
 def test_crawl_stays_on_the_site_and_sends_no_credentials(published, hostile):
-    _, code, err, requests = published
+    work, code, err, requests = published
     assert code == PAGES_FAILED, err
     port = str(hostile.port)
     for request in requests:
@@ -71,6 +79,8 @@ def test_crawl_stays_on_the_site_and_sends_no_credentials(published, hostile):
     paths = [r.path for r in requests]
     assert "/talk/credentials/" not in paths and "/talk/other-host/" not in paths
     assert "/talk/to-file/" in paths and "/talk/to-other-host/" in paths  # asked, not followed
+    assert "/talk/to-other-port/" in paths
+    assert hostile.neighbour_requests == []  # the other port: neither linked nor redirected to
     assert paths.count("/talk/scripted/") == 1  # not again through the redirect
     assert not [p for p in paths if "passwd" in p and not p.startswith("/talk/page?")]
     for link in FORBIDDEN_LINKS:
@@ -79,7 +89,9 @@ def test_crawl_stays_on_the_site_and_sends_no_credentials(published, hostile):
     assert "/talk/credentials/: URL with a user name or password" in failed
     assert "/talk/to-file/: not an http(s) URL" in failed
     assert "/talk/to-other-host/: redirected off the site" in failed
-    assert failed.count("\n  ") == 3  # the other-host link is simply not on the site
+    assert "/talk/to-other-port/: redirected off the site" in failed
+    assert failed.count("\n  ") == 4  # the other-host and other-port links are not on the site
+    assert NEIGHBOUR_TITLE not in {t.title for t in Corpus.load(work / "cache" / "talks.jsonl")}
 
 
 @reliability(

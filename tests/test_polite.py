@@ -8,16 +8,27 @@ from __future__ import annotations
 
 import contextlib
 import itertools
+import time
 
 import pytest
 
 from tests.loopback import FIFTY_MB, PROFILE_TOML, running_site
+from topics.cache import open_fetcher
 from topics.cli import PAGES_FAILED, main
 from topics.corpus import Corpus
-from topics.sources import SourceError
+from topics.sources import SourceError, http
 from topics.sources.crawler import CrawlFailure, crawl_site
-from topics.sources.http import DELAY, MAX_BYTES, MAX_REDIRECTS, Fetcher, FetchError
+from topics.sources.http import (
+    DELAY,
+    MAX_BYTES,
+    MAX_REDIRECTS,
+    MAX_ROBOTS_BYTES,
+    Fetcher,
+    FetchError,
+)
 from topics.sources.profiles import FIELDS, Profile, get_profile, load_profile
+
+from .reliability_table import reliability
 
 MISBEHAVING = [
     "/talk/ok-1/",
@@ -182,6 +193,92 @@ def test_robots_crawl_delay_slows_the_host_down(site, profile, tmp_path):
     server.robots = "User-agent: *\nCrawl-delay: 0.4\nDisallow: /private/\n"
     crawl_site(f"{server.url}/list/", Fetcher(tmp_path / "c", delay=0), profile=profile)
     _assert_paced([r.start for r in server.requests if r.path != "/robots.txt"], 0.4)
+
+
+@pytest.mark.parametrize("rule", ["Crawl-delay: 100000", "Request-rate: 1/100000"])
+@reliability(
+    "A robots.txt asking for 100000 s between requests (Crawl-delay: 100000, or"
+    " Request-rate: 1/100000), crawled with 'topics crawl'",
+    "The crawl finished, its requests paced at the cap (MAX_WAIT, 120 s; lowered to 0.5 s"
+    " for the test); one line names the site, what it asked for and the wait used",
+)
+def test_robots_delay_is_capped_and_said(site, tmp_path, capsys, monkeypatch, rule):
+    monkeypatch.setattr(http, "MAX_WAIT", 0.5)  # the cap, 120 s, would make a slow test
+    server = site([f"/talk/t{n}/" for n in range(3)])
+    server.robots = f"User-agent: *\n{rule}\n"
+    profile = tmp_path / "miniconf.toml"
+    profile.write_text(PROFILE_TOML)
+    args = ["crawl", f"{server.url}/list/", "--profile", str(profile), "--delay", "0",
+            "--cache", str(tmp_path / "cache")]  # fmt: skip
+    assert main(args) == 0
+    _assert_paced([r.start for r in server.requests if r.path != "/robots.txt"], 0.5)
+    said = rule.split(":")[0]
+    err = capsys.readouterr().err.splitlines()
+    assert err[0] == (
+        f"topics: {server.url} asks for 100000 s between requests (robots.txt {said}):"
+        " waiting 0.5 s, the most we wait"
+    )
+    assert err[1].startswith("crawled 3 talks") and len(err) == 2
+
+
+def _robots(size: int, rule: str = "", at: int = 0) -> str:
+    """A robots.txt of ``size`` bytes: Allow lines, with ``rule`` starting at byte ``at``."""
+    lines = ["User-agent: *\n"]
+    length = len(lines[0])
+    while length < size:
+        if rule and length >= at:
+            line, rule = rule, ""
+        else:
+            line = f"Allow: /archive/{len(lines):06d}/\n"
+        lines.append(line)
+        length += len(line)
+    text = "".join(lines)
+    return text[: size - 1] + "\n"
+
+
+@reliability(
+    "A 648 KiB robots.txt that allows everything, and one of 648 KiB with 'Disallow:"
+    " /talk/b/' at 490 KiB (RFC 9309 asks crawlers to parse at least 500 KiB)",
+    "The first crawl read every talk page; the second all but /talk/b/, which it never"
+    " requested (the first 512 KiB are parsed, cut after their last whole line)",
+)
+def test_large_robots_txt_is_parsed_up_to_its_cap(site, profile, tmp_path):
+    allowing = site(["/talk/a/", "/talk/b/"])
+    allowing.robots = _robots(648 * 1024)
+    assert len(allowing.robots.encode()) == 648 * 1024 > MAX_ROBOTS_BYTES >= 500 * 1024
+    result = crawl_site(f"{allowing.url}/list/", Fetcher(delay=0), profile=profile)
+    assert [t.title for t in result.corpus] == ["Talk a", "Talk b"]
+    assert result.failures == []
+
+    disallowing = site(["/talk/a/", "/talk/b/"])
+    disallowing.robots = _robots(648 * 1024, "Disallow: /talk/b/\n", at=490 * 1024)
+    assert disallowing.robots.index("Disallow: /talk/b/") < 500 * 1024
+    result = crawl_site(f"{disallowing.url}/list/", Fetcher(delay=0), profile=profile)
+    assert [t.title for t in result.corpus] == ["Talk a"]
+    assert result.failures == [
+        CrawlFailure(f"{disallowing.url}/talk/b/", "disallowed by robots.txt")
+    ]
+    assert disallowing.count("/talk/b/") == 0
+
+
+@reliability(
+    "Servers that send the body, or the status line and headers, one byte every 0.25 s"
+    " (10 s and 17 s in all), and one that sends nothing, fetched with --timeout 2",
+    "Each request gave up ('timed out') 2 to 4 s after it started, and was not retried",
+)
+def test_timeout_bounds_the_whole_request(site, tmp_path):
+    server = site()
+    fetcher = open_fetcher(tmp_path / "cache", delay=0, timeout=2)  # what --timeout 2 makes
+    for path in ("/trickle/", "/trickle-headers/", "/hang/"):
+        start = time.monotonic()
+        with pytest.raises(FetchError, match="timed out"):
+            fetcher.get(f"{server.url}{path}")
+        elapsed = time.monotonic() - start
+        assert 2 <= elapsed <= 4, (path, elapsed)
+        assert server.count(path) == 1
+    # a page that is merely slow to start, well within the time, is read
+    server.latency = 1.0
+    assert fetcher.get(f"{server.url}/talk/slow/").content.startswith(b"<!DOCTYPE html>")
 
 
 def test_robots_rules_for_our_user_agent_and_unreachable_robots(site, profile, tmp_path):

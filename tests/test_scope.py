@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from bs4 import BeautifulSoup
 
 from topics.cli import main
 from topics.corpus import (
@@ -17,7 +18,9 @@ from topics.corpus import (
     is_safe_id,
     slugify,
 )
-from topics.sources.http import Fetcher, FetchError
+from topics.sources.crawler import talk_links
+from topics.sources.http import Fetcher, FetchError, origin
+from topics.sources.profiles import load_profile
 
 from .loopback import PROFILE_TOML, running_site
 from .reliability_table import reliability
@@ -65,6 +68,31 @@ def test_no_credentials_and_no_other_schemes(site, tmp_path, monkeypatch):
             fetcher.get(url)
     assert site.paths() == ["/talk/t00/"]
     assert "Authorization" not in site.requests[0].headers
+
+
+@reliability(
+    "A list page at http://conf.example/list/ linking the same host as http://conf.example:80/,"
+    " HTTP://CONF.EXAMPLE/, https://conf.example/ and http://conf.example:8080/",
+    "The first two are the list page's origin (default port, case) and are kept as talk"
+    " links; the other scheme and the other port are not",
+)
+def test_scope_is_the_origin_scheme_host_and_port(tmp_path):
+    assert origin("http://Conf.Example/list/") == ("http", "conf.example", 80)
+    assert origin("http://conf.example:80/x") == origin("http://u:p@conf.example/")
+    assert origin("https://conf.example/") == ("https", "conf.example", 443)
+    for bad in ("ftp://conf.example/", "http://conf.example:x/", "http://h:99999/", "/talk/"):
+        assert origin(bad) is None, bad
+    same = ["http://conf.example:80/talk/a/", "HTTP://CONF.EXAMPLE/talk/b/", "/talk/c/"]
+    other = ["https://conf.example/talk/d/", "http://conf.example:8080/talk/e/"]
+    items = "".join(f"<li><a href='{href}'>talk</a></li>" for href in same + other)
+    soup = BeautifulSoup(f"<ul class='talks'>{items}</ul>", "lxml")
+    (tmp_path / "miniconf.toml").write_text(PROFILE_TOML)
+    links = talk_links("http://conf.example/list/", soup, load_profile(tmp_path / "miniconf.toml"))
+    assert links == [
+        "http://conf.example:80/talk/a/",
+        "http://CONF.EXAMPLE/talk/b/",  # urljoin lowers the scheme only
+        "http://conf.example/talk/c/",
+    ]
 
 
 def test_slugs_cannot_escape_or_name_devices():

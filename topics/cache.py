@@ -75,11 +75,14 @@ def open_fetcher(
         The cache folder.
     delay : float, optional
         Seconds between two requests to one host (``None``: ``$TOPICS_CRAWL_DELAY`` or the
-        default; a robots.txt Crawl-delay asking for more wins).
+        default; a robots.txt Crawl-delay asking for more wins, up to
+        :data:`~topics.sources.http.MAX_WAIT`).
     concurrency : int
         Requests in flight to one host at a time.
     timeout : float
-        Seconds to wait for a server's answer (connecting waits at most the default).
+        Seconds one request may take in all: connecting, sending, the answer's headers
+        and body (connecting waits at most the default connect timeout). Each retry and
+        each redirect hop has its own.
     refresh : bool
         Revalidate cached pages with conditional requests.
     """

@@ -34,7 +34,7 @@ from .sources import (
     SourceError,
 )
 from .sources.crawler import MAX_PAGES
-from .sources.http import CONCURRENCY, DELAY, DELAY_VARIABLE, TIMEOUT
+from .sources.http import CONCURRENCY, DELAY, DELAY_VARIABLE, MAX_WAIT, TIMEOUT
 from .sources.profiles import FIELDS, PROFILES
 
 #: What the exit code says.
@@ -92,7 +92,7 @@ def _parser() -> argparse.ArgumentParser:
         type=_non_negative,
         metavar="SECONDS",
         help=f"seconds between two requests to one host (default: ${DELAY_VARIABLE} or"
-        f" {DELAY}; a robots.txt Crawl-delay that asks for more wins)",
+        f" {DELAY}; a robots.txt Crawl-delay that asks for more wins, up to {MAX_WAIT:g} s)",
     )
     crawling.add_argument(
         "--concurrency",
@@ -106,7 +106,8 @@ def _parser() -> argparse.ArgumentParser:
         type=_non_negative,
         default=TIMEOUT[1],
         metavar="SECONDS",
-        help="seconds to wait for a server's answer (default: %(default)s)",
+        help="seconds one request may take in all: connecting, the answer's headers and"
+        " body; each retry has its own (default: %(default)s)",
     )
     crawling.add_argument(
         "--max-pages",

@@ -58,7 +58,8 @@ def load(
     concurrency : int
         Requests in flight to one host at a time.
     timeout : float
-        Seconds to wait for a server's answer.
+        Seconds one request may take in all (connecting, the answer's headers and body);
+        each retry and each redirect hop has its own.
     refresh : bool
         Revalidate cached pages with conditional requests.
     progress : bool

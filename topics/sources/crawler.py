@@ -5,8 +5,9 @@ from a TOML file, or detected from the list page). Every page goes through a
 :class:`~topics.sources.http.Fetcher`, which paces requests, honours robots.txt and
 caches each page as it arrives, so a second crawl, or one resumed after an interruption,
 reads what it had from the cache. Talk pages are fetched ``fetcher.concurrency`` at a
-time (:func:`fetch_all`) and read in list order; the crawl stays on the list page's host,
-follows only http(s) links, and reads at most ``max_pages`` talk pages (:data:`MAX_PAGES`).
+time (:func:`fetch_all`) and read in list order; the crawl stays on the list page's origin
+(scheme, host and port, see :func:`~topics.sources.http.origin`), follows only http(s)
+links, and reads at most ``max_pages`` talk pages (:data:`MAX_PAGES`).
 
 A talk page that cannot be fetched or read does not stop the crawl: :func:`crawl_site`
 returns it in :attr:`CrawlResult.failures`, and :func:`crawl` (what
@@ -33,7 +34,7 @@ from tqdm import tqdm
 from ..corpus import Corpus, Talk, slugify, unique_ids
 from ..text import element_text
 from .errors import SourceError
-from .http import Fetcher, FetchError, Page
+from .http import Fetcher, FetchError, Page, origin
 from .profiles import Profile, detect_profile, get_profile
 
 logger = logging.getLogger(__name__)
@@ -161,8 +162,8 @@ def crawl_site(
 ) -> CrawlResult:
     """Crawl like :func:`crawl`, returning the failures and the profile used too.
 
-    Every talk page is fetched with ``site`` set to the list page's host: links to
-    other hosts are not followed, nor redirects to them.
+    Every talk page is fetched with ``site`` set to the list page's URL: links to other
+    origins (another scheme, host or port) are not followed, nor redirects to them.
 
     Parameters
     ----------
@@ -213,11 +214,10 @@ def crawl_site(
     talks: list[Talk] = []
     failures: list[CrawlFailure] = []
     seen: set[str] = set()
-    site = urlsplit(page.url).hostname
     bar = tqdm(
         total=len(links), desc="talk pages", unit="page", file=sys.stderr, disable=not progress
     )
-    for url, fetched in fetch_all(links, fetcher, site=site):
+    for url, fetched in fetch_all(links, fetcher, site=page.url):
         bar.update()
         try:
             if isinstance(fetched, FetchError):
@@ -261,7 +261,8 @@ def fetch_all(
     urls : list of str
     fetcher : Fetcher
     site : str, optional
-        Host name the pages and their redirects must stay on.
+        A URL whose origin (scheme, host and port) the pages and their redirects must
+        stay on.
 
     Yields
     ------
@@ -314,8 +315,8 @@ def talk_links(page_url: str, soup: BeautifulSoup, profile: Profile) -> list[str
 
     Links matched by ``profile.talk_links`` are resolved against the page URL (or its
     ``<base href>``), stripped of their fragment, and kept when they are http(s) links
-    to the list page's host other than the list page itself; repeats are dropped,
-    first occurrence first.
+    to the list page's origin (scheme, host and port: :func:`~topics.sources.http.origin`)
+    other than the list page itself; repeats are dropped, first occurrence first.
 
     Raises
     ------
@@ -326,7 +327,7 @@ def talk_links(page_url: str, soup: BeautifulSoup, profile: Profile) -> list[str
     base_tag = soup.find("base", href=True)
     if isinstance(base_tag, Tag):
         base = urljoin(page_url, str(base_tag["href"]).strip())
-    host = urlsplit(page_url).hostname
+    site = origin(page_url)
     own = urldefrag(page_url)[0]
     matched = soup.select(profile.talk_links)
     links: dict[str, None] = {}
@@ -335,12 +336,13 @@ def talk_links(page_url: str, soup: BeautifulSoup, profile: Profile) -> list[str
         if not href:
             continue
         url = urldefrag(urljoin(base, href))[0]
-        parts = urlsplit(url)
-        if parts.scheme in ("http", "https") and parts.hostname == host and url != own:
+        if site is not None and origin(url) == site and url != own:
             links.setdefault(url, None)
     if not links:
+        parts = urlsplit(page_url)
         found = (
-            f"matched {len(matched)} elements but none links to a page on {host}"
+            f"matched {len(matched)} elements but none links to a page on"
+            f" {parts.scheme}://{parts.netloc}"
             if matched
             else "matched nothing"
         )

@@ -2,10 +2,14 @@
 
 Every request goes through one :class:`requests.Session` (one connection pool per host,
 kept alive) and, per host, through a gate that lets at most ``concurrency`` requests be
-in flight and starts them at least ``delay`` seconds apart. Before the first request to a
-host its ``/robots.txt`` is read (RFC 9309, parsed with `Protego
-<https://github.com/scrapy/protego>`_): a disallowed URL is never requested, and a
-``Crawl-delay`` or ``Request-rate`` longer than ``delay`` slows that host down further.
+in flight and starts them at least ``delay`` seconds apart. A host is an origin (RFC 6454):
+scheme, host name and port, so ``http://h/`` and ``http://h:80/`` are one host and
+``http://h:8080/`` another. Before the first request to a host its ``/robots.txt`` is
+read (RFC 9309, parsed with `Protego <https://github.com/scrapy/protego>`_; a file larger
+than :data:`MAX_ROBOTS_BYTES` is parsed up to the last line that fits): a disallowed URL
+is never requested, and a ``Crawl-delay`` or ``Request-rate`` longer than ``delay`` slows
+that host down further, up to :data:`MAX_WAIT` seconds between requests (a site asking
+for more is paced at :data:`MAX_WAIT`, and a warning says so).
 The defaults, :data:`DELAY` = 0.5 s and :data:`CONCURRENCY` = 2, give a host at most 2
 requests a second on 2 kept-alive connections: less than one browser loading one page
 with its styles and images (which opens up to 6 connections), negligible for a site
@@ -15,10 +19,19 @@ under a minute, once (``benchmarks/results/crawl.md`` measures it).
 Answers 429, 500, 502, 503 and 504 are retried with exponential backoff (the policy is
 a :class:`urllib3.util.Retry`); a ``Retry-After`` header (seconds or an HTTP date) is
 honoured instead and holds back every request to that host, up to
-:data:`MAX_RETRY_WAIT` seconds: a server asking for a longer pause gets none of our
+:data:`MAX_WAIT` seconds: a server asking for a longer pause gets none of our
 requests for that page. Redirects are followed by hand (at most :data:`MAX_REDIRECTS`),
-so each hop is paced, checked against robots.txt, kept on the site when asked, and a
-loop is recognised on its first repeat.
+so each hop is paced, checked against robots.txt, kept on the site's origin when asked,
+and a loop is recognised on its first repeat.
+
+Each attempt of a request (a retry, a redirect hop, a new connection after a failed one:
+each is one attempt) must be over within a total time, the second member of ``timeout``
+(:data:`TIMEOUT`): connecting, sending, the answer's headers and its whole body. Every
+read from the socket waits at most what is left of that time, and none starts after it,
+so a server that sends nothing, or one byte a second, is given up on when it is spent
+("timed out"). ``requests`` and ``urllib3`` bound each read only, not the whole answer
+(https://github.com/psf/requests/issues/3099): the session's adapter
+(:class:`_BoundedAdapter`) reads answers through :class:`_BoundedResponse`.
 
 Every page fetched is stored with :class:`joblib.Memory`, keyed by its URL, with the
 ``ETag`` and ``Last-Modified`` validators the server sent, as soon as it has arrived: a
@@ -38,7 +51,10 @@ not fetched. Only http(s) URLs are fetched, redirects included.
 
 from __future__ import annotations
 
+import http.client
 import http.cookiejar
+import io
+import logging
 import os
 import threading
 import time
@@ -52,16 +68,22 @@ import requests
 from joblib import Memory
 from protego import Protego
 from requests.adapters import HTTPAdapter
+from urllib3.connection import HTTPConnection, HTTPSConnection
+from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
 from urllib3.exceptions import InvalidHeader, MaxRetryError
 from urllib3.util.retry import Retry
+from urllib3.util.timeout import Timeout
 
 try:
     _VERSION = version("topics")
 except PackageNotFoundError:  # running from a source tree that is not installed
     _VERSION = "0"
 
+logger = logging.getLogger(__name__)
+
 USER_AGENT = f"topics/{_VERSION} (conference topic explorer; +https://pypi.org/project/topics/)"
-#: Seconds to wait for a connection, then for each read.
+#: Seconds to wait for a connection, and for one attempt of a request in all (connecting,
+#: sending, the answer's headers and body).
 TIMEOUT = (10.0, 30.0)
 #: The Accept header sent with every request.
 ACCEPT = "text/html,application/xhtml+xml,application/xml;q=0.9,application/json;q=0.9,*/*;q=0.8"
@@ -77,16 +99,43 @@ DELAY_VARIABLE = "TOPICS_CRAWL_DELAY"
 RETRIES = 3
 #: Default backoff factor, seconds: waits are ``backoff * 2**(n - 1)`` from the 2nd retry.
 BACKOFF = 0.5
-#: Longest wait, in seconds, a ``Retry-After`` or a backoff may ask for before we give up.
-MAX_RETRY_WAIT = 120.0
+#: Longest wait, in seconds, a site may ask for: a ``Retry-After`` or a backoff asking for
+#: more gives up on the page; a robots.txt ``Crawl-delay`` or ``Request-rate`` asking for
+#: more paces the host at this.
+MAX_WAIT = 120.0
 #: Answers that are retried.
 RETRY_STATUSES = (429, 500, 502, 503, 504)
 #: Redirects followed from one URL.
 MAX_REDIRECTS = 10
-#: robots.txt bytes read; RFC 9309 section 2.5 asks crawlers to read at least 500 KiB.
+#: robots.txt bytes parsed; RFC 9309 section 2.5 asks crawlers to parse at least 500 KiB.
 MAX_ROBOTS_BYTES = 512 * 1024
 
 _REDIRECTS = frozenset({301, 302, 303, 307, 308})
+_DEFAULT_PORTS = {"http": 80, "https": 443}
+
+
+def origin(url: str) -> tuple[str, str, int] | None:
+    """The origin of an http(s) URL (RFC 6454 section 4): scheme, host name and port.
+
+    The scheme and host are lower case and a missing port is the scheme's default, so
+    ``http://Example.org/`` and ``http://example.org:80/x`` have one origin; user
+    information does not count.
+
+    Returns
+    -------
+    tuple of (str, str, int) or None
+        ``(scheme, host, port)``; ``None`` for a URL that is not http(s), has no host,
+        or has a port that is not a number from 0 to 65535.
+    """
+    try:
+        parts = urlsplit(url)
+        port = parts.port
+    except ValueError:  # "http://h:x/", "http://h:99999/", "http://[::1"
+        return None
+    scheme = parts.scheme.lower()
+    if scheme not in _DEFAULT_PORTS or not parts.hostname:
+        return None
+    return scheme, parts.hostname, _DEFAULT_PORTS[scheme] if port is None else port
 
 
 def _one_line(error: BaseException) -> str:
@@ -102,7 +151,7 @@ class FetchError(Exception):
         The URL asked for.
     reason : str
         One line saying why (HTTP status, timeout, refused connection, too large,
-        disallowed by robots.txt, redirect loop, redirected off the site).
+        disallowed by robots.txt, redirect loop, redirected off the site's origin).
     """
 
     def __init__(self, url: str, reason: str):
@@ -156,8 +205,10 @@ def make_session(retries: int = RETRIES, backoff: float = BACKOFF, pool: int = 1
     -------
     requests.Session
         With a descriptive User-Agent, a browser's Accept header (:data:`ACCEPT`), the
-        retrying adapter mounted for http(s), no cookie jar (cookies are refused) and no
-        credentials (neither ``~/.netrc`` nor a URL's ``user:password@``).
+        retrying adapter mounted for http(s) (:class:`_BoundedAdapter`: a request given a
+        ``urllib3.Timeout`` with ``total`` ends when it is spent, body included), no
+        cookie jar (cookies are refused) and no credentials (neither ``~/.netrc`` nor a
+        URL's ``user:password@``).
     """
     session = requests.Session()
     # A crawler of public pages sends no credentials: no cookie is ever stored (so none
@@ -178,7 +229,7 @@ def make_session(retries: int = RETRIES, backoff: float = BACKOFF, pool: int = 1
         allowed_methods=frozenset({"GET", "HEAD"}),
         raise_on_status=False,
     )
-    adapter = HTTPAdapter(max_retries=retry, pool_maxsize=pool)
+    adapter = _BoundedAdapter(max_retries=retry, pool_maxsize=pool)
     session.mount("http://", adapter)
     session.mount("https://", adapter)
     return session
@@ -191,6 +242,92 @@ class _NoAuth(requests.auth.AuthBase):
     def __call__(self, request):
         request.headers.pop("Authorization", None)
         return request
+
+
+class _BoundedReader(io.RawIOBase):
+    """A socket's bytes, each read waiting at most until ``deadline`` (``time.monotonic()``)
+    and none starting after it (:class:`TimeoutError`, which urllib3 reports as a read
+    timeout)."""
+
+    def __init__(self, sock, deadline: float):
+        self._sock = sock
+        self._raw = sock.makefile("rb", buffering=0)  # closing it lets the socket close
+        self._deadline = deadline
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer) -> int | None:
+        left = self._deadline - time.monotonic()
+        if left <= 0:
+            raise TimeoutError("timed out")
+        self._sock.settimeout(left)
+        return self._raw.readinto(buffer)
+
+    def close(self) -> None:
+        if not self.closed:
+            self._raw.close()
+        super().close()
+
+
+class _BoundedSocket:
+    """What :class:`http.client.HTTPResponse` reads from: a socket whose reads are bounded."""
+
+    def __init__(self, sock, deadline: float):
+        self._sock = sock
+        self._deadline = deadline
+
+    def makefile(self, mode: str) -> io.BufferedReader:
+        return io.BufferedReader(_BoundedReader(self._sock, self._deadline))
+
+
+class _BoundedResponse(http.client.HTTPResponse):
+    """An answer read (status line, headers, body) by the deadline of its attempt.
+
+    urllib3 creates it right after setting the socket's timeout to its read timeout,
+    which, for a ``urllib3.Timeout`` with ``total``, is what is left of the attempt's
+    total time (``Timeout.read_timeout``): the deadline is now plus that timeout.
+    """
+
+    def __init__(self, sock, *args, **kwargs):
+        timeout = sock.gettimeout()
+        if timeout is not None:
+            sock = _BoundedSocket(sock, time.monotonic() + timeout)
+        super().__init__(sock, *args, **kwargs)
+
+
+class _BoundedHTTPConnection(HTTPConnection):
+    response_class = _BoundedResponse
+
+
+class _BoundedHTTPSConnection(HTTPSConnection):
+    response_class = _BoundedResponse
+
+
+class _BoundedHTTPConnectionPool(HTTPConnectionPool):
+    ConnectionCls = _BoundedHTTPConnection
+
+
+class _BoundedHTTPSConnectionPool(HTTPSConnectionPool):
+    ConnectionCls = _BoundedHTTPSConnection
+
+
+_BOUNDED_POOLS = {"http": _BoundedHTTPConnectionPool, "https": _BoundedHTTPSConnectionPool}
+
+
+class _BoundedAdapter(HTTPAdapter):
+    """An adapter whose connections read answers as :class:`_BoundedResponse` (through an
+    http(s) proxy too; a SOCKS proxy keeps urllib3's own connections)."""
+
+    def init_poolmanager(self, *args, **kwargs):
+        super().init_poolmanager(*args, **kwargs)
+        self.poolmanager.pool_classes_by_scheme = _BOUNDED_POOLS
+
+    def proxy_manager_for(self, proxy, **proxy_kwargs):
+        manager = super().proxy_manager_for(proxy, **proxy_kwargs)
+        if not proxy.lower().startswith("socks"):
+            manager.pool_classes_by_scheme = _BOUNDED_POOLS
+        return manager
 
 
 class _Host:
@@ -241,11 +378,15 @@ class Fetcher:
     backoff : float
         Backoff factor, in seconds, between retries when no ``Retry-After`` is sent.
     timeout : tuple of float
-        Connect and read timeouts, in seconds.
+        ``(connect, total)``, in seconds: the longest wait for a connection, and the
+        longest time one attempt of a request may take in all (connecting, sending,
+        reading the answer's headers and body). Each retry and each redirect hop is an
+        attempt with its own ``total``.
     delay : float, optional
         Seconds between the starts of two requests to one host. ``None``: the
         ``TOPICS_CRAWL_DELAY`` environment variable, else :data:`DELAY`. A robots.txt
-        ``Crawl-delay`` or ``Request-rate`` that asks for more wins.
+        ``Crawl-delay`` or ``Request-rate`` that asks for more wins, up to
+        :data:`MAX_WAIT`.
     concurrency : int
         Requests in flight to one host at a time; also how many pages a crawl fetches
         in parallel.
@@ -294,6 +435,8 @@ class Fetcher:
         self.delay = delay
         self.concurrency = concurrency
         self.timeout = timeout
+        connect, total = timeout
+        self._timeout = Timeout(connect=min(connect, total), read=total, total=total)
         self.obey_robots = robots
         self.refresh = refresh
         self.max_bytes = max_bytes
@@ -302,7 +445,7 @@ class Fetcher:
             total=retries,
             status_forcelist=RETRY_STATUSES,
             backoff_factor=backoff,
-            backoff_max=MAX_RETRY_WAIT,
+            backoff_max=MAX_WAIT,
             allowed_methods=frozenset({"GET"}),
             respect_retry_after_header=True,
             raise_on_status=True,
@@ -327,8 +470,8 @@ class Fetcher:
         url : str
             An http(s) URL.
         site : str, optional
-            A host name: a redirect to any other host is refused (keeps a crawl on
-            the conference's site).
+            A URL of the site: a redirect to another origin (scheme, host and port, see
+            :func:`origin`) is refused (keeps a crawl on the conference's site).
         robots : bool
             Check robots.txt first (when the fetcher obeys it). Crawls do; a single
             file the user named (a schedule, pyvideo's data) is fetched like ``wget``
@@ -340,7 +483,7 @@ class Fetcher:
             For a non-http(s) URL, a URL with ``user:password@``, a URL robots.txt
             disallows, a connection failure, a timeout, an HTTP status of 400 or more
             (after retries for 429/5xx), a redirect loop, too many redirects, a redirect
-            off ``site``, or a body larger than ``max_bytes``.
+            off ``site``'s origin, or a body larger than ``max_bytes``.
         """
         if self.refresh and url not in self._revalidated:
             with self._lock:
@@ -380,8 +523,7 @@ class Fetcher:
     # --- politeness ------------------------------------------------------------------------
 
     def _host(self, url: str) -> _Host:
-        parts = urlsplit(url)
-        key = f"{parts.scheme}://{parts.netloc}".lower()
+        key = origin(url)
         with self._lock:
             if key not in self._hosts:
                 self._hosts[key] = _Host(self.concurrency, self.delay)
@@ -403,22 +545,33 @@ class Fetcher:
 
         RFC 9309 section 2.3.1: an answer of 400-499 means no rules; a server error or
         no answer means "assume complete disallow" (a Protego with ``Disallow: /``).
+        Section 2.5: of a larger file, the first :data:`MAX_ROBOTS_BYTES` are parsed (up
+        to the last whole line). A ``Crawl-delay`` or ``Request-rate`` sets the host's
+        pace, up to :data:`MAX_WAIT`; asking for more is logged as a warning.
         """
         parts = urlsplit(url)
         robots_url = f"{parts.scheme}://{parts.netloc}/robots.txt"
         try:
-            page = self._download(robots_url, None, None, robots=False, limit=MAX_ROBOTS_BYTES)
+            page = self._download(robots_url, None, None, robots=False, head=MAX_ROBOTS_BYTES)
         except FetchError as exc:
             if exc.reason.startswith("HTTP 4") and not exc.reason.startswith("HTTP 429"):
                 return None
             host.robots_error = exc.reason
             return Protego.parse("User-agent: *\nDisallow: /\n")
         rules = Protego.parse(page.content.decode("utf-8", errors="replace"))
-        wait = rules.crawl_delay(USER_AGENT) or 0.0
+        asked, said = float(rules.crawl_delay(USER_AGENT) or 0.0), "Crawl-delay"
         rate = rules.request_rate(USER_AGENT)
-        if rate and rate.requests:
-            wait = max(wait, rate.seconds / rate.requests)
-        host.delay = max(host.delay, float(wait))
+        if rate and rate.requests and rate.seconds / rate.requests > asked:
+            asked, said = rate.seconds / rate.requests, "Request-rate"
+        if asked > MAX_WAIT:
+            logger.warning(
+                "%s asks for %g s between requests (robots.txt %s): waiting %g s, the most we wait",
+                f"{parts.scheme}://{parts.netloc}",
+                asked,
+                said,
+                MAX_WAIT,
+            )
+        host.delay = max(host.delay, min(asked, MAX_WAIT))
         return rules
 
     def _refusal(self, url: str, current: str) -> str:
@@ -439,9 +592,12 @@ class Fetcher:
         previous: Page | None,
         site: str | None,
         robots: bool = True,
-        limit: int | None = None,
+        head: int | None = None,
     ) -> Page | None:
-        """GET ``url``, following redirects by hand; ``None`` means 304 Not Modified."""
+        """GET ``url``, following redirects by hand; ``None`` means 304 Not Modified.
+
+        With ``head``, a body longer than ``head`` bytes is not refused: its first
+        ``head`` bytes are kept, cut after their last line break."""
         chain = [url]
         current = url
         while True:
@@ -449,7 +605,7 @@ class Fetcher:
                 raise FetchError(url, "not an http(s) URL")
             if "@" in urlsplit(current).netloc:
                 raise FetchError(url, "URL with a user name or password (never sent)")
-            if site and urlsplit(current).hostname != site:
+            if site is not None and origin(current) != origin(site):
                 raise FetchError(url, f"redirected off the site, to {current}")
             if robots and not self.allowed(current):
                 raise FetchError(url, self._refusal(url, current))
@@ -459,7 +615,7 @@ class Fetcher:
                     headers["If-None-Match"] = previous.etag
                 if previous.last_modified:
                     headers["If-Modified-Since"] = previous.last_modified
-            page, target = self._hop(url, current, headers, limit or self.max_bytes)
+            page, target = self._hop(url, current, headers, head)
             if target is None:
                 return page
             if target in chain:
@@ -470,7 +626,7 @@ class Fetcher:
             current = target
 
     def _hop(
-        self, url: str, current: str, headers: dict, limit: int
+        self, url: str, current: str, headers: dict, head: int | None
     ) -> tuple[Page | None, str | None]:
         """One URL's answer: ``(page, None)``, ``(None, redirect target)``, or ``(None,
         None)`` for 304. Retried as :attr:`retry` says; each try holds one of the host's
@@ -485,7 +641,7 @@ class Fetcher:
                     response = self.session.get(
                         current,
                         headers=headers,
-                        timeout=self.timeout,
+                        timeout=self._timeout,
                         stream=True,
                         allow_redirects=False,
                     )
@@ -505,7 +661,7 @@ class Fetcher:
                             return None, None
                         if status >= 400:
                             raise FetchError(url, f"HTTP {status} {response.reason}")
-                        return self._read(url, current, response, limit), None
+                        return self._read(url, current, response, head), None
                     retry, wait = self._retry_wait(url, response, retry)
             host.hold_back(wait)
 
@@ -530,27 +686,30 @@ class Fetcher:
         except InvalidHeader:
             asked = None
         wait = following.get_backoff_time() if asked is None else asked
-        if wait > MAX_RETRY_WAIT:
+        if wait > MAX_WAIT:
             said = "backoff" if asked is None else "Retry-After"
             raise FetchError(
-                url, f"{status} ({said} of {wait:.0f} s, longer than {MAX_RETRY_WAIT:.0f} s)"
+                url, f"{status} ({said} of {wait:.0f} s, longer than {MAX_WAIT:.0f} s)"
             )
         return following, wait
 
-    def _read(self, url: str, final: str, response: requests.Response, limit: int) -> Page:
+    def _read(self, url: str, final: str, response: requests.Response, head: int | None) -> Page:
+        limit = head or self.max_bytes
         try:
             declared = int(response.headers.get("Content-Length", "0"))
         except ValueError:
             declared = 0
-        if declared > limit:
+        if declared > limit and not head:
             raise FetchError(url, f"larger than {limit} bytes (Content-Length {declared})")
         chunks, size = [], 0
         try:
             for chunk in response.iter_content(64 * 1024):
                 size += len(chunk)
-                if size > limit:
-                    raise FetchError(url, f"larger than {limit} bytes")
                 chunks.append(chunk)
+                if size > limit:
+                    if not head:
+                        raise FetchError(url, f"larger than {limit} bytes")
+                    break
         except requests.exceptions.RequestException as exc:
             # requests reports a read timeout in the body as a ConnectionError
             reason = "timed out" if "timed out" in str(exc) else f"broken answer ({_one_line(exc)})"
@@ -560,9 +719,12 @@ class Fetcher:
         # requests guesses ISO-8859-1 for any text/* without a charset: let parsers sniff.
         if charset and "charset" not in content_type.lower():
             charset = None
+        content = b"".join(chunks)
+        if size > limit:  # the head of a longer body: its whole lines
+            content = content[: content.rfind(b"\n", 0, limit) + 1]
         return Page(
             url=final,
-            content=b"".join(chunks),
+            content=content,
             content_type=content_type.split(";")[0].strip().lower(),
             encoding=charset,
             etag=response.headers.get("ETag", ""),

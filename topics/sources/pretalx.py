@@ -82,7 +82,8 @@ def load_pretalx(
         Any URL of the event: its root ``https://host/<event>/``, its schedule page, a
         talk page.
     fetcher : Fetcher
-        Fetches (and caches) every page; pages stay on the event's host.
+        Fetches (and caches) every page; pages stay on the event's origin (scheme, host
+        and port).
     progress : bool
         Show a progress bar while crawling talk pages.
     failures : list of CrawlFailure, optional
@@ -102,10 +103,9 @@ def load_pretalx(
         If neither the export nor any list page of talk pages can be read.
     """
     base = event_url(url)
-    site = urlsplit(base).hostname
     export = base + EXPORT
     try:
-        page = fetcher.get(export, site=site)
+        page = fetcher.get(export, site=base)
         corpus = parse_schedule(page.content, export)
     except (FetchError, SourceError) as exc:
         reason = getattr(exc, "reason", None) or str(exc)
@@ -152,7 +152,7 @@ def _crawl_talk_pages(
 def _event_title(list_url: str, fetcher: Fetcher) -> str:
     """The event's name, from the header of its list page (already in the cache)."""
     try:
-        page = fetcher.get(list_url, site=urlsplit(list_url).hostname)
+        page = fetcher.get(list_url, site=list_url)
     except FetchError:
         return ""
     heading = BeautifulSoup(page.content, "lxml", from_encoding=page.encoding).select_one(
