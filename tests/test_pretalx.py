@@ -39,6 +39,9 @@ from tests.conftest import ARTIFACTS, REPO
 from tests.loopback import QuietHandler, serve
 from topics.cli import main
 from topics.corpus import Corpus
+from topics.sources import load
+from topics.sources.http import Fetcher
+from topics.sources.schedule import load_schedule
 
 pytestmark = [pytest.mark.pretalx, pytest.mark.shared]
 
@@ -277,3 +280,42 @@ def test_pretalx_event_through_its_talk_pages_when_the_export_is_off(
     assert f"/{SLUG}/schedule/export/schedule.json" in server.paths
     assert {t.url for t in corpus} == {f"{server.url}{p}" for p in talk_pages}  # two at once
     assert len(list((site / "talks").glob("*.html"))) == 169
+
+
+def test_schedule_ics_gives_the_talks_of_the_json_export(pretalx, tmp_path):
+    """The calendar pretalx exports (``schedule/export/schedule.ics``, also served as
+    ``schedule.ics``) and its JSON export, both read with ``topics.sources.load``: the same
+    169 talks (by URL), titles, speakers, days, times and rooms, and the same abstracts.
+
+    pretalx writes only a talk's abstract into the calendar's DESCRIPTION, not its longer
+    description (``TalkSlot.build_ical``), while the JSON talk's abstract is both: the
+    calendar's abstracts are compared with the JSON export read with its descriptions
+    left out, and each is the start of the full JSON talk's abstract.
+    """
+    fetcher = Fetcher(tmp_path / "cache")
+    export = f"{pretalx.url}/{SLUG}/schedule/export/"
+    calendar = load(export + "schedule.ics", fetcher)
+    assert calendar.talks == load(f"{pretalx.url}/{SLUG}/schedule.ics", fetcher).talks
+    schedule = load(export + "schedule.json", fetcher)
+    document = json.loads(fetcher.get(export + "schedule.json").content)
+    for day in document["schedule"]["conference"]["days"]:
+        for entries in day["rooms"].values():
+            for entry in entries:
+                entry["description"] = ""
+    (tmp_path / "abstracts.json").write_text(json.dumps(document))
+    abstracts = {t.url: t.abstract for t in load_schedule(str(tmp_path / "abstracts.json"))}
+
+    assert len(calendar) == len(schedule) == 169
+    by_url = {talk.url: talk for talk in schedule}
+    assert sorted(by_url) == sorted(t.url for t in calendar)
+    with_description = 0
+    for talk in calendar:
+        exported = by_url[talk.url]
+        assert talk.title == exported.title
+        assert talk.speakers == exported.speakers, talk.title
+        assert (talk.day, talk.time, talk.room) == (exported.day, exported.time, exported.room)
+        assert talk.event == exported.event == SLUG
+        assert talk.abstract == abstracts[talk.url], talk.title
+        assert " ".join(exported.abstract.split()).startswith(" ".join(talk.abstract.split()))
+        with_description += exported.abstract != talk.abstract
+    assert with_description > 100  # most EuroPython 2016 talks have a description
