@@ -10,7 +10,10 @@ schedules every talk and releases the schedule. Each step's seconds are written 
 ``artifacts/pretalx.json``.
 
 The crawler reaches pretalx through a recording proxy on 127.0.0.1, which can also
-switch the schedule export off (404), so the tests count the requests pretalx got.
+switch the schedule export off (404), so the tests count the requests pretalx got. Two
+more tests read what pretalx exports: its iCalendar feed, compared talk by talk with its
+JSON export, and its static HTML export (``export_schedule_html``) served by Python's
+``http.server``.
 
 Select these tests with ``-m pretalx``; they skip with the reason when pretalx cannot
 be installed (no network) or the shared data is absent.
@@ -28,6 +31,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import urllib.request
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -39,6 +43,9 @@ from tests.conftest import ARTIFACTS, REPO
 from tests.loopback import QuietHandler, serve
 from topics.cli import main
 from topics.corpus import Corpus
+from topics.sources import load
+from topics.sources.http import Fetcher
+from topics.sources.schedule import load_schedule
 
 pytestmark = [pytest.mark.pretalx, pytest.mark.shared]
 
@@ -93,6 +100,7 @@ def _free_port() -> int:
 class Pretalx:
     url: str
     timings: dict
+    env: dict  # for pretalx's management commands
 
 
 @pytest.fixture(scope="module")
@@ -134,7 +142,7 @@ def pretalx(shared) -> Iterator[Pretalx]:
         timings["start_s"] = round(time.perf_counter() - start, 1)
         ARTIFACTS.mkdir(exist_ok=True)
         (ARTIFACTS / "pretalx.json").write_text(json.dumps(timings, indent=2) + "\n")
-        yield Pretalx(f"http://127.0.0.1:{port}", timings)
+        yield Pretalx(f"http://127.0.0.1:{port}", timings, env)
     finally:
         if server is not None:
             server.terminate()
@@ -277,3 +285,62 @@ def test_pretalx_event_through_its_talk_pages_when_the_export_is_off(
     assert f"/{SLUG}/schedule/export/schedule.json" in server.paths
     assert {t.url for t in corpus} == {f"{server.url}{p}" for p in talk_pages}  # two at once
     assert len(list((site / "talks").glob("*.html"))) == 169
+
+
+def test_schedule_ics_gives_the_talks_of_the_json_export(pretalx, tmp_path):
+    """The calendar pretalx exports (``schedule/export/schedule.ics``, also served as
+    ``schedule.ics``) and its JSON export, both read with ``topics.sources.load``: the same
+    169 talks (by URL), titles, speakers, days, times and rooms, and the same abstracts.
+
+    pretalx writes only a talk's abstract into the calendar's DESCRIPTION, not its longer
+    description (``TalkSlot.build_ical``), while the JSON talk's abstract is both: the
+    calendar's abstracts are compared with the JSON export read with its descriptions
+    left out, and each is the start of the full JSON talk's abstract.
+    """
+    fetcher = Fetcher(tmp_path / "cache")
+    export = f"{pretalx.url}/{SLUG}/schedule/export/"
+    calendar = load(export + "schedule.ics", fetcher)
+    assert calendar.talks == load(f"{pretalx.url}/{SLUG}/schedule.ics", fetcher).talks
+    schedule = load(export + "schedule.json", fetcher)
+    document = json.loads(fetcher.get(export + "schedule.json").content)
+    for day in document["schedule"]["conference"]["days"]:
+        for entries in day["rooms"].values():
+            for entry in entries:
+                entry["description"] = ""
+    (tmp_path / "abstracts.json").write_text(json.dumps(document))
+    abstracts = {t.url: t.abstract for t in load_schedule(str(tmp_path / "abstracts.json"))}
+
+    assert len(calendar) == len(schedule) == 169
+    by_url = {talk.url: talk for talk in schedule}
+    assert sorted(by_url) == sorted(t.url for t in calendar)
+    with_description = 0
+    for talk in calendar:
+        exported = by_url[talk.url]
+        assert talk.title == exported.title
+        assert talk.speakers == exported.speakers, talk.title
+        assert (talk.day, talk.time, talk.room) == (exported.day, exported.time, exported.room)
+        assert talk.event == exported.event == SLUG
+        assert talk.abstract == abstracts[talk.url], talk.title
+        assert " ".join(exported.abstract.split()).startswith(" ".join(talk.abstract.split()))
+        with_description += exported.abstract != talk.abstract
+    assert with_description > 100  # most EuroPython 2016 talks have a description
+
+
+def test_static_html_export_served_without_types(pretalx, programme, serve, tmp_path):
+    """pretalx's own static HTML export (``export_schedule_html``, after ``collectstatic``),
+    without its schedule exports, served by Python's ``http.server``: the no-JavaScript
+    schedule is the extension-less file ``schedule/nojs``, sent as
+    application/octet-stream, and every talk is read from it."""
+    start = time.perf_counter()
+    _run([_python(), "-m", "pretalx", "collectstatic", "--noinput"], env=pretalx.env)
+    _run([_python(), "-m", "pretalx", "export_schedule_html", SLUG], env=pretalx.env)
+    pretalx.timings["static_export_s"] = round(time.perf_counter() - start, 1)
+    root = Path(pretalx.env["PRETALX_DATA_DIR"]) / "htmlexport" / SLUG
+    shutil.rmtree(root / SLUG / "schedule" / "export")
+    server = serve(root)
+    with urllib.request.urlopen(f"{server.url}/{SLUG}/schedule/nojs") as answer:
+        assert answer.headers["Content-Type"] == "application/octet-stream"
+    cache = tmp_path / "cache"
+    assert main(["crawl", f"{server.url}/{SLUG}/", "--cache", str(cache), "--delay", "0"]) == 0
+    _check_every_talk(Corpus.load(cache / "talks.jsonl"), programme)
+    assert server.count(f"/{SLUG}/schedule/nojs") == 2  # the test's request, then the crawl's

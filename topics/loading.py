@@ -40,7 +40,8 @@ def load(
         What ``topics crawl`` takes (``topics sources`` lists the kinds): a pretalx event
         URL, a talk list page URL, ``"pyvideo:<event>"`` such as
         ``"pyvideo:europython-2016"``, a pyvideo event folder, a frab ``schedule.xml`` or
-        c3voc ``schedule.json`` (file or URL), or a CSV/JSON/JSONL file of talks. Several
+        c3voc ``schedule.json`` (file or URL), an iCalendar ``.ics`` feed (file or URL),
+        or a CSV/JSON/JSONL file of talks. Several
         sources (editions of a conference) are joined into one corpus; ``None`` reads
         ``pyvideo:europython-2016``.
     cache : path, default "cache"

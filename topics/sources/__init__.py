@@ -2,7 +2,8 @@
 
 :func:`load` picks the source from what the user named (see :data:`KINDS`): a pretalx
 event (recognised from its page), a list page URL (crawled with a site profile), a
-schedule file or URL, a pyvideo event, a local pyvideo folder, a CSV/JSON/JSONL file.
+schedule file or URL, an iCalendar feed (file or URL), a pyvideo event, a local pyvideo
+folder, a CSV/JSON/JSONL file.
 Every source returns a :class:`~topics.corpus.Corpus`; crawling sources report the pages
 that failed in the ``failures`` list they are given.
 """
@@ -17,6 +18,8 @@ from ..corpus import Corpus
 from .crawler import MAX_PAGES, CrawlFailure, crawl, crawl_site, crawl_warning, parse_html
 from .errors import SourceError
 from .http import Fetcher, FetchError
+from .ical import MEDIA_TYPE as CALENDAR_TYPE
+from .ical import is_calendar, load_ical, parse_ical
 from .pretalx import is_pretalx, load_pretalx
 from .profiles import Profile
 from .pyvideo import DEFAULT_DATA, load_event, load_folder
@@ -34,6 +37,10 @@ KINDS: tuple[tuple[str, str], ...] = (
         "https://us.pycon.org/2019/schedule/talks/list/",
     ),
     ("frab/pentabarf schedule.xml, c3voc schedule.json (file or URL)", "fosdem-2024.xml"),
+    (
+        "iCalendar feed: pretalx, frab, Indico, calendar tools (.ics file or URL)",
+        "https://pretalx.com/democon/schedule/export/schedule.ics",
+    ),
     ("pyvideo event, read from --pyvideo-data", "pyvideo:europython-2016"),
     ("pyvideo event folder (category.json + videos/*.json)", "data/pyvideo/scipy-2019"),
     ("CSV, JSON or JSONL file of talks (also .gz)", "talks.csv, cache/talks.jsonl"),
@@ -89,8 +96,10 @@ def load(
         ``pyvideo:<event>`` (read from ``pyvideo_data``); a local pyvideo event folder (holding
         ``category.json``); a CSV, JSON or JSON Lines file of talks (see
         :mod:`topics.sources.tables`), such as a corpus saved by :meth:`Corpus.save`;
-        a frab/pentabarf ``schedule.xml`` or c3voc ``schedule.json``, as a file or URL.
-        ``None`` means :data:`DEFAULT_SOURCE`.
+        a frab/pentabarf ``schedule.xml`` or c3voc ``schedule.json``, as a file or URL;
+        an iCalendar feed (see :mod:`topics.sources.ical`), as a file or URL: told by
+        its ``.ics`` name, its ``text/calendar`` type or its first bytes
+        (``BEGIN:VCALENDAR``). ``None`` means :data:`DEFAULT_SOURCE`.
     fetcher : Fetcher
         Fetches (and caches) every page read over HTTP.
     profile : str or Profile, optional
@@ -119,12 +128,16 @@ def load(
     if source.startswith("pyvideo:"):
         return load_event(source.removeprefix("pyvideo:"), pyvideo_data, fetcher)
     if source.startswith(("http://", "https://")):
+        if urlsplit(source).path.lower().endswith(".ics"):
+            return load_ical(source, fetcher)
         if urlsplit(source).path.endswith((".xml", ".json")):
             return load_schedule(source, fetcher)
         return _load_url(source, fetcher, profile, progress, failures, max_pages)
     path = Path(source)
     if path.is_dir():
         return load_folder(path)
+    if path.suffix.lower() == ".ics" or (path.is_file() and is_calendar(_head(path))):
+        return load_ical(source)
     if is_table(path):
         return load_table(path)
     if path.is_file():
@@ -142,7 +155,7 @@ def _load_url(
     failures: list[CrawlFailure] | None,
     max_pages: int,
 ) -> Corpus:
-    """A page URL: a pretalx event when the page says so, else a list page to crawl."""
+    """A page URL: a calendar, a pretalx event when the page says so, else a list page."""
     if profile is not None:
         return crawl(
             url, fetcher, profile=profile, progress=progress, failures=failures, max_pages=max_pages
@@ -151,6 +164,8 @@ def _load_url(
         page = fetcher.get(url)
     except FetchError as exc:
         raise SourceError(f"cannot fetch the talk list page {exc}") from None
+    if page.content_type == CALENDAR_TYPE or is_calendar(page.content):
+        return parse_ical(page.content, page.url)
     try:
         pretalx = is_pretalx(parse_html(page))
     except (SourceError, ValueError, LookupError):
@@ -165,3 +180,12 @@ def _load_url(
     elif result.failures:
         crawl_warning(result)
     return result.corpus
+
+
+def _head(path: Path) -> bytes:
+    """A file's first bytes, to tell its format; ``b""`` when it cannot be read."""
+    try:
+        with path.open("rb") as file:
+            return file.read(1024)
+    except OSError:
+        return b""

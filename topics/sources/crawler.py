@@ -36,14 +36,16 @@ from ..text import element_text
 from .errors import SourceError
 from .http import Fetcher, FetchError, Page, origin
 from .profiles import Profile, detect_profile, get_profile
+from .sniffing import UNKNOWN_TYPES, decode_html, describe_binary, looks_like_html
 
 logger = logging.getLogger(__name__)
 
 #: Default largest number of talk pages read from one list page (the ``--max-pages`` option).
 MAX_PAGES = 5000
 
-#: Media types read as HTML; an empty type (no header) is tried as HTML too.
-HTML_TYPES = frozenset({"text/html", "application/xhtml+xml", ""})
+#: Media types read as HTML; a body of a type in
+#: :data:`~topics.sources.sniffing.UNKNOWN_TYPES` (or with none) is, when its bytes are.
+HTML_TYPES = frozenset({"text/html", "application/xhtml+xml"})
 
 _YEAR = re.compile(r"(?<!\d)(?:19|20)\d{2}(?!\d)")
 
@@ -291,22 +293,34 @@ def fetch_all(
 def parse_html(page: Page) -> BeautifulSoup:
     """Parse a fetched page as HTML.
 
-    Bytes that are not valid in the page's encoding become U+FFFD (the HTML standard's
-    decoding); an unknown declared charset is ignored and the encoding sniffed.
+    A page served as :data:`HTML_TYPES` is HTML; one served with no ``Content-Type``,
+    as ``application/octet-stream``, ``text/plain`` or another type in
+    :data:`~topics.sources.sniffing.UNKNOWN_TYPES` is HTML when its first bytes are
+    (:func:`~topics.sources.sniffing.looks_like_html`, the WHATWG MIME Sniffing
+    rules). Its bytes are decoded as a browser does
+    (:func:`~topics.sources.sniffing.decode_html`: byte order mark, HTTP charset,
+    ``<meta charset>``, else UTF-8 or Windows-1252; an ISO-8859-1 label means
+    Windows-1252); bytes invalid in that encoding become U+FFFD.
 
     Raises
     ------
     TalkPageError
-        If the page is not HTML (by its ``Content-Type``), its body is empty, or the
-        parser gives up on it.
+        If the page is not HTML (by its ``Content-Type``, or by its bytes when the type
+        says nothing), its body is empty, or the parser gives up on it.
     """
     if page.content_type not in HTML_TYPES:
-        raise TalkPageError(f"not an HTML page ({page.content_type})")
+        if page.content_type not in UNKNOWN_TYPES:
+            raise TalkPageError(f"not an HTML page ({page.content_type})")
+        if page.content.strip() and not looks_like_html(page.content):
+            served = page.content_type or "no Content-Type"
+            what = describe_binary(page.content) or "bytes that do not start like HTML"
+            raise TalkPageError(f"not an HTML page ({served}, {what})")
     if not page.content.strip():
         raise TalkPageError("empty page")
+    text, _ = decode_html(page.content, page.encoding)
     try:
-        return BeautifulSoup(page.content, "lxml", from_encoding=page.encoding)
-    except (ValueError, LookupError, ParserRejectedMarkup) as exc:  # a charset Python lacks
+        return BeautifulSoup(text, "lxml")
+    except (ValueError, LookupError, ParserRejectedMarkup) as exc:
         raise TalkPageError(f"unreadable page ({' '.join(str(exc).split())[:200]})") from None
 
 

@@ -25,7 +25,7 @@ from urllib.parse import urlsplit
 from bs4 import BeautifulSoup
 
 from ..corpus import Corpus
-from .crawler import MAX_PAGES, CrawlFailure, crawl_site, crawl_warning
+from .crawler import MAX_PAGES, CrawlFailure, crawl_site, crawl_warning, parse_html
 from .errors import SourceError
 from .http import Fetcher, FetchError
 from .profiles import get_profile
@@ -152,10 +152,8 @@ def _crawl_talk_pages(
 def _event_title(list_url: str, fetcher: Fetcher) -> str:
     """The event's name, from the header of its list page (already in the cache)."""
     try:
-        page = fetcher.get(list_url, site=list_url)
-    except FetchError:
+        soup = parse_html(fetcher.get(list_url, site=list_url))
+    except (FetchError, SourceError):
         return ""
-    heading = BeautifulSoup(page.content, "lxml", from_encoding=page.encoding).select_one(
-        "header h1"
-    )
+    heading = soup.select_one("header h1")
     return " ".join(heading.get_text(" ").split()) if heading is not None else ""

@@ -471,13 +471,15 @@ def _contains(text: str, part: str) -> bool:
     return bool(re.search(rf"(?<!\w){re.escape(_flat(part))}(?!\w)", _flat(text)))
 
 
-def _combine(title: str, *fragments: str) -> str:
+def combine_texts(title: str, *fragments: str) -> str:
     """Plain text of the subtitle, abstract and description, each given once.
 
-    A text equal to the title or contained in another (as whole words, ignoring case
-    and spacing) is dropped: pretalx descriptions often repeat the abstract as their
-    first paragraph, frab exports sometimes copy it whole, FOSDEM's devroom openings
-    have the title as abstract. Then a paragraph equal to an earlier one is dropped.
+    Each fragment is HTML or Markdown (pretalx's texts): a Markdown link keeps its text,
+    markup becomes plain text (:func:`topics.text.html_to_text`). A text equal to the
+    title or contained in another (as whole words, ignoring case and spacing) is
+    dropped: pretalx descriptions often repeat the abstract as their first paragraph,
+    frab exports sometimes copy it whole, FOSDEM's devroom openings have the title as
+    abstract. Then a paragraph equal to an earlier one is dropped.
     """
     kept: list[str] = []
     for fragment in fragments:
@@ -503,7 +505,7 @@ def _corpus(title: str, acronym: str, events: list[_Event], source: str, where: 
         Talk(
             id=talk_id,
             title=event.title,
-            abstract=_combine(event.title, event.subtitle, event.abstract, event.description),
+            abstract=combine_texts(event.title, event.subtitle, event.abstract, event.description),
             speakers=event.speakers,
             track=event.track,
             day=event.day,
