@@ -48,6 +48,20 @@ EXIT_CODES = {
 }
 PAGES_FAILED = 3
 
+#: Bounds of the options: a seed is what NumPy's random state takes (32 bits); a pause or a
+#: wait of more than an hour is a mistake (and ``time.sleep`` cannot wait ``inf``);
+#: thousands of connections to one host are an attack, not a crawl.
+MAX_SEED = 2**32 - 1
+MAX_DELAY = MAX_TIMEOUT = 3600.0
+MAX_CONCURRENCY = 32
+
+
+class _Parser(argparse.ArgumentParser):
+    """Usage errors in one line: ``topics run: error: ...``, exit code 2."""
+
+    def error(self, message: str):
+        self.exit(2, f"{self.prog}: error: {message} (see '{self.prog} --help')\n")
+
 
 def _n_topics(value: str) -> int | str:
     if value == "auto":
@@ -61,7 +75,8 @@ def _n_topics(value: str) -> int | str:
     return k
 
 
-def _parser() -> argparse.ArgumentParser:
+def _parser() -> tuple[_Parser, dict[str, _Parser]]:
+    """The ``topics`` parser, and the parser of each of its commands."""
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument(
         "--cache", default=DEFAULT_CACHE, metavar="DIR", help="cache folder (default: %(default)s)"
@@ -89,28 +104,30 @@ def _parser() -> argparse.ArgumentParser:
     )
     crawling.add_argument(
         "--delay",
-        type=_non_negative,
+        type=_seconds(0.0, MAX_DELAY, zero=True),
         metavar="SECONDS",
-        help=f"seconds between two requests to one host (default: ${DELAY_VARIABLE} or"
-        f" {DELAY}; a robots.txt Crawl-delay that asks for more wins)",
+        help=f"seconds between two requests to one host, 0 to {MAX_DELAY:.0f} (default:"
+        f" ${DELAY_VARIABLE} or {DELAY}; a robots.txt Crawl-delay that asks for more wins)",
     )
     crawling.add_argument(
         "--concurrency",
-        type=_positive,
+        type=_whole(1, MAX_CONCURRENCY),
         default=CONCURRENCY,
         metavar="N",
-        help="requests in flight to one host at a time (default: %(default)s)",
+        help=f"requests in flight to one host at a time, 1 to {MAX_CONCURRENCY}"
+        " (default: %(default)s)",
     )
     crawling.add_argument(
         "--timeout",
-        type=_non_negative,
+        type=_seconds(0.0, MAX_TIMEOUT, zero=False),
         default=TIMEOUT[1],
         metavar="SECONDS",
-        help="seconds to wait for a server's answer (default: %(default)s)",
+        help=f"seconds to wait for a server's answer, more than 0 and at most"
+        f" {MAX_TIMEOUT:.0f} (default: %(default)s)",
     )
     crawling.add_argument(
         "--max-pages",
-        type=_positive,
+        type=_whole(1),
         default=MAX_PAGES,
         metavar="N",
         help="talk pages read from one list page at most (default: %(default)s)",
@@ -138,7 +155,13 @@ def _parser() -> argparse.ArgumentParser:
         metavar="K",
         help="number of topics, or 'auto' to choose by stability and coherence (default: auto)",
     )
-    building.add_argument("--seed", type=int, default=0, help="random seed (default: 0)")
+    building.add_argument(
+        "--seed",
+        type=_whole(0, MAX_SEED),
+        default=0,
+        metavar="N",
+        help=f"random seed, 0 to {MAX_SEED} (default: %(default)s)",
+    )
     building.add_argument(
         "--scheduler",
         metavar="ADDRESS",
@@ -146,7 +169,7 @@ def _parser() -> argparse.ArgumentParser:
         " 'pip install topics[dask]'; default: this machine's cores)",
     )
 
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="topics",
         description="Find the topics of a conference and publish them as a site.",
         epilog="exit codes:\n"
@@ -154,35 +177,74 @@ def _parser() -> argparse.ArgumentParser:
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     commands = parser.add_subparsers(dest="command", required=True)
-    commands.add_parser(
-        "run", parents=[common, crawling, building], help="crawl a conference, then build its site"
-    )
-    commands.add_parser("crawl", parents=[common, crawling], help="fetch the talks only")
-    commands.add_parser(
-        "build", parents=[common, building], help="fit topics and render the site from a crawl"
-    )
-    commands.add_parser("sources", help="list the kinds of source, site profiles, profile fields")
-    return parser
+    parsers = {
+        "run": commands.add_parser(
+            "run",
+            parents=[common, crawling, building],
+            help="crawl a conference, then build its site",
+        ),
+        "crawl": commands.add_parser(
+            "crawl", parents=[common, crawling], help="fetch the talks only"
+        ),
+        "build": commands.add_parser(
+            "build", parents=[common, building], help="fit topics and render the site from a crawl"
+        ),
+        "sources": commands.add_parser(
+            "sources", help="list the kinds of source, site profiles, profile fields"
+        ),
+    }
+    return parser, parsers
 
 
-def _non_negative(value: str) -> float:
-    try:
-        number = float(value)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a number of seconds, got {value!r}") from None
-    if not number >= 0:
-        raise argparse.ArgumentTypeError("must be 0 or more")
-    return number
+def _parse(argv: list[str] | None) -> argparse.Namespace:
+    """The arguments; a usage error exits with code 2 and one line.
+
+    A command's options may come anywhere among its sources (``topics run A --out X B``):
+    they are parsed intermixed, which argparse cannot do for a parser with subcommands, so
+    the command's own parser parses what follows the command.
+    """
+    parser, commands = _parser()
+    argv = sys.argv[1:] if argv is None else list(argv)
+    if argv and argv[0] in commands:
+        args = commands[argv[0]].parse_intermixed_args(argv[1:])
+        args.command = argv[0]
+        return args
+    return parser.parse_args(argv)  # --help, or a usage error
 
 
-def _positive(value: str) -> int:
-    try:
-        number = int(value)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a whole number, got {value!r}") from None
-    if number < 1:
-        raise argparse.ArgumentTypeError("must be at least 1")
-    return number
+def _seconds(low: float, high: float, zero: bool):
+    """An argument type: a finite number of seconds from ``low`` (allowed if ``zero``) to
+    ``high``."""
+    wanted = f"{low:g} to {high:g}" if zero else f"more than {low:g} and at most {high:g}"
+
+    def seconds(value: str) -> float:
+        try:
+            number = float(value)
+        except ValueError:
+            raise argparse.ArgumentTypeError(
+                f"expected a number of seconds, got {value!r}"
+            ) from None
+        if not (low <= number <= high and (zero or number > low)):  # NaN fails too
+            raise argparse.ArgumentTypeError(f"must be {wanted} seconds, not {value}")
+        return number
+
+    return seconds
+
+
+def _whole(low: int, high: int | None = None):
+    """An argument type: a whole number from ``low`` to ``high`` (no bound if ``None``)."""
+    wanted = f"at least {low}" if high is None else f"{low} to {high}"
+
+    def whole(value: str) -> int:
+        try:
+            number = int(value)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"expected a whole number, got {value!r}") from None
+        if number < low or (high is not None and number > high):
+            raise argparse.ArgumentTypeError(f"must be {wanted}, not {value}")
+        return number
+
+    return whole
 
 
 def _sources() -> str:
@@ -276,7 +338,7 @@ def _build(args: argparse.Namespace, corpus: Corpus) -> tuple[TopicModel, Path]:
 
 def main(argv: list[str] | None = None) -> int:
     """Run the ``topics`` command line; returns the exit code."""
-    args = _parser().parse_args(argv)
+    args = _parse(argv)
     if args.command == "sources":
         print(_sources())
         return 0

@@ -1,0 +1,89 @@
+"""Usage errors through ``python -m topics``: exit code 2, one line, no traceback, nothing
+written; and options may come anywhere among the sources."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from topics.corpus import Corpus
+
+from .conftest import FIXTURES, REPO
+from .reliability_table import reliability
+from .tiny_site import tiny_corpus
+
+ENV = {**os.environ, "PYTHONPATH": str(REPO)}
+
+
+def _topics(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "topics", *args],
+        env=ENV,
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+
+
+def _usage_error(done: subprocess.CompletedProcess, command: str = "run") -> str:
+    """The one line of a usage error."""
+    assert "Traceback" not in done.stderr, done.stderr
+    assert done.returncode == 2, done.stderr
+    [line] = done.stderr.splitlines()
+    assert line.startswith(f"topics {command}: error: "), line
+    return line
+
+
+#: Option values that are no seed, pause or wait: (arguments, the message's telling part).
+BAD_ARGUMENTS = {
+    "negative seed": (["--seed", "-1"], "--seed: must be 0 to 4294967295, not -1"),
+    "seed over 32 bits": (["--seed", "4294967296"], "--seed: must be 0 to 4294967295"),
+    "infinite delay": (["--delay", "inf"], "--delay: must be 0 to 3600 seconds, not inf"),
+    "huge delay": (["--delay", "1e300"], "--delay: must be 0 to 3600 seconds, not 1e300"),
+    "NaN delay": (["--delay", "nan"], "--delay: must be 0 to 3600 seconds, not nan"),
+    "infinite timeout": (["--timeout", "inf"], "--timeout: must be more than 0 and at most"),
+    "zero timeout": (["--timeout", "0"], "--timeout: must be more than 0 and at most 3600"),
+    "huge concurrency": (["--concurrency", "100000000"], "--concurrency: must be 1 to 32"),
+}
+
+
+@reliability(
+    "--seed -1, --seed 4294967296, --delay inf, --delay 1e300, --delay nan, --timeout inf,"
+    " --timeout 0, --concurrency 100000000, each to 'python -m topics run' of a schedule"
+    " served over HTTP",
+    "Exit 2 and one line naming the option and its range; no traceback, nothing fetched or written",
+)
+@pytest.mark.parametrize("case", list(BAD_ARGUMENTS), ids=list(BAD_ARGUMENTS))
+def test_bad_option_values_are_usage_errors(case, serve, tmp_path):
+    server = serve(FIXTURES / "schedules")
+    arguments, message = BAD_ARGUMENTS[case]
+    done = _topics("run", f"{server.url}/frab.xml", "--cache", str(tmp_path / "cache"),
+                   "--out", str(tmp_path / "site"), "--topics", "2", *arguments)  # fmt: skip
+    assert f"argument {message}" in _usage_error(done)
+    assert server.requests == []
+    assert list(tmp_path.iterdir()) == []
+
+
+@reliability(
+    "Options between the sources: 'topics run A --out X B', 'topics crawl A --cache C B'",
+    "Both sources are read into one corpus, and the options apply",
+)
+def test_options_may_come_between_sources(tmp_path):
+    first, second = tiny_corpus().talks[:7], tiny_corpus().talks[7:]
+    Corpus(talks=first, title="First").save(tmp_path / "a.jsonl")
+    Corpus(talks=second, title="Second").save(tmp_path / "b.jsonl")
+    done = _topics("crawl", "a.jsonl", "--cache", "c", "b.jsonl", cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    assert len(Corpus.load(tmp_path / "c" / "talks.jsonl")) == len(tiny_corpus())
+    done = _topics("run", "a.jsonl", "--out", "site", "--topics", "2", "b.jsonl", "--cache",
+                   "c", cwd=tmp_path)  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    assert f"{len(tiny_corpus())} talks, 2 topics" in done.stderr
+    assert (tmp_path / "site" / "index.html").is_file()
+    for name in ("build", "sources"):  # a stray argument is still a usage error
+        assert "unrecognized arguments: stray" in _usage_error(_topics(name, "stray"), name)
