@@ -35,7 +35,7 @@ from .sources import (
 )
 from .sources.crawler import MAX_PAGES
 from .sources.http import CONCURRENCY, DELAY, DELAY_VARIABLE, TIMEOUT
-from .sources.profiles import FIELDS, PROFILES
+from .sources.profiles import FIELDS, PROFILES, get_profile
 
 #: What the exit code says.
 EXIT_CODES = {
@@ -277,12 +277,14 @@ def _crawl(
     n_topics: int | str | None = None,
 ) -> Corpus:
     """Crawl, save the corpus, and (given ``n_topics``) check topics can be found in it."""
+    # A profile file is read first: a bad one is told before any request.
+    profile = get_profile(args.profile) if args.profile is not None else None
     fetcher = open_fetcher(args.cache, args.delay, args.concurrency, args.timeout, args.refresh)
     corpus = read_sources(
         args.sources,
         fetcher,
         corpus_path,
-        profile=args.profile,
+        profile=profile,
         pyvideo_data=args.pyvideo_data,
         progress=sys.stderr.isatty(),
         failures=failures,
