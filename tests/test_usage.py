@@ -12,7 +12,7 @@ import pytest
 
 from topics.corpus import Corpus
 
-from .conftest import FIXTURES, REPO
+from .conftest import FIXTURES, REPO, snapshot
 from .reliability_table import reliability
 from .tiny_site import tiny_corpus
 
@@ -87,3 +87,41 @@ def test_options_may_come_between_sources(tmp_path):
     assert (tmp_path / "site" / "index.html").is_file()
     for name in ("build", "sources"):  # a stray argument is still a usage error
         assert "unrecognized arguments: stray" in _usage_error(_topics(name, "stray"), name)
+
+
+@reliability(
+    "--cache inside a published --out, --out . (holding the default cache), --corpus inside --out",
+    "Exit 2 and one line saying what overlaps; the cache and the site are untouched",
+)
+def test_overlapping_folders_are_refused(tmp_path):
+    tiny = tiny_corpus().save(tmp_path / "tiny.jsonl")
+    site, cache = tmp_path / "site", tmp_path / "site" / "cache"
+    done = _topics("build", "--corpus", str(tiny), "--out", str(site), "--topics", "2")
+    assert done.returncode == 0, done.stderr
+    (cache / "pages").mkdir(parents=True)
+    (cache / "pages" / "page").write_text("fetched an hour ago")
+    before = snapshot(tmp_path)
+    done = _topics("run", str(tiny), "--cache", str(cache), "--out", str(site), "--topics", "2")
+    assert f"--cache {cache} and --out {site} overlap" in _usage_error(done)
+    done = _topics("run", str(tiny), "--out", ".", "--topics", "2", cwd=site)
+    assert "--cache cache and --out . overlap" in _usage_error(done)
+    done = _topics("build", "--corpus", str(site / "talks.jsonl"), "--out", str(site))
+    assert "is inside --out" in _usage_error(done, "build")
+    assert snapshot(tmp_path) == before
+
+
+@reliability(
+    "'topics crawl mine.csv --corpus mine.csv', and 'topics run link.csv --corpus mine.csv'"
+    " with link.csv a symbolic link to mine.csv",
+    "Exit 2 and one line: the corpus would overwrite the source; mine.csv is untouched",
+)
+def test_corpus_never_overwrites_a_source(tmp_path):
+    mine = tmp_path / "mine.csv"
+    mine.write_text("title,abstract\nA talk,About things\nAnother,About more things\n")
+    (tmp_path / "link.csv").symlink_to(mine)
+    before = snapshot(tmp_path)
+    done = _topics("crawl", "mine.csv", "--corpus", "mine.csv", cwd=tmp_path)
+    assert "--corpus mine.csv is the source mine.csv" in _usage_error(done, "crawl")
+    done = _topics("run", "link.csv", "--corpus", str(mine), cwd=tmp_path)
+    assert "saving the talks would overwrite it" in _usage_error(done)
+    assert snapshot(tmp_path) == before

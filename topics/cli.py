@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import argparse
 import logging
+import os
 import sys
 import time
 from pathlib import Path
@@ -25,7 +26,7 @@ from .cache import (
 from .corpus import Corpus, CorpusError, check_topic_input
 from .model import ModelError, TopicModel
 from .parallel import ClusterError, cluster
-from .render import RenderError, build_site
+from .render import RenderError, build_site, check_site_folder
 from .sources import (
     DEFAULT_DATA,
     DEFAULT_SOURCE,
@@ -41,7 +42,8 @@ from .sources.profiles import FIELDS, PROFILES, get_profile
 EXIT_CODES = {
     0: "done: every page was read",
     1: "failed: nothing built (one line on stderr says why)",
-    2: "bad usage",
+    2: "bad usage (one line says why): an option out of range, --cache or --corpus\n"
+    "       inside --out, a --corpus that is a source",
     3: "done, but some pages failed: the site (or crawl) has the rest;\n"
     "       the failed pages are listed, with why, at the end of stderr",
     130: "interrupted (Ctrl-C): everything fetched so far is cached, run again to resume",
@@ -146,7 +148,17 @@ def _parser() -> tuple[_Parser, dict[str, _Parser]]:
     )
     building = argparse.ArgumentParser(add_help=False)
     building.add_argument(
-        "--out", default="site", metavar="DIR", help="site folder (default: %(default)s)"
+        "--out",
+        default="site",
+        metavar="DIR",
+        help="site folder: absent, empty or a site built before; files in it that are not"
+        " the site's (CNAME, .nojekyll, .git, ...) are kept (default: %(default)s)",
+    )
+    building.add_argument(
+        "--force",
+        action="store_true",
+        help="build into a non-empty --out folder that topics did not make: its files named"
+        " like the site's (index.html, talks/, ...) are replaced, the others kept",
     )
     building.add_argument(
         "--topics",
@@ -205,11 +217,51 @@ def _parse(argv: list[str] | None) -> argparse.Namespace:
     """
     parser, commands = _parser()
     argv = sys.argv[1:] if argv is None else list(argv)
-    if argv and argv[0] in commands:
-        args = commands[argv[0]].parse_intermixed_args(argv[1:])
-        args.command = argv[0]
-        return args
-    return parser.parse_args(argv)  # --help, or a usage error
+    if not argv or argv[0] not in commands:
+        return parser.parse_args(argv)  # --help, or a usage error
+    args = commands[argv[0]].parse_intermixed_args(argv[1:])
+    args.command = argv[0]
+    if args.command != "sources":
+        clash = _clash(args)
+        if clash:
+            commands[args.command].error(clash)
+    return args
+
+
+def _clash(args: argparse.Namespace) -> str | None:
+    """Why the files and folders given cannot be used together, if they cannot: the build
+    replaces the site folder, so neither the cache nor the corpus may be inside it, and
+    the crawl writes the corpus, so it may not be a source."""
+    cache = Path(args.cache).resolve()
+    corpus = Path(args.corpus or corpus_file(args.cache)).resolve()
+    if args.command != "crawl":
+        out = Path(args.out).resolve()
+        if cache.is_relative_to(out) or out.is_relative_to(cache):
+            return (
+                f"--cache {args.cache} and --out {args.out} overlap: building the site would"
+                " delete the cache, or the cache would be published; give folders apart"
+            )
+        if corpus.is_relative_to(out):
+            return (
+                f"--corpus {args.corpus} is inside --out {args.out}: building the site would"
+                " delete it"
+            )
+    if args.command != "build" and args.corpus is not None:
+        for source in args.sources:
+            if _same_file(source, corpus):
+                return (
+                    f"--corpus {args.corpus} is the source {source}: saving the talks would"
+                    " overwrite it; give another --corpus"
+                )
+    return None
+
+
+def _same_file(a: str | Path, b: str | Path) -> bool:
+    """Whether ``a`` and ``b`` are one existing file (through links too)."""
+    try:
+        return os.path.samefile(a, b)
+    except (OSError, ValueError):  # absent, a URL, a name too long
+        return False
 
 
 def _seconds(low: float, high: float, zero: bool):
@@ -335,7 +387,8 @@ def _build(args: argparse.Namespace, corpus: Corpus) -> tuple[TopicModel, Path]:
     model = TopicModel(n_topics=args.topics, random_state=args.seed, memory=memory)
     with cluster(args.scheduler):
         doc_topic = model.fit_transform(corpus)
-        return model, build_site(corpus, model, doc_topic, args.out, memory=memory)
+        site = build_site(corpus, model, doc_topic, args.out, memory=memory, force=args.force)
+        return model, site
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -367,6 +420,8 @@ def _run(args: argparse.Namespace) -> int:
     corpus_path = Path(args.corpus or corpus_file(args.cache))
     failures: list[CrawlFailure] = []
     try:
+        if args.command != "crawl":  # before the crawl and the fit: a refusal comes first
+            check_site_folder(args.out, args.force)
         if args.command == "build":
             corpus = Corpus.load(corpus_path)
             check_topic_input(corpus, args.topics)
