@@ -62,6 +62,7 @@ class _Parser(argparse.ArgumentParser):
     """Usage errors in one line: ``topics run: error: ...``, exit code 2."""
 
     def error(self, message: str):
+        message = " ".join(message.splitlines())  # a value given may hold line breaks
         self.exit(2, f"{self.prog}: error: {message} (see '{self.prog} --help')\n")
 
 
