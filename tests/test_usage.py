@@ -70,8 +70,9 @@ def test_bad_option_values_are_usage_errors(case, serve, tmp_path):
 
 
 @reliability(
-    "Options between the sources: 'topics run A --out X B', 'topics crawl A --cache C B'",
-    "Both sources are read into one corpus, and the options apply",
+    "Options between the sources: 'topics run A --out X B', 'topics crawl A --cache C B';"
+    " a source named -odd.jsonl after '--'",
+    "Both sources are read into one corpus, and the options apply; -odd.jsonl is read",
 )
 def test_options_may_come_between_sources(tmp_path):
     first, second = tiny_corpus().talks[:7], tiny_corpus().talks[7:]
@@ -85,6 +86,10 @@ def test_options_may_come_between_sources(tmp_path):
     assert done.returncode == 0, done.stderr
     assert f"{len(tiny_corpus())} talks, 2 topics" in done.stderr
     assert (tmp_path / "site" / "index.html").is_file()
+    Corpus(talks=first, title="Odd").save(tmp_path / "-odd.jsonl")  # a source after --
+    done = _topics("crawl", "--cache", "d", "--", "-odd.jsonl", cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    assert len(Corpus.load(tmp_path / "d" / "talks.jsonl")) == len(first)
     for name in ("build", "sources"):  # a stray argument is still a usage error
         assert "unrecognized arguments: stray" in _usage_error(_topics(name, "stray"), name)
 

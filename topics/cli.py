@@ -214,13 +214,21 @@ def _parse(argv: list[str] | None) -> argparse.Namespace:
 
     A command's options may come anywhere among its sources (``topics run A --out X B``):
     they are parsed intermixed, which argparse cannot do for a parser with subcommands, so
-    the command's own parser parses what follows the command.
+    the command's own parser parses what follows the command. What follows ``--`` is
+    sources (argparse 3.11 mixes it up when parsing intermixed).
     """
     parser, commands = _parser()
     argv = sys.argv[1:] if argv is None else list(argv)
     if not argv or argv[0] not in commands:
         return parser.parse_args(argv)  # --help, or a usage error
-    args = commands[argv[0]].parse_intermixed_args(argv[1:])
+    command, rest, tail = commands[argv[0]], argv[1:], []
+    if "--" in rest:
+        rest, tail = rest[: rest.index("--")], rest[rest.index("--") + 1 :]
+    args = command.parse_intermixed_args(rest)
+    if tail and "sources" not in args:
+        command.error(f"unrecognized arguments: {' '.join(tail)}")
+    if tail:
+        args.sources += tail
     args.command = argv[0]
     if args.command != "sources":
         clash = _clash(args)
