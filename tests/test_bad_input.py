@@ -156,3 +156,38 @@ def test_unsafe_id_in_a_saved_corpus_is_refused(tmp_path, capsys):
     assert main(args) == 1
     assert "unsafe talk id '../../etc/passwd'" in _one_error_line(capsys)
     assert sorted(p.name for p in Path(tmp_path).iterdir()) == ["c", "talks.jsonl"]
+
+
+#: Profile files that are no profile: name -> (TOML text, the message's telling part).
+PROFILES = {
+    "deep arrays": ("abstract = " + "[" * 100_000, "nests arrays or tables too deeply"),
+    "deep tables": ("abstract = " + "{a = " * 100_000, "nests arrays or tables too deeply"),
+    "huge integer": ("abstract = " + "9" * 5000, "is not valid TOML: Exceeds the limit"),
+    "huge value": (
+        "abstract = [" + "1, " * 100_000 + "]",
+        "abstract must be a CSS selector or a list of them, not [1, 1, 1, 1, 1, 1, ...]",
+    ),
+}
+
+
+@reliability(
+    "A profile file of 'abstract = ' and 100,000 '[' (or '{a = '), one with a 5000-digit"
+    " integer, one whose abstract is a list of 100,000 numbers, given as --profile",
+    "Exit 1, one line of at most 300 characters naming the file and what is wrong (no"
+    " RecursionError traceback); nothing fetched",
+)
+@pytest.mark.parametrize("case", list(PROFILES), ids=list(PROFILES))
+def test_unreadable_profile_file_gets_one_line(case, serve, tmp_path, capsys):
+    text, message = PROFILES[case]
+    profile = tmp_path / "deep.toml"
+    profile.write_text(text)
+    (tmp_path / "www" / "list").mkdir(parents=True)
+    (tmp_path / "www" / "list" / "index.html").write_text("<ul><li><a href='/t/1/'>1</a></ul>")
+    server = serve(tmp_path / "www")
+    args = ["run", f"{server.url}/list/", "--profile", str(profile), "--cache",
+            str(tmp_path / "cache"), "--out", str(tmp_path / "site")]  # fmt: skip
+    assert main(args) == 1
+    assert f"profile file {profile}" in (err := _one_error_line(capsys))
+    assert message in err
+    assert len(err) <= 300
+    assert server.requests == []

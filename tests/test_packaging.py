@@ -1,15 +1,38 @@
-"""The wheel ships the templates, and an installed (non-editable) package finds them."""
+"""The wheel ships the templates, and an installed (non-editable) package finds them.
+
+The wheel is installed into a new virtual environment, without its dependencies: the
+environment reaches the packages of the one running the tests through a ``.pth`` file
+listing its site-packages folders. (``--system-site-packages`` would reach the base
+interpreter's instead, which lacks them when the tests run in a virtual environment.)
+"""
 
 from __future__ import annotations
 
+import site
 import subprocess
 import sys
 import venv
 import zipfile
+from pathlib import Path
 
 from .conftest import REPO
+from .reliability_table import reliability
 
 
+def _site_folders() -> list[str]:
+    """The site-packages folders of this environment (a virtual one's, and its base's
+    when it includes them), and the user's when it is enabled."""
+    folders = site.getsitepackages()
+    if site.ENABLE_USER_SITE:
+        folders.append(site.getusersitepackages())
+    return [folder for folder in folders if Path(folder).is_dir()]
+
+
+@reliability(
+    "The wheel built and installed, without the source tree, into a new virtual environment"
+    " (the tests run in a virtual environment, or as root without one)",
+    "It holds the templates, and the installed package reads them from its own folder",
+)
 def test_wheel_ships_templates_and_installed_package_uses_them(tmp_path):
     subprocess.run(
         [sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", "-w", str(tmp_path), str(REPO)],
@@ -22,19 +45,23 @@ def test_wheel_ships_templates_and_installed_package_uses_them(tmp_path):
         assert f"topics/templates/{template}" in names
 
     env = tmp_path / "venv"
-    venv.create(env, system_site_packages=True, with_pip=True)
+    venv.create(env, with_pip=True)
     python = env / "bin" / "python"
+
+    def run(code: str) -> str:
+        return subprocess.run(
+            [str(python), "-I", "-c", code],
+            cwd=tmp_path, capture_output=True, text=True, check=True, timeout=300,
+        ).stdout.strip()  # fmt: skip
+
+    packages = Path(run("import sysconfig; print(sysconfig.get_path('purelib'))"))
+    (packages / "outer-environment.pth").write_text("\n".join(_site_folders()) + "\n")
     subprocess.run(
         [str(python), "-m", "pip", "install", "-q", "--no-deps", "--force-reinstall", str(wheel)],
         check=True,
         timeout=300,
     )
-    found = subprocess.run(
-        [str(python), "-I", "-c", "import topics.render as r; print(r.TEMPLATES)"],
-        cwd=tmp_path,
-        capture_output=True,
-        text=True,
-        check=True,
-    ).stdout.strip()
-    assert found == str(env / "lib" / f"python{sys.version_info[0]}.{sys.version_info[1]}"
-                        / "site-packages" / "topics" / "templates")  # fmt: skip
+    found = run("import topics.render as r; print(r.TEMPLATES, r.__file__)").split()
+    assert found == [str(packages / "topics" / "templates"), str(packages / "topics" / "render.py")]
+    listed = run("import topics.render as r; print(r.environment().list_templates())")
+    assert "'index.html'" in listed and "'talk.html'" in listed

@@ -2,10 +2,43 @@
 
 The pipeline flows one way: :mod:`topics.sources` (talks from sites, schedules, pyvideo,
 files) -> :mod:`topics.corpus` -> :mod:`topics.model` -> :mod:`topics.render`.
+
+The names below are imported on first use: ``import topics`` (and so ``python -m topics``)
+imports no library, so the command answers Ctrl-C from its first moment (see
+:mod:`topics.__main__`).
 """
 
-from .corpus import Corpus, Talk
-from .loading import crawl, load
-from .model import Topic, TopicModel
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from .corpus import Corpus, Talk
+    from .loading import crawl, load
+    from .model import Topic, TopicModel
+
+#: The public names, and the module of each.
+_MODULES = {
+    "Corpus": "corpus",
+    "Talk": "corpus",
+    "crawl": "loading",
+    "load": "loading",
+    "Topic": "model",
+    "TopicModel": "model",
+}
 
 __all__ = ["Corpus", "Talk", "Topic", "TopicModel", "crawl", "load"]
+
+
+def __getattr__(name: str):
+    """A public name, imported from its module on first use (PEP 562)."""
+    if name not in _MODULES:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(f".{_MODULES[name]}", __name__), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *__all__})

@@ -1,7 +1,27 @@
-"""``python -m topics`` is the ``topics`` command."""
+"""``python -m topics``, and the ``topics`` command: :func:`topics.cli.main`, guarded.
+
+Ctrl-C gives one line and exit code 130 from the first moment on, also while the
+libraries (scikit-learn, NumPy, ...) are being imported, which takes about a second and
+happens before :func:`topics.cli.main` can catch anything. Nothing heavy is imported
+before the guard is in place (``topics/__init__.py`` imports lazily).
+"""
 
 import sys
 
-from .cli import main
+#: The exit code of an interrupted command (128 + SIGINT, as a shell reports it).
+INTERRUPTED = 130
 
-sys.exit(main())
+
+def main() -> int:
+    """Run the ``topics`` command line; returns the exit code."""
+    try:
+        from .cli import main as run
+
+        return run()
+    except KeyboardInterrupt:
+        print("topics: interrupted", file=sys.stderr)
+        return INTERRUPTED
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import argparse
 import logging
+import os
 import sys
 import time
 from pathlib import Path
@@ -25,7 +26,7 @@ from .cache import (
 from .corpus import Corpus, CorpusError, check_topic_input
 from .model import ModelError, TopicModel
 from .parallel import ClusterError, cluster
-from .render import RenderError, build_site
+from .render import RenderError, build_site, check_site_folder
 from .sources import (
     DEFAULT_DATA,
     DEFAULT_SOURCE,
@@ -35,18 +36,34 @@ from .sources import (
 )
 from .sources.crawler import MAX_PAGES
 from .sources.http import CONCURRENCY, DELAY, DELAY_VARIABLE, MAX_WAIT, TIMEOUT
-from .sources.profiles import FIELDS, PROFILES
+from .sources.profiles import FIELDS, PROFILES, get_profile
 
 #: What the exit code says.
 EXIT_CODES = {
     0: "done: every page was read",
     1: "failed: nothing built (one line on stderr says why)",
-    2: "bad usage",
+    2: "bad usage (one line says why): an option out of range, --cache or --corpus\n"
+    "       inside --out, a --corpus that is a source",
     3: "done, but some pages failed: the site (or crawl) has the rest;\n"
     "       the failed pages are listed, with why, at the end of stderr",
     130: "interrupted (Ctrl-C): everything fetched so far is cached, run again to resume",
 }
 PAGES_FAILED = 3
+
+#: Bounds of the options: a seed is what NumPy's random state takes (32 bits); a pause or a
+#: wait of more than an hour is a mistake (and ``time.sleep`` cannot wait ``inf``);
+#: thousands of connections to one host are an attack, not a crawl.
+MAX_SEED = 2**32 - 1
+MAX_DELAY = MAX_TIMEOUT = 3600.0
+MAX_CONCURRENCY = 32
+
+
+class _Parser(argparse.ArgumentParser):
+    """Usage errors in one line: ``topics run: error: ...``, exit code 2."""
+
+    def error(self, message: str):
+        message = " ".join(message.splitlines())  # a value given may hold line breaks
+        self.exit(2, f"{self.prog}: error: {message} (see '{self.prog} --help')\n")
 
 
 def _n_topics(value: str) -> int | str:
@@ -61,7 +78,8 @@ def _n_topics(value: str) -> int | str:
     return k
 
 
-def _parser() -> argparse.ArgumentParser:
+def _parser() -> tuple[_Parser, dict[str, _Parser]]:
+    """The ``topics`` parser, and the parser of each of its commands."""
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument(
         "--cache", default=DEFAULT_CACHE, metavar="DIR", help="cache folder (default: %(default)s)"
@@ -89,29 +107,32 @@ def _parser() -> argparse.ArgumentParser:
     )
     crawling.add_argument(
         "--delay",
-        type=_non_negative,
+        type=_seconds(0.0, MAX_DELAY, zero=True),
         metavar="SECONDS",
-        help=f"seconds between two requests to one host (default: ${DELAY_VARIABLE} or"
-        f" {DELAY}; a robots.txt Crawl-delay that asks for more wins, up to {MAX_WAIT:g} s)",
+        help=f"seconds between two requests to one host, 0 to {MAX_DELAY:.0f} (default:"
+        f" ${DELAY_VARIABLE} or {DELAY}; a robots.txt Crawl-delay that asks for more wins,"
+        f" up to {MAX_WAIT:g} s)",
     )
     crawling.add_argument(
         "--concurrency",
-        type=_positive,
+        type=_whole(1, MAX_CONCURRENCY),
         default=CONCURRENCY,
         metavar="N",
-        help="requests in flight to one host at a time (default: %(default)s)",
+        help=f"requests in flight to one host at a time, 1 to {MAX_CONCURRENCY}"
+        " (default: %(default)s)",
     )
     crawling.add_argument(
         "--timeout",
-        type=_non_negative,
+        type=_seconds(0.0, MAX_TIMEOUT, zero=False),
         default=TIMEOUT[1],
         metavar="SECONDS",
         help="seconds one request may take in all: connecting, the answer's headers and"
-        " body; each retry has its own (default: %(default)s)",
+        f" body; each retry has its own; more than 0 and at most {MAX_TIMEOUT:.0f}"
+        " (default: %(default)s)",
     )
     crawling.add_argument(
         "--max-pages",
-        type=_positive,
+        type=_whole(1),
         default=MAX_PAGES,
         metavar="N",
         help="talk pages read from one list page at most (default: %(default)s)",
@@ -130,7 +151,17 @@ def _parser() -> argparse.ArgumentParser:
     )
     building = argparse.ArgumentParser(add_help=False)
     building.add_argument(
-        "--out", default="site", metavar="DIR", help="site folder (default: %(default)s)"
+        "--out",
+        default="site",
+        metavar="DIR",
+        help="site folder: absent, empty or a site built before; files in it that are not"
+        " the site's (CNAME, .nojekyll, .git, ...) are kept (default: %(default)s)",
+    )
+    building.add_argument(
+        "--force",
+        action="store_true",
+        help="build into a non-empty --out folder that topics did not make: its files named"
+        " like the site's (index.html, talks/, ...) are replaced, the others kept",
     )
     building.add_argument(
         "--topics",
@@ -139,7 +170,13 @@ def _parser() -> argparse.ArgumentParser:
         metavar="K",
         help="number of topics, or 'auto' to choose by stability and coherence (default: auto)",
     )
-    building.add_argument("--seed", type=int, default=0, help="random seed (default: 0)")
+    building.add_argument(
+        "--seed",
+        type=_whole(0, MAX_SEED),
+        default=0,
+        metavar="N",
+        help=f"random seed, 0 to {MAX_SEED} (default: %(default)s)",
+    )
     building.add_argument(
         "--scheduler",
         metavar="ADDRESS",
@@ -147,7 +184,7 @@ def _parser() -> argparse.ArgumentParser:
         " 'pip install topics[dask]'; default: this machine's cores)",
     )
 
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="topics",
         description="Find the topics of a conference and publish them as a site.",
         epilog="exit codes:\n"
@@ -155,35 +192,122 @@ def _parser() -> argparse.ArgumentParser:
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     commands = parser.add_subparsers(dest="command", required=True)
-    commands.add_parser(
-        "run", parents=[common, crawling, building], help="crawl a conference, then build its site"
-    )
-    commands.add_parser("crawl", parents=[common, crawling], help="fetch the talks only")
-    commands.add_parser(
-        "build", parents=[common, building], help="fit topics and render the site from a crawl"
-    )
-    commands.add_parser("sources", help="list the kinds of source, site profiles, profile fields")
-    return parser
+    parsers = {
+        "run": commands.add_parser(
+            "run",
+            parents=[common, crawling, building],
+            help="crawl a conference, then build its site",
+        ),
+        "crawl": commands.add_parser(
+            "crawl", parents=[common, crawling], help="fetch the talks only"
+        ),
+        "build": commands.add_parser(
+            "build", parents=[common, building], help="fit topics and render the site from a crawl"
+        ),
+        "sources": commands.add_parser(
+            "sources", help="list the kinds of source, site profiles, profile fields"
+        ),
+    }
+    return parser, parsers
 
 
-def _non_negative(value: str) -> float:
+def _parse(argv: list[str] | None) -> argparse.Namespace:
+    """The arguments; a usage error exits with code 2 and one line.
+
+    A command's options may come anywhere among its sources (``topics run A --out X B``):
+    they are parsed intermixed, which argparse cannot do for a parser with subcommands, so
+    the command's own parser parses what follows the command. What follows ``--`` is
+    sources (argparse 3.11 mixes it up when parsing intermixed).
+    """
+    parser, commands = _parser()
+    argv = sys.argv[1:] if argv is None else list(argv)
+    if not argv or argv[0] not in commands:
+        return parser.parse_args(argv)  # --help, or a usage error
+    command, rest, tail = commands[argv[0]], argv[1:], []
+    if "--" in rest:
+        rest, tail = rest[: rest.index("--")], rest[rest.index("--") + 1 :]
+    args = command.parse_intermixed_args(rest)
+    if tail and "sources" not in args:
+        command.error(f"unrecognized arguments: {' '.join(tail)}")
+    if tail:
+        args.sources += tail
+    args.command = argv[0]
+    if args.command != "sources":
+        clash = _clash(args)
+        if clash:
+            commands[args.command].error(clash)
+    return args
+
+
+def _clash(args: argparse.Namespace) -> str | None:
+    """Why the files and folders given cannot be used together, if they cannot: the build
+    replaces the site folder, so neither the cache nor the corpus may be inside it, and
+    the crawl writes the corpus, so it may not be a source."""
+    cache = Path(args.cache).resolve()
+    corpus = Path(args.corpus or corpus_file(args.cache)).resolve()
+    if args.command != "crawl":
+        out = Path(args.out).resolve()
+        if cache.is_relative_to(out) or out.is_relative_to(cache):
+            return (
+                f"--cache {args.cache} and --out {args.out} overlap: building the site would"
+                " delete the cache, or the cache would be published; give folders apart"
+            )
+        if corpus.is_relative_to(out):
+            return (
+                f"--corpus {args.corpus} is inside --out {args.out}: building the site would"
+                " delete it"
+            )
+    if args.command != "build" and args.corpus is not None:
+        for source in args.sources:
+            if _same_file(source, corpus):
+                return (
+                    f"--corpus {args.corpus} is the source {source}: saving the talks would"
+                    " overwrite it; give another --corpus"
+                )
+    return None
+
+
+def _same_file(a: str | Path, b: str | Path) -> bool:
+    """Whether ``a`` and ``b`` are one existing file (through links too)."""
     try:
-        number = float(value)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a number of seconds, got {value!r}") from None
-    if not number >= 0:
-        raise argparse.ArgumentTypeError("must be 0 or more")
-    return number
+        return os.path.samefile(a, b)
+    except (OSError, ValueError):  # absent, a URL, a name too long
+        return False
 
 
-def _positive(value: str) -> int:
-    try:
-        number = int(value)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a whole number, got {value!r}") from None
-    if number < 1:
-        raise argparse.ArgumentTypeError("must be at least 1")
-    return number
+def _seconds(low: float, high: float, zero: bool):
+    """An argument type: a finite number of seconds from ``low`` (allowed if ``zero``) to
+    ``high``."""
+    wanted = f"{low:g} to {high:g}" if zero else f"more than {low:g} and at most {high:g}"
+
+    def seconds(value: str) -> float:
+        try:
+            number = float(value)
+        except ValueError:
+            raise argparse.ArgumentTypeError(
+                f"expected a number of seconds, got {value!r}"
+            ) from None
+        if not (low <= number <= high and (zero or number > low)):  # NaN fails too
+            raise argparse.ArgumentTypeError(f"must be {wanted} seconds, not {value}")
+        return number
+
+    return seconds
+
+
+def _whole(low: int, high: int | None = None):
+    """An argument type: a whole number from ``low`` to ``high`` (no bound if ``None``)."""
+    wanted = f"at least {low}" if high is None else f"{low} to {high}"
+
+    def whole(value: str) -> int:
+        try:
+            number = int(value)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"expected a whole number, got {value!r}") from None
+        if number < low or (high is not None and number > high):
+            raise argparse.ArgumentTypeError(f"must be {wanted}, not {value}")
+        return number
+
+    return whole
 
 
 def _sources() -> str:
@@ -216,12 +340,14 @@ def _crawl(
     n_topics: int | str | None = None,
 ) -> Corpus:
     """Crawl, save the corpus, and (given ``n_topics``) check topics can be found in it."""
+    # A profile file is read first: a bad one is told before any request.
+    profile = get_profile(args.profile) if args.profile is not None else None
     fetcher = open_fetcher(args.cache, args.delay, args.concurrency, args.timeout, args.refresh)
     corpus = read_sources(
         args.sources,
         fetcher,
         corpus_path,
-        profile=args.profile,
+        profile=profile,
         pyvideo_data=args.pyvideo_data,
         progress=sys.stderr.isatty(),
         failures=failures,
@@ -272,12 +398,13 @@ def _build(args: argparse.Namespace, corpus: Corpus) -> tuple[TopicModel, Path]:
     model = TopicModel(n_topics=args.topics, random_state=args.seed, memory=memory)
     with cluster(args.scheduler):
         doc_topic = model.fit_transform(corpus)
-        return model, build_site(corpus, model, doc_topic, args.out, memory=memory)
+        site = build_site(corpus, model, doc_topic, args.out, memory=memory, force=args.force)
+        return model, site
 
 
 def main(argv: list[str] | None = None) -> int:
     """Run the ``topics`` command line; returns the exit code."""
-    args = _parser().parse_args(argv)
+    args = _parse(argv)
     if args.command == "sources":
         print(_sources())
         return 0
@@ -304,6 +431,8 @@ def _run(args: argparse.Namespace) -> int:
     corpus_path = Path(args.corpus or corpus_file(args.cache))
     failures: list[CrawlFailure] = []
     try:
+        if args.command != "crawl":  # before the crawl and the fit: a refusal comes first
+            check_site_folder(args.out, args.force)
         if args.command == "build":
             corpus = Corpus.load(corpus_path)
             check_topic_input(corpus, args.topics)

@@ -658,7 +658,8 @@ class TopicModel(TransformerMixin, BaseEstimator):
         Parameters
         ----------
         path : path
-            The site folder: absent, empty, or a site built before (it is replaced).
+            The site folder: absent, empty, or a site built before (it is replaced; the
+            files in it that are not the site's, a ``CNAME`` for instance, are kept).
 
         Returns
         -------

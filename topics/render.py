@@ -24,7 +24,8 @@ static host, and no page requests anything outside the site)::
     data/*.csv, data/*.json     the export (see topics.export)
     wordclouds/topic-<number>.png
     static/                     style.css, search.js, map.js, vendor/minisearch.js
-    .topics-site                marker: this folder may be replaced by the next build
+    .topics-site                marker: this folder may be replaced by the next build;
+                                it lists the site's own top-level files and folders
 
 Scripts: every script is a file of the site loaded with ``<script src>`` (the
 Content-Security-Policy allows ``script-src 'self'`` only, which Chromium also matches
@@ -38,6 +39,12 @@ folder), and the last one's site stays; the next build deletes the temporary fol
 killed build left (each build locks its own while it writes it). Page names come from
 talk ids, which must be safe as file names (:func:`topics.corpus.is_safe_id`): no id can
 name a file outside the site.
+
+Only what topics made is ever deleted: files and folders the user put into a site folder
+(a ``CNAME`` and ``.nojekyll`` for GitHub Pages, a ``.git`` checkout, notes) are moved
+into each new site; a folder that topics did not make is not built into unless asked
+(``force``); and a sibling folder is deleted as a killed build's leftover only when its
+name is exactly one this module makes and it holds the marker.
 """
 
 from __future__ import annotations
@@ -50,7 +57,6 @@ import os
 import pickle
 import re
 import shutil
-import tempfile
 import uuid
 from collections import Counter
 from collections.abc import Iterator, Mapping, Sequence
@@ -90,8 +96,22 @@ def _templates_folder() -> Path:
 #: Folder of the Jinja2 templates; its ``static/`` subfolder is copied into the site.
 TEMPLATES = _templates_folder()
 
-#: File that marks a folder as a site built here, which a later build may replace.
+#: File that marks a folder as a site built here, which a later build may replace. It
+#: lists the site's top-level names ("files"): anything else in the folder is the user's.
 MARKER = ".topics-site"
+
+#: The top-level names of a site whose marker does not list them (built before it did).
+_OLDER_SITE = frozenset(
+    {
+        *("index.html", "search.html", "map.html", "speakers.html", "editions.html"),
+        *("unassigned.html", "speakers", "topics", "talks", "search", "map", "data"),
+        *("wordclouds", "static", MARKER),
+    }
+)
+
+#: The end of the name of a temporary sibling ``.<site>.new-*`` (being built) or
+#: ``.<site>.old-*`` (being deleted) of the site folder ``<site>``.
+_TEMPORARY = re.compile(r"(new|old)-[0-9a-f]{32}")
 
 #: Words of a topic drawn in its word cloud, and listed as text on its page.
 CLOUD_WORDS, LISTED_WORDS = 80, 15
@@ -1310,6 +1330,7 @@ def build_site(
     doc_topic: np.ndarray,
     out_dir: str | os.PathLike,
     memory: Memory | None = None,
+    force: bool = False,
 ) -> Path:
     """Render the topic site of a corpus and publish it atomically into ``out_dir``.
 
@@ -1324,10 +1345,16 @@ def build_site(
         Non-negative document-topic weights W, rows in corpus order. A talk belongs to its
         strongest topic (highest weight); a talk whose weights are all zero to none.
     out_dir : path
-        The site folder. Replaced as a whole once the new site is complete; it must be
-        absent, empty, or a site built here before (it holds the ``.topics-site`` marker).
+        The site folder. Replaced once the new site is complete; it must be absent,
+        empty, or a site built here before (it holds the ``.topics-site`` marker), unless
+        ``force``. What the folder holds that is not the site's (the names the marker does
+        not list: a ``CNAME``, ``.nojekyll``, ``.git``, notes) is moved into the new site.
     memory : joblib.Memory or None
         Cache of the word cloud images and of the site view.
+    force : bool
+        Build also into a non-empty folder that is not a site: its files and folders
+        named like the site's (``index.html``, ``talks``, ...) are replaced, the others
+        kept; a file of the user's named like a new part of a site is replaced too.
 
     Returns
     -------
@@ -1339,13 +1366,15 @@ def build_site(
     RenderError
         If the inputs are inconsistent or a talk id is unsafe (see :func:`site_view`).
     FileExistsError
-        If ``out_dir`` exists and is a file, or a non-empty folder that is not a site.
+        If ``out_dir`` exists and is a file or a symbolic link; unless ``force``, if it
+        is a non-empty folder that is not a site, or holds a file of the user's named
+        like a file of the new site (see :func:`check_site_folder`).
     OSError, jinja2.TemplateError
         If rendering or writing fails; ``out_dir`` is then left as it was.
     """
     out = Path(out_dir).absolute()
     W = _check_inputs(corpus, model, doc_topic)
-    _check_target(out)
+    check_site_folder(out, force)
     digest, code = _inputs_digest(corpus, model, W), _code_digest()
     templates = Path(TEMPLATES)
     keys = {
@@ -1355,10 +1384,13 @@ def build_site(
         **{part: joblib.hash((digest, code, part)) for part in DATA_PARTS},
     }
     out.parent.mkdir(parents=True, exist_ok=True)
-    new = Path(tempfile.mkdtemp(prefix=f".{out.name}.new-", dir=out.parent))
+    new = out.with_name(f".{out.name}.new-{uuid.uuid4().hex}")
+    new.mkdir()
     try:
         with _locked(new):  # in use: no other build takes it for a killed build's leftover
-            new.chmod(0o755)  # mkdtemp makes it private; a web server must be able to read it
+            new.chmod(0o755)  # a web server must be able to read it, whatever the umask
+            # Marked at once, so that the next build knows a killed build's leftover.
+            (new / MARKER).write_text(json.dumps({"generator": "topics"}), encoding="utf-8")
             # The word clouds need only the model: worker processes draw them while this
             # one makes the site view (87,405 talks: 4.8 s of drawing, mostly hidden).
             with ThreadPoolExecutor(1) as pool:
@@ -1370,7 +1402,8 @@ def build_site(
                     gc.freeze()
                 try:
                     clouds.result()
-                    _render_into(new, out, corpus, model, W, site, keys, _unchanged(out, keys))
+                    reused = _unchanged(out, keys)
+                    _render_into(new, out, corpus, model, W, site, keys, reused, force)
                 finally:
                     gc.unfreeze()
     except BaseException:
@@ -1416,9 +1449,11 @@ def _render_into(
     site: SiteView,
     keys: dict[str, str],
     reused: list[str],
+    force: bool,
 ) -> None:
     """Write the site into the folder ``new`` (the word clouds are there already), but for
-    the ``reused`` parts, moved over from the site in ``out`` as ``new`` replaces it."""
+    the ``reused`` parts, moved over from the site in ``out`` as ``new`` replaces it, with
+    the user's files in ``out``."""
     fresh = [part for part in (*PAGE_PARTS, *DATA_PARTS) if part not in reused]
     _render_parts(new, corpus, model, W, site, ["pages", *fresh])
     marker = {
@@ -1426,19 +1461,22 @@ def _render_into(
         "talks": site.n_talks,
         "topics": len(site.topics),
         "parts": keys,
+        "files": sorted({path.name for path in new.iterdir()} - {MARKER} | set(reused)),
     }
     (new / MARKER).write_text(json.dumps(marker) + "\n", encoding="utf-8")
     with _locked(out.parent):  # two builds at once publish one after the other
-        _check_target(out)  # again: another build may have published meanwhile
+        check_site_folder(out, force)  # again: another build may have published meanwhile
         moved = _move_unchanged(out, new, keys, reused)
         if moved is None:
             # Another build published other parts meanwhile: these are rendered after all
             # (that build waits, as when both publish at once).
             _render_parts(new, corpus, model, W, site, reused)
+        kept: list[str] = []
         try:
+            kept = _move_user_files(out, new, force)
             _swap_into_place(new, out)
         except BaseException:
-            _move_back(new, out, moved or [])
+            _move_back(new, out, [*(moved or []), *kept])
             raise
         _remove_leftovers(out)
 
@@ -1505,14 +1543,69 @@ def _locked(folder: Path, wait: bool = True) -> Iterator[bool]:
 
 def _remove_leftovers(out: Path) -> None:
     """Delete what killed builds left beside ``out``: temporary folders no build holds.
-    Called with the parent folder locked, so no other build is between its renames."""
+
+    Only folders named exactly as this module names them (``.<site>.new-`` or
+    ``.<site>.old-`` and 32 hex digits) and holding the marker are taken: a folder of the
+    user's (``.site.old-backup``) is not. Called with the parent folder locked, so no
+    other build is between its renames."""
     if fcntl is None:  # without locks a leftover cannot be told from a build in progress
         return
-    name = glob.escape(out.name)
-    for leftover in [*out.parent.glob(f".{name}.new-*"), *out.parent.glob(f".{name}.old-*")]:
+    prefix = f".{out.name}."
+    for leftover in out.parent.glob(f"{glob.escape(prefix)}*"):
+        if not _TEMPORARY.fullmatch(leftover.name[len(prefix) :]):
+            continue
+        if leftover.is_symlink() or not (leftover / MARKER).is_file():
+            continue
         with _locked(leftover, wait=False) as free:
             if free:
-                shutil.rmtree(leftover, ignore_errors=True)
+                _delete_site_folder(leftover)
+
+
+def _delete_site_folder(folder: Path) -> None:
+    """Delete a site folder, its marker last: interrupted, it is still known as a leftover."""
+    for path in folder.iterdir():
+        if path.name == MARKER:
+            continue
+        if path.is_dir() and not path.is_symlink():
+            shutil.rmtree(path, ignore_errors=True)
+        else:
+            path.unlink(missing_ok=True)
+    (folder / MARKER).unlink(missing_ok=True)
+    shutil.rmtree(folder, ignore_errors=True)
+
+
+def _move_user_files(out: Path, new: Path, force: bool) -> list[str]:
+    """Move into ``new`` what ``out`` holds that is not its site's (see :func:`_site_names`),
+    and return their names. Called with the parent folder locked, just before ``new``
+    replaces ``out``.
+
+    Raises
+    ------
+    FileExistsError
+        Unless ``force``, if one of them is named like a file or folder of the new site
+        (nothing is moved then); with ``force`` those are left, to be deleted with ``out``.
+    """
+    if not out.is_dir():
+        return []
+    own = _site_names(out)
+    theirs = sorted(path.name for path in out.iterdir() if path.name not in own)
+    taken = [name for name in theirs if os.path.lexists(new / name)]
+    if taken and not force:
+        raise FileExistsError(
+            f"{out} holds {', '.join(taken[:3])}, which topics did not make, and the new"
+            " site has a file of that name: refusing to replace it; move it away, or use"
+            " --force to replace it"
+        )
+    moved: list[str] = []
+    try:
+        for name in theirs:
+            if name not in taken:
+                os.rename(out / name, new / name)
+                moved.append(name)
+    except BaseException:
+        _move_back(new, out, moved)
+        raise
+    return moved
 
 
 def _unchanged(out: Path, keys: dict[str, str]) -> list[str]:
@@ -1606,25 +1699,59 @@ def _code_digest() -> str:
     return joblib.hash([(here / name).read_bytes() for name in names])
 
 
-def _previous_keys(out: Path) -> dict[str, str]:
-    """The part keys recorded by the site in ``out``, for parts that are still there."""
+def _read_marker(out: Path) -> dict:
+    """The marker of the site in ``out``; empty if it is missing or unreadable."""
     try:
         marker = json.loads((out / MARKER).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
+    except (OSError, ValueError, RecursionError):
         return {}
-    parts = marker.get("parts") if isinstance(marker, dict) else None
+    return marker if isinstance(marker, dict) else {}
+
+
+def _previous_keys(out: Path) -> dict[str, str]:
+    """The part keys recorded by the site in ``out``, for parts that are still there."""
+    parts = _read_marker(out).get("parts")
     if not isinstance(parts, dict):
         return {}
     return {name: key for name, key in parts.items() if (out / str(name)).is_dir()}
 
 
-def _check_target(out: Path) -> None:
+def _site_names(out: Path) -> set[str]:
+    """The top-level names of the site in ``out``, which a rebuild replaces: those its
+    marker lists (:data:`_OLDER_SITE` if it lists none), and the marker; none if ``out``
+    holds no marker (it is not a site)."""
+    if not (out / MARKER).is_file():
+        return set()
+    files = _read_marker(out).get("files")
+    if not (isinstance(files, list) and all(isinstance(name, str) for name in files)):
+        return set(_OLDER_SITE)
+    return {*files, MARKER}
+
+
+def check_site_folder(out_dir: str | os.PathLike, force: bool = False) -> None:
+    """Check that a site may be built into ``out_dir`` (see :func:`build_site`).
+
+    Parameters
+    ----------
+    out_dir : path
+        The site folder.
+    force : bool
+        Allow a non-empty folder that is not a site built here.
+
+    Raises
+    ------
+    FileExistsError
+        If ``out_dir`` is a file or a symbolic link; unless ``force``, if it is a
+        non-empty folder without the :data:`MARKER` file.
+    """
+    out = Path(out_dir).absolute()
     if out.is_symlink() or (out.exists() and not out.is_dir()):
         raise FileExistsError(f"{out} exists and is not a folder: refusing to replace it")
-    if out.is_dir() and any(out.iterdir()) and not (out / MARKER).is_file():
+    if not force and out.is_dir() and not (out / MARKER).is_file() and any(out.iterdir()):
         raise FileExistsError(
-            f"{out} is not empty and is not a site built by topics (no {MARKER} file): "
-            "refusing to replace it; choose another --out folder"
+            f"{out} is not empty and is not a site built by topics (no {MARKER} file):"
+            " refusing to build into it; choose another --out folder, or use --force to"
+            " build into it (its files named like the site's are replaced, the others kept)"
         )
 
 
@@ -1633,11 +1760,11 @@ def _swap_into_place(new: Path, out: Path) -> None:
     if not out.exists():
         os.rename(new, out)
         return
-    old = out.with_name(f".{out.name}.old-{uuid.uuid4().hex[:8]}")
+    old = out.with_name(f".{out.name}.old-{uuid.uuid4().hex}")
     os.rename(out, old)
     try:
         os.rename(new, out)
     except BaseException:
         os.rename(old, out)
         raise
-    shutil.rmtree(old, ignore_errors=True)
+    _delete_site_folder(old)

@@ -53,6 +53,7 @@ tried in order::
 from __future__ import annotations
 
 import re
+import reprlib
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path
@@ -268,7 +269,8 @@ def load_profile(path: str | Path) -> Profile:
     Raises
     ------
     SourceError
-        If the file cannot be read, is not TOML, has a key that is no profile field
+        If the file cannot be read, is not TOML (or nests arrays or tables too deeply
+        to be read), has a key that is no profile field
         (the message lists the fields), a value of the wrong type (a selector field
         takes a string or a list of strings, the others a string), or makes an
         invalid :class:`Profile`.
@@ -280,7 +282,9 @@ def load_profile(path: str | Path) -> Profile:
         raise SourceError(f"cannot read profile file {path}: {exc.strerror or exc}") from None
     except UnicodeDecodeError:
         raise SourceError(f"profile file {path} is not UTF-8 text") from None
-    except tomllib.TOMLDecodeError as exc:
+    except RecursionError:  # tomllib reads nested arrays and tables recursively
+        raise SourceError(f"profile file {path} nests arrays or tables too deeply") from None
+    except ValueError as exc:  # TOMLDecodeError, or an integer of over 4300 digits
         raise SourceError(f"profile file {path} is not valid TOML: {exc}") from None
     unknown = sorted(set(data) - set(FIELDS))
     if unknown:
@@ -297,7 +301,9 @@ def load_profile(path: str | Path) -> Profile:
         else:
             ok, wanted = isinstance(value, str), "a string"
         if not ok:
-            raise SourceError(f"profile file {path}: {key} must be {wanted}, not {value!r}")
+            raise SourceError(
+                f"profile file {path}: {key} must be {wanted}, not {reprlib.repr(value)}"
+            )
     data.setdefault("name", path.stem)
     data.setdefault("description", f"profile file {path}")
     data.setdefault("talk_links", "")
