@@ -52,6 +52,18 @@ BAD_ARGUMENTS = {
 }
 
 
+def test_bad_delay_variable_is_a_usage_error(serve, tmp_path):
+    server = serve(FIXTURES / "schedules")
+    done = subprocess.run(
+        [sys.executable, "-m", "topics", "crawl", f"{server.url}/frab.xml",
+         "--cache", str(tmp_path / "cache")],
+        env={**ENV, "TOPICS_CRAWL_DELAY": "inf"}, capture_output=True, text=True, timeout=300,
+    )  # fmt: skip
+    line = _usage_error(done, "crawl")
+    assert "$TOPICS_CRAWL_DELAY: must be 0 to 3600 seconds, not inf" in line
+    assert server.requests == []
+
+
 @reliability(
     "--seed -1, --seed 4294967296, --delay inf, --delay 1e300, --delay nan, --timeout inf,"
     " --timeout 0, --concurrency 100000000, each to 'python -m topics run' of a schedule"

@@ -232,6 +232,11 @@ def _parse(argv: list[str] | None) -> argparse.Namespace:
     if tail:
         args.sources += tail
     args.command = argv[0]
+    if getattr(args, "delay", 0) is None and DELAY_VARIABLE in os.environ:
+        try:
+            args.delay = _seconds(0.0, MAX_DELAY, zero=True)(os.environ[DELAY_VARIABLE])
+        except argparse.ArgumentTypeError as exc:
+            command.error(f"${DELAY_VARIABLE}: {exc}")
     if args.command != "sources":
         clash = _clash(args)
         if clash:
