@@ -1,13 +1,14 @@
 """Hostile text, round two: slow patterns, quadratic algorithms and unsafe characters.
 
 Time bounds are CPU time of this process (:func:`time.process_time`), on inputs at the
-limits the README states: 100,000-character abstracts, 20 MB pages, 5,000 talk pages. A
-CPU-time alarm stops a test as soon as it passes its bound, so that a slow regression
-fails in seconds, not after minutes.
+limits the README states: 100,000-character abstracts, 20 MB pages, 5,000 talk pages (and
+40,000 talks where a source has no limit). A CPU-time alarm stops a test as soon as it
+passes its bound, so that a slow regression fails in seconds, not after minutes.
 """
 
 from __future__ import annotations
 
+import json
 import logging
 import re
 import signal
@@ -18,7 +19,7 @@ import pytest
 import regex
 
 from topics.cleaning import boilerplate_shingles, remove_shingles, strip_noise
-from topics.corpus import MAX_ABSTRACT, slugify
+from topics.corpus import MAX_ABSTRACT, Corpus, CorpusError, slugify
 from topics.evaluation import REFERENCE_TOKEN_PATTERN
 from topics.languages import detect_language
 from topics.render import paragraphs
@@ -27,7 +28,8 @@ from topics.sources import profiles
 from topics.sources.crawler import crawl_site, parse_when, talk_id
 from topics.sources.http import Fetcher
 from topics.sources.profiles import PATTERN_TIMEOUT, PROFILES, match_pattern
-from topics.sources.schedule import _plain
+from topics.sources.schedule import _contains, _plain, load_schedule
+from topics.sources.tables import load_table
 from topics.vocabulary import Analyzer
 
 from .reliability_table import reliability
@@ -97,6 +99,11 @@ READERS = {
     "render.paragraphs": paragraphs,
     "corpus.slugify": slugify,
     "schedule._plain": _plain,
+    # Two fragments of a talk, each as long as an abstract: in it, and not (read on, fail late).
+    "schedule._contains": lambda text: (
+        _contains(f"{text} {text}", text),
+        _contains(f"{text} {text}", f"{text}!"),
+    ),
     "crawler.talk_id": lambda text: talk_id("https://conf.example/talks/" + text),
     "crawler.parse_when": lambda text: [
         parse_when(text, p.when_pattern) for p in PROFILES.values()
@@ -221,3 +228,73 @@ def test_crawl_is_not_stalled_by_a_page_built_for_a_pattern(serve, tmp_path, mon
     with cpu_bound():
         result = crawl_site(f"{base}/p3/schedule/ep2016/", Fetcher(tmp_path / "c2"), str(profile))
     assert [t.day for t in result.corpus] == ["a" * 199 + "…"] * 3  # the whole line, cut
+
+
+def _schedule(n_words: int) -> bytes:
+    """One event whose texts are ``a a a …``: each but the first ends in a word the ones
+    before it lack, the case in which a whole-word search reads on and fails late."""
+    half, words = "a " * (n_words // 2), "a " * n_words
+    return (
+        "<schedule><conference><title>Big</title></conference><day date='2024-02-03'>"
+        f"<room name='R'><event id='1'><title>One event</title><subtitle>{half}d</subtitle>"
+        f"<abstract>{words}</abstract><description>{half}c</description></event></room></day>"
+        "</schedule>"
+    ).encode()
+
+
+def _huge_schedule(tmp_path, n_words: int) -> None:
+    (tmp_path / "schedule.xml").write_bytes(_schedule(n_words))
+    with cpu_bound():
+        corpus = load_schedule(str(tmp_path / "schedule.xml"))
+    (talk,) = corpus.talks
+    assert len(talk.abstract) == MAX_ABSTRACT and talk.abstract.endswith("a a…")
+
+
+def _same_ids(tmp_path) -> None:
+    rows = [{"title": "講演" * (1 + i % 5), "abstract": f"話 {i}"} for i in range(40_000)]
+    (tmp_path / "talks.json").write_text(json.dumps(rows, ensure_ascii=False), encoding="utf-8")
+    with cpu_bound():
+        corpus = load_table(tmp_path / "talks.json")
+    assert [t.id for t in corpus][:3] == ["talk", "talk-2", "talk-3"]
+    assert corpus.talks[-1].id == "talk-40000"
+
+
+def _one_id(tmp_path) -> None:
+    saved = tmp_path / "same-id.jsonl"
+    saved.write_text(
+        "".join(json.dumps({"id": "x", "title": f"T{i}"}) + "\n" for i in range(100_000))
+    )
+    with cpu_bound(), pytest.raises(CorpusError, match=r"duplicate talk ids: x$"):
+        Corpus.load(saved)
+
+
+SIZES = {
+    "schedule.xml of 1.9 MB": lambda tmp_path: _huge_schedule(tmp_path, 475_000),
+    # The abstract just under 10 MB, the most libxml2 reads in one text node.
+    "schedule.xml of 20 MB": lambda tmp_path: _huge_schedule(tmp_path, (PAGE - 4_000) // 4),
+    "40,000 ids 'talk'": _same_ids,
+    "100,000 talks of one id": _one_id,
+}
+
+
+@pytest.mark.parametrize(
+    "case",
+    [
+        pytest.param(
+            name,
+            marks=reliability(
+                "Hostile sizes: a 20 MB schedule.xml of one event whose subtitle, abstract and"
+                " description are 'a a a …', each but the first ending in a word of its own"
+                " (and one of 1.9 MB); 40,000 talks of a JSON table whose titles all make the"
+                " id 'talk' (a programme in a non-Latin script); a saved corpus of 100,000"
+                " talks with one id",
+                "Each was read in under 2 s of CPU time: one talk whose abstract is cut at"
+                " 100,000 characters; ids talk, talk-2 … talk-40000; one line naming the"
+                " repeated id",
+            ),
+        )
+        for name in SIZES
+    ],
+)
+def test_hostile_sizes_take_linear_time(case, tmp_path):
+    SIZES[case](tmp_path)

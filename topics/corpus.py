@@ -241,15 +241,26 @@ def unique_ids(ids: Iterable[str]) -> list[str]:
     Returns
     -------
     list of str
-        Same length and order; the first occurrence of each id is kept as is.
+        Same length and order; the first occurrence of each id is kept as is, a repeat
+        gets the smallest suffix not taken yet.
+
+    Notes
+    -----
+    Linear in the number of ids: the last suffix given to each id is remembered, so ids
+    that are all ``talk`` (titles in a non-Latin script) do not try 2, 3, ... each.
     """
     seen: set[str] = set()
+    # The last suffix given to each id: the smallest one free is past it, as seen only grows.
+    last: dict[str, int] = {}
     result = []
     for candidate in ids:
-        new, n = candidate, 1
-        while new in seen:
-            n += 1
-            new = f"{candidate}-{n}"
+        new = candidate
+        if new in seen:
+            n = last.get(candidate, 1)
+            while new in seen:
+                n += 1
+                new = f"{candidate}-{n}"
+            last[candidate] = n
         seen.add(new)
         result.append(new)
     return result
@@ -276,7 +287,7 @@ class Corpus:
     def __post_init__(self) -> None:
         ids = [t.id for t in self.talks]
         if len(set(ids)) != len(ids):
-            dupes = sorted({i for i in ids if ids.count(i) > 1})
+            dupes = sorted(i for i, n in Counter(ids).items() if n > 1)
             raise CorpusError(f"duplicate talk ids: {', '.join(dupes[:5])}")
 
     def __len__(self) -> int:
