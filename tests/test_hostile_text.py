@@ -12,6 +12,8 @@ import json
 import logging
 import re
 import signal
+import subprocess
+import sys
 import time
 from contextlib import contextmanager
 
@@ -19,7 +21,7 @@ import pytest
 import regex
 
 from topics.cleaning import boilerplate_shingles, remove_shingles, strip_noise
-from topics.corpus import MAX_ABSTRACT, Corpus, CorpusError, slugify
+from topics.corpus import MAX_ABSTRACT, Corpus, CorpusError, Talk, clean_text, slugify
 from topics.evaluation import REFERENCE_TOKEN_PATTERN
 from topics.languages import detect_language
 from topics.render import paragraphs
@@ -32,7 +34,9 @@ from topics.sources.schedule import _contains, _plain, load_schedule
 from topics.sources.tables import load_table
 from topics.vocabulary import Analyzer
 
+from .conftest import REPO
 from .reliability_table import reliability
+from .toy_tracks import TRACKS
 
 #: CPU seconds any one hostile input may take.
 BOUND = 2.0
@@ -97,6 +101,7 @@ READERS = {
     "evaluation.REFERENCE_TOKEN_PATTERN": lambda text: re.findall(REFERENCE_TOKEN_PATTERN, text),
     "search_index.tokenize": tokenize,
     "render.paragraphs": paragraphs,
+    "corpus.clean_text": clean_text,
     "corpus.slugify": slugify,
     "schedule._plain": _plain,
     # Two fragments of a talk, each as long as an abstract: in it, and not (read on, fail late).
@@ -298,3 +303,104 @@ SIZES = {
 )
 def test_hostile_sizes_take_linear_time(case, tmp_path):
     SIZES[case](tmp_path)
+
+
+@pytest.mark.parametrize(
+    ("text", "clean"),
+    [
+        ("NUL\x00 and ESC\x1b gone", "NUL and ESC gone"),
+        ("lone \ud800 surrogate", "lone \ufffd surrogate"),
+        ("lines\r\nand\rreturns", "lines\nand\nreturns"),
+        ("form\x0cfeed, NEL\x85here", "form feed, NEL here"),
+        ("tab\tand newline\n", "tab\tand newline\n"),
+        ("evil \u202etxt.exe", "evil txt.exe"),
+        (
+            "closed \u202bRTL\u202c and \u2067RTL\u2069",
+            "closed \u202bRTL\u202c and \u2067RTL\u2069",
+        ),
+        ("open \u202b on a line\nnext", "open  on a line\nnext"),
+        ("stray \u202c and \u2069", "stray  and "),
+        ("\u2066isolate \u202aembedding\u2069 after", "\u2066isolate embedding\u2069 after"),
+        ("\u202aembedding \u2066isolate\u202c\u2069", "embedding \u2066isolate\u2069"),
+    ],
+)
+def test_clean_text(text, clean):
+    assert clean_text(text) == clean
+    assert clean_text(clean) == clean
+
+
+def test_every_field_of_a_talk_is_cleaned_and_saved(tmp_path):
+    talk = Talk.from_dict(
+        {
+            "id": "t",
+            "title": "A \ud800 title\x00 \u202ereversed",
+            "abstract": "Text\x00 with \udfff",
+            "speakers": ["Ann \u202e", "Bo\x07b"],
+            "tags": ["x\ud800"],
+            "track": "T\x1b",
+            "url": "https://x.org/\x00",
+            "event": "e\u2066",
+        }
+    )
+    assert talk == Talk(
+        id="t",
+        title="A \ufffd title reversed",
+        abstract="Text with \ufffd",
+        speakers=("Ann ", "Bob"),
+        tags=("x\ufffd",),
+        track="T",
+        url="https://x.org/",
+        event="e",
+    )
+    assert Talk(id="u", title="\x00\x1b").title == "\ufffd"  # a title of control characters
+    corpus = Corpus([talk], title="Title \ud800\x00", source="/data/\udce9t\u00e9.json")
+    assert (corpus.title, corpus.source) == ("Title \ufffd", "/data/\ufffdt\u00e9.json")
+    assert Corpus.load(corpus.save(tmp_path / "c.jsonl")) == corpus
+
+
+_HOSTILE_MARKS = ["\ud800", "\x00", "\u202e", "\x1b", "\udfff\x00\u202e"]
+
+
+@reliability(
+    "A JSON table whose titles, abstracts, speakers and events hold lone surrogates"
+    " ('\\ud800'), NUL bytes and unbalanced U+202E, run with 'topics run'",
+    "Exit 0, no traceback; the corpus is saved; no page's <title> and no published text file"
+    " holds a NUL, a control character or an unbalanced U+202E (lone surrogates are U+FFFD)",
+)
+def test_unsafe_characters_are_cleaned_for_every_page(tmp_path):
+    rows = []
+    for n, (track, texts) in enumerate(TRACKS.items()):
+        for i, text in enumerate(texts):
+            mark = _HOSTILE_MARKS[(n + i) % len(_HOSTILE_MARKS)]
+            rows.append(
+                {
+                    "title": f"{text.split(':')[0]} {mark}",
+                    "abstract": f"{text}.{mark} More on {track}.",
+                    "speakers": [f"Speaker {mark}{i}"],
+                    "event": f"conf{mark}",
+                }
+            )
+    source = tmp_path / "talks.json"
+    source.write_text(json.dumps(rows), encoding="ascii")  # "\ud800" as JSON escapes
+    out = tmp_path / "site"
+    result = subprocess.run(
+        [sys.executable, "-m", "topics", "run", str(source), "--topics", "3", "--seed", "0",
+         "--cache", str(tmp_path / "cache"), "--out", str(out)],
+        capture_output=True, text=True, timeout=600, cwd=REPO,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    assert "Traceback" not in result.stderr
+    saved = Corpus.load(next((tmp_path / "cache").rglob("*.jsonl")))
+    assert len(saved) == len(rows) and "\ufffd" in saved.talks[0].title
+    pages = list(out.rglob("*.html"))
+    assert len(pages) > len(rows)
+    # The characters themselves, or their escapes in JSON and JavaScript.
+    unsafe = re.compile(
+        r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]"
+        r"|\\u(?:00[01]|d[89a-f]|202[a-e]|206[6-9])",
+        re.IGNORECASE,
+    )
+    for path in [*pages, *out.rglob("*.js"), *out.rglob("*.json"), *out.rglob("*.csv")]:
+        assert not unsafe.search(path.read_text(encoding="utf-8")), path
+    titles = [re.search(r"<title>(.*?)</title>", p.read_text("utf-8"), re.S)[1] for p in pages]
+    assert any("\ufffd" in title for title in titles)  # the talks' own titles, cleaned

@@ -51,7 +51,6 @@ _BOMS = (
 )
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 _CLOCK = re.compile(r"T(\d{2}:\d{2})")
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 #: Markdown links and images (pretalx texts are Markdown): keep the link text only.
 # Patterns are written to run in linear time on any input (no "[^>]*" scans past a "<").
 _MARKDOWN_LINK = re.compile(r"!?\[([^\[\]\n]*)\]\([^()\s]*\)")
@@ -243,7 +242,7 @@ def _xml_event(element, acronym: str, date: str, room: str) -> _Event | None:
         track=text("track"),
         day=_date(start) or _date(date),
         time=text("start") or _clock(start),
-        room=text("room") or _clean(room),
+        room=text("room") or room,
         url=_http(text("url")),
         language=text("language"),
     )
@@ -253,7 +252,7 @@ def _xml_text(element) -> str:
     """Text of an element and its descendants, entity references left out, trimmed."""
     if element is None:
         return ""
-    return " ".join(_clean(_gather(element)).split())
+    return " ".join(_gather(element).split())
 
 
 def _gather(element) -> str:
@@ -274,7 +273,7 @@ def _xml_html(element) -> str:
         if isinstance(child.tag, str):
             parts.append(etree.tostring(child, encoding="unicode", with_tail=False))
         parts.append(child.tail or "")
-    return _clean("".join(parts))
+    return "".join(parts)
 
 
 # --- JSON ------------------------------------------------------------------------------
@@ -330,7 +329,7 @@ def _legacy_events(days: list[dict], acronym: str) -> Iterator[_Event]:
                         track=_name(entry.get("track")),
                         day=_date(date) or _date(_text(day.get("date"))),
                         time=_line(entry.get("start")) or _clock(date),
-                        room=_name(entry.get("room")) or _clean(str(room)),
+                        room=_name(entry.get("room")) or str(room),
                         url=_http(_line(entry.get("url"))),
                         language=language,
                     )
@@ -422,16 +421,10 @@ def _text(value, language: str = "") -> str:
         value = value.get(language) or value.get("en") or (texts[0] if texts else "")
     if isinstance(value, bool) or not isinstance(value, str | int | float):
         return ""
-    return _clean(str(value)).strip()
+    return str(value).strip()
 
 
 # --- both ------------------------------------------------------------------------------
-
-
-def _clean(text: str) -> str:
-    """Drop control characters and lone surrogates (from JSON ``\\ud800`` escapes)."""
-    text = _CONTROL.sub("", text)
-    return text.encode("utf-8", "replace").decode("utf-8")
 
 
 def _numbered(acronym: str, number: str | None) -> str:
