@@ -26,9 +26,10 @@ SHINGLE = 6
 
 _DOMAIN_END = r"\.(?:com|org|net|io|eu|de|fr|es|it|uk|edu|gov|ly|me|dev|html?)\b"
 # A bare domain ("x.org/a") is tried only from the first word of a run of [\w.-] (the run's
-# leading dots and dashes are matched as "lead" and put back), not from every word of
-# "a.a.a...", reading the rest of the run each time (quadratic). Where the first word starts
-# no match, no later one can: the matches are the same (docs/decisions.md).
+# leading dots and dashes are matched as "lead" and put back; a scheme there is left to the
+# first branch), not from every word of "a.a.a...", reading the rest of the run each time
+# (quadratic). Where the first word starts no match, no later one can: the matches are the
+# same (docs/decisions.md).
 _SCHEME = r"(?:https?://|ftp://|www\.)"
 _URL = re.compile(
     rf"{_SCHEME}\S+|(?<![\w.-])(?P<lead>[.-]*+)(?!{_SCHEME})\b[\w.-]+{_DOMAIN_END}(?:/\S*)?",
