@@ -15,13 +15,14 @@ import gzip
 import io
 import json
 import tempfile
+from dataclasses import fields
 from pathlib import Path
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from topics.corpus import MAX_TITLE, Corpus, CorpusError, Talk, is_safe_id
+from topics.corpus import MAX_TITLE, Corpus, CorpusError, Talk, clean_text, is_safe_id
 from topics.sources import SourceError, load
 from topics.sources.crawler import parse_html, parse_talk, talk_links
 from topics.sources.http import Fetcher, Page
@@ -184,6 +185,10 @@ def _check_talk(talk: Talk) -> None:
     assert talk.title and len(talk.title) <= MAX_TITLE
     assert is_safe_id(talk.id), talk.id
     json.dumps(talk.__dict__, ensure_ascii=False).encode("utf-8")  # storable as JSON Lines
+    # No control character, lone surrogate or open bidirectional control, whatever the source.
+    texts = [getattr(talk, f.name) for f in fields(Talk) if f.name not in ("speakers", "tags")]
+    for text in [*texts, *talk.speakers, *talk.tags]:
+        assert clean_text(text) == text, text
 
 
 def _check_error(error: Exception) -> None:

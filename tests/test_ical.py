@@ -190,7 +190,10 @@ def test_bad_calendar_gets_one_line_and_exit_1(case, tmp_path, capsys):
     name, content, message = BAD[case]
     (tmp_path / name).write_bytes(content)
     out = tmp_path / "site"
-    assert main(["run", str(tmp_path / name), "--out", str(out), "--cache", str(tmp_path)]) == 1
+    assert (
+        main(["run", str(tmp_path / name), "--out", str(out), "--cache", str(tmp_path / "cache")])
+        == 1
+    )
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and err.startswith("topics: error: "), err
     assert message in err

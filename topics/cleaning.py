@@ -25,10 +25,24 @@ from .text import html_to_text, normalize_whitespace
 SHINGLE = 6
 
 _DOMAIN_END = r"\.(?:com|org|net|io|eu|de|fr|es|it|uk|edu|gov|ly|me|dev|html?)\b"
-_URL = re.compile(rf"(?:https?://|ftp://|www\.)\S+|\b[\w.-]+{_DOMAIN_END}(?:/\S*)?", re.IGNORECASE)
+# A bare domain ("x.org/a") is tried only from the first word of a run of [\w.-] (the run's
+# leading dots and dashes are matched as "lead" and put back; a scheme there is left to the
+# first branch), not from every word of "a.a.a...", reading the rest of the run each time
+# (quadratic). Where the first word starts no match, no later one can: the matches are the
+# same (docs/decisions.md).
+_SCHEME = r"(?:https?://|ftp://|www\.)"
+_URL = re.compile(
+    rf"{_SCHEME}\S+|(?<![\w.-])(?P<lead>[.-]*+)(?!{_SCHEME})\b[\w.-]+{_DOMAIN_END}(?:/\S*)?",
+    re.IGNORECASE,
+)
 # What any URL holds; searched first, as _URL tries a match at every word of a text.
 _URL_HINT = re.compile(rf"://|www\.|{_DOMAIN_END}", re.IGNORECASE)
-_EMAIL = re.compile(r"\b[\w.+-]+@[\w-]+(?:\.[\w-]+)+\b")
+# Replacement of _URL: a space, after the run's leading dots and dashes.
+_GAP = r"\g<lead> "
+# An address, or else the run of [\w.+-] it would have started with, kept as is (see
+# _unless_address): a word of the run that starts no address is followed by one that
+# starts none either ("@" must end the run), and the run is read once, not once a word.
+_EMAIL = re.compile(r"\b(?:(?P<address>[\w.+-]++@[\w-]+(?:\.[\w-]+)+\b)|[\w.+-]++)")
 # we'll, don't, it's, I'm, they've, she'd (straight or curly apostrophe)
 _CONTRACTION = re.compile(
     r"(?<=[a-z])(?:n['\u2019]t|['\u2019](?:ll|re|ve|s|d|m|t))\b", re.IGNORECASE
@@ -57,14 +71,18 @@ def strip_noise(text: str) -> str:
     text = html_to_text(text)
     # Each pattern only where it can match: a text holds none of them, mostly.
     if "@" in text:
-        text = _EMAIL.sub(" ", text)
+        text = _EMAIL.sub(_unless_address, text)
     if _URL_HINT.search(text):
-        text = _URL.sub(" ", text)
+        text = _URL.sub(_GAP, text)
     if "'" in text or "\u2019" in text:
         text = _CONTRACTION.sub("", text)
     if "Go" in text:
         text = _GO_LANGUAGE.sub("Golang", text)
     return normalize_whitespace(_DECORATION.sub("", text))
+
+
+def _unless_address(match: re.Match) -> str:
+    return " " if match["address"] else match[0]
 
 
 def boilerplate_shingles(

@@ -35,7 +35,7 @@ from ..corpus import Corpus, Talk, slugify, unique_ids
 from ..text import element_text
 from .errors import SourceError
 from .http import Fetcher, FetchError, Page, origin
-from .profiles import Profile, detect_profile, get_profile
+from .profiles import Profile, detect_profile, get_profile, match_pattern
 from .sniffing import UNKNOWN_TYPES, decode_html, describe_binary, looks_like_html
 
 logger = logging.getLogger(__name__)
@@ -397,7 +397,7 @@ def parse_talk(page: Page, profile: Profile, event: str = "") -> Talk:
         abstract = f"{abstract}\n\n{details}" if abstract else details
     track = _first(soup, profile.track, _inline_text)
     if profile.title_prefix:
-        match = re.match(profile.title_prefix, title)
+        match = match_pattern(profile.title_prefix, title, at_start=True)
         if match:
             title = title[match.end() :].strip()
             if not track and "track" in match.groupdict():
@@ -430,7 +430,8 @@ def parse_when(text: str, pattern: str) -> tuple[str, str, str]:
         Such as ``"Thursday 1:20 p.m.-4:40 p.m. in Room 21"``.
     pattern : str
         Regular expression with named groups ``day``, ``time``, ``room`` (any of them),
-        searched in ``text``; see :data:`topics.sources.profiles.WHEN_PATTERN`.
+        searched in ``text``; see :data:`topics.sources.profiles.WHEN_PATTERN`, and
+        :func:`topics.sources.profiles.match_pattern` for the limits it runs within.
 
     Returns
     -------
@@ -438,7 +439,7 @@ def parse_when(text: str, pattern: str) -> tuple[str, str, str]:
         ``(day, time, room)``; ``(text, "", "")`` when the pattern does not match.
     """
     text = " ".join(text.split())
-    match = re.search(pattern, text) if text else None
+    match = match_pattern(pattern, text) if text else None
     if not match:
         return text, "", ""
     groups = match.groupdict()

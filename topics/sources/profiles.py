@@ -52,16 +52,26 @@ tried in order::
 
 from __future__ import annotations
 
+import logging
 import re
 import reprlib
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
+import regex
 import soupsieve
 from bs4 import BeautifulSoup
 
 from .errors import SourceError
+
+logger = logging.getLogger(__name__)
+
+#: Longest text a profile's ``when_pattern`` or ``title_prefix`` reads, in characters (a
+#: "when" line, the start of a title): a talk keeps 200 of each of day, time and room.
+PATTERN_INPUT = 1_000
+#: CPU time a profile's pattern may take on one text, in seconds; then it has not matched.
+PATTERN_TIMEOUT = 0.5
 
 #: A clock time as Django's ``P`` format writes it ("1:20 p.m.", "noon"), or ``HH:MM``.
 _CLOCK = r"(?:\d{1,2}(?::\d{2})?\s*[ap]\.?m\.?|noon|midnight|\d{1,2}:\d{2})"
@@ -126,7 +136,7 @@ class Profile:
     when_pattern : str
         Regular expression searched in the (whitespace-normalised) ``when`` text; its
         named groups ``day``, ``time``, ``room`` give those fields. When it does not
-        match, the whole text becomes ``day``.
+        match, the whole text becomes ``day``. See :func:`match_pattern` for its limits.
     day, time, room : tuple of str
         Selectors of those fields on their own; they take precedence over ``when``.
     language : tuple of str
@@ -134,7 +144,7 @@ class Profile:
     title_prefix : str
         Regular expression matched at the start of the title and removed (such as
         ``"Talks: "``). If it has a named group ``track`` and the profile's ``track``
-        selectors find nothing, that group gives the track.
+        selectors find nothing, that group gives the track. See :func:`match_pattern`.
     abstract_format : {"html", "text"}
         ``"html"``: line breaks in the source are spaces, as a browser shows them.
         ``"text"``: the element holds plain text or Markdown whose line breaks matter.
@@ -196,8 +206,8 @@ class Profile:
                 _check_selector(self.name, key, selector)
         for key in ("when_pattern", "title_prefix", "url_pattern"):
             try:
-                re.compile(getattr(self, key))
-            except re.error as exc:
+                regex.compile(getattr(self, key))
+            except regex.error as exc:
                 raise SourceError(
                     f"profile {self.name!r}: {key} is not a regular expression ({exc})"
                 ) from None
@@ -206,6 +216,52 @@ class Profile:
                 f"profile {self.name!r}: abstract_format must be 'html' or 'text',"
                 f" not {self.abstract_format!r}"
             )
+
+
+def match_pattern(pattern: str, text: str, at_start: bool = False) -> regex.Match | None:
+    """Search a profile's pattern in crawled text, within a time limit.
+
+    Profile patterns come from users' files too, and a pattern can take exponential
+    time on some texts (``(a|aa)+$`` on a run of ``a``, say), so they are run by the
+    regex package (https://github.com/mrabarnett/mrab-regex; the syntax of Python's
+    :mod:`re`), which stops a match after :data:`PATTERN_TIMEOUT` seconds of CPU time,
+    on the first :data:`PATTERN_INPUT` characters of ``text`` only.
+
+    Parameters
+    ----------
+    pattern : str
+        A regular expression, as a profile's ``when_pattern`` or ``title_prefix``.
+    text : str
+        The text it reads (its first :data:`PATTERN_INPUT` characters).
+    at_start : bool
+        Match at the start of ``text`` only (:func:`regex.match`), else anywhere.
+
+    Returns
+    -------
+    regex.Match or None
+        None when the pattern does not match, or took too long: then one warning on
+        this module's logger says so, and the pattern is not run again in this process
+        (a crawl of 5,000 pages built to be slow would take 5,000 times the limit).
+    """
+    if pattern in _TIMED_OUT:
+        return None
+    find = regex.match if at_start else regex.search
+    try:
+        return find(pattern, text[:PATTERN_INPUT], timeout=PATTERN_TIMEOUT)
+    except TimeoutError:
+        _TIMED_OUT.add(pattern)
+        logger.warning(
+            "the profile pattern %r took over %s s of CPU time on %r...: it is taken as"
+            " matching nothing, there and on every page after",
+            pattern[:100],
+            PATTERN_TIMEOUT,
+            text[:60],
+        )
+        return None
+
+
+#: Patterns that took too long once (see :func:`match_pattern`).
+_TIMED_OUT: set[str] = set()
 
 
 def _check_selector(profile: str, key: str, selector: str) -> None:
@@ -386,8 +442,12 @@ _EUROPYTHON_2016 = Profile(
     speakers=("div.talk-speakers a",),
     tags=("div.all-tags span.tag",),
     when=("section.talk.when",),
-    # "in <track> on Tuesday 19 July at 11:15"
-    when_pattern=r"\bin\s+(?P<room>.+?)\s+on\s+(?P<day>.+?)\s+at\s+(?P<time>\d{1,2}:\d{2})",
+    # "in <track> on Tuesday 19 July at 11:15". Atomic groups: only the first "in" and the
+    # first "on" after it are tried, as a later one leaves less text for what follows (it
+    # matches only where they do); trying every pair of them was cubic (docs/decisions.md).
+    when_pattern=(
+        r"^(?>.*?\bin\s+)(?>(?P<room>.+?)\s+on\s+)(?P<day>.+?)\s+at\s+(?P<time>\d{1,2}:\d{2})"
+    ),
     language=("div.talk.details dl > dd:first-of-type",),
     url_pattern=r"ep2016\.europython\.eu|/ep2016/",
     event_prefix="europython",

@@ -35,7 +35,7 @@ from pathlib import Path
 from bs4.exceptions import ParserRejectedMarkup
 from lxml import etree
 
-from ..corpus import Corpus, Talk, slugify, unique_ids
+from ..corpus import MAX_ABSTRACT, Corpus, Talk, slugify, unique_ids
 from ..text import html_to_text, normalize_whitespace
 from .errors import SourceError
 from .http import Fetcher, FetchError
@@ -51,7 +51,6 @@ _BOMS = (
 )
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 _CLOCK = re.compile(r"T(\d{2}:\d{2})")
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 #: Markdown links and images (pretalx texts are Markdown): keep the link text only.
 # Patterns are written to run in linear time on any input (no "[^>]*" scans past a "<").
 _MARKDOWN_LINK = re.compile(r"!?\[([^\[\]\n]*)\]\([^()\s]*\)")
@@ -243,7 +242,7 @@ def _xml_event(element, acronym: str, date: str, room: str) -> _Event | None:
         track=text("track"),
         day=_date(start) or _date(date),
         time=text("start") or _clock(start),
-        room=text("room") or _clean(room),
+        room=text("room") or room,
         url=_http(text("url")),
         language=text("language"),
     )
@@ -253,7 +252,7 @@ def _xml_text(element) -> str:
     """Text of an element and its descendants, entity references left out, trimmed."""
     if element is None:
         return ""
-    return " ".join(_clean(_gather(element)).split())
+    return " ".join(_gather(element).split())
 
 
 def _gather(element) -> str:
@@ -274,7 +273,7 @@ def _xml_html(element) -> str:
         if isinstance(child.tag, str):
             parts.append(etree.tostring(child, encoding="unicode", with_tail=False))
         parts.append(child.tail or "")
-    return _clean("".join(parts))
+    return "".join(parts)
 
 
 # --- JSON ------------------------------------------------------------------------------
@@ -330,7 +329,7 @@ def _legacy_events(days: list[dict], acronym: str) -> Iterator[_Event]:
                         track=_name(entry.get("track")),
                         day=_date(date) or _date(_text(day.get("date"))),
                         time=_line(entry.get("start")) or _clock(date),
-                        room=_name(entry.get("room")) or _clean(str(room)),
+                        room=_name(entry.get("room")) or str(room),
                         url=_http(_line(entry.get("url"))),
                         language=language,
                     )
@@ -422,16 +421,10 @@ def _text(value, language: str = "") -> str:
         value = value.get(language) or value.get("en") or (texts[0] if texts else "")
     if isinstance(value, bool) or not isinstance(value, str | int | float):
         return ""
-    return _clean(str(value)).strip()
+    return str(value).strip()
 
 
 # --- both ------------------------------------------------------------------------------
-
-
-def _clean(text: str) -> str:
-    """Drop control characters and lone surrogates (from JSON ``\\ud800`` escapes)."""
-    text = _CONTROL.sub("", text)
-    return text.encode("utf-8", "replace").decode("utf-8")
 
 
 def _numbered(acronym: str, number: str | None) -> str:
@@ -467,8 +460,46 @@ def _flat(text: str) -> str:
 
 
 def _contains(text: str, part: str) -> bool:
-    """Whether ``part`` occurs in ``text`` as whole words, ignoring case and spacing."""
-    return bool(re.search(rf"(?<!\w){re.escape(_flat(part))}(?!\w)", _flat(text)))
+    r"""Whether ``part`` occurs in ``text`` as whole words, ignoring case and spacing.
+
+    That is, ``(?<!\w)part(?!\w)`` is found in ``text``, in linear time: both are
+    :func:`_marked` and searched with ``str.__contains__`` (CPython's two-way string
+    search on long strings, linear in the worst case: https://github.com/python/cpython/
+    blob/3.11/Objects/stringlib/stringlib_find_two_way_notes.txt), where the regular
+    expression would try ``part`` from every word of ``text`` as far as they agree.
+    """
+    text, part = _flat(text), _flat(part)
+    if len(part) > len(text) or part not in text:  # most fragments: no need to mark them
+        return False
+    return _marked(part) in _marked(text)
+
+
+# Marks of word edges (_marked): control characters, taken out of the texts first.
+_MARKS = "\x01\x02\x03\x04"
+_NO_MARKS = dict.fromkeys(map(ord, _MARKS))
+_MARKERS = (
+    (re.compile(r"(?<!\w)(?=\w)"), "\x01"),  # a word starts
+    (re.compile(r"(?<=\w)(?!\w)"), "\x02"),  # a word ends
+    (re.compile(r"(?<!\x02)(?=[^\w\x01\x02])"), "\x03"),  # a non-word, no word before it
+    (re.compile(r"(?<=[^\w\x01-\x04])(?!\x01)"), "\x04"),  # a non-word, no word after it
+)
+
+
+def _marked(text: str) -> str:
+    r"""``text`` with its word edges marked: ``part`` occurs in ``text`` as whole words
+    (``(?<!\w)part(?!\w)``) exactly when ``_marked(part)`` is a substring of
+    ``_marked(text)``.
+
+    A run of word characters gets a mark before and after it; any other character gets
+    one before it unless a word character precedes it, and one after it unless a word
+    character follows it. The ends of a string count as non-word characters, so the
+    marks at the ends of ``_marked(part)`` ask of the text what the regular expression's
+    lookarounds ask. Each mark is one pass of a regular expression of fixed width: linear.
+    """
+    text = text.translate(_NO_MARKS)
+    for pattern, mark in _MARKERS:
+        text = pattern.sub(mark, text)
+    return text
 
 
 def combine_texts(title: str, *fragments: str) -> str:
@@ -480,10 +511,15 @@ def combine_texts(title: str, *fragments: str) -> str:
     dropped: pretalx descriptions often repeat the abstract as their first paragraph,
     frab exports sometimes copy it whole, FOSDEM's devroom openings have the title as
     abstract. Then a paragraph equal to an earlier one is dropped.
+
+    A talk keeps :data:`~topics.corpus.MAX_ABSTRACT` characters of abstract, so each
+    fragment is read that far only (and its markup ten times as far): what lies beyond
+    would be cut anyway, and would only cost time. One character more is kept, for the
+    talk to see that the text was longer (and end it with "…").
     """
     kept: list[str] = []
     for fragment in fragments:
-        text = _plain(fragment)
+        text = _plain(fragment[: 10 * MAX_ABSTRACT])[: MAX_ABSTRACT + 1]
         if not text or _flat(text) == _flat(title) or any(_contains(k, text) for k in kept):
             continue
         kept = [k for k in kept if not _contains(text, k)]
