@@ -20,7 +20,7 @@ from .http import Fetcher, FetchError
 from .pretalx import is_pretalx, load_pretalx
 from .profiles import Profile
 from .pyvideo import DEFAULT_DATA, load_event, load_folder
-from .schedule import load_schedule
+from .schedule import is_schedule, load_schedule, parse_schedule
 from .tables import is_table, load_table
 
 #: What ``topics run`` builds when given no source: the original EuroPython topic site's event.
@@ -142,7 +142,7 @@ def _load_url(
     failures: list[CrawlFailure] | None,
     max_pages: int,
 ) -> Corpus:
-    """A page URL: a pretalx event when the page says so, else a list page to crawl."""
+    """A page URL: a schedule or a pretalx event when the page says so, else a list page."""
     if profile is not None:
         return crawl(
             url, fetcher, profile=profile, progress=progress, failures=failures, max_pages=max_pages
@@ -151,6 +151,8 @@ def _load_url(
         page = fetcher.get(url)
     except FetchError as exc:
         raise SourceError(f"cannot fetch the talk list page {exc}") from None
+    if is_schedule(page.content, page.content_type):  # a schedule URL not named .xml/.json
+        return parse_schedule(page.content, url)
     try:
         pretalx = is_pretalx(parse_html(page))
     except (SourceError, ValueError, LookupError):

@@ -25,6 +25,9 @@ also accepts ``,`` when no ``;`` is present). A JSON file is a list of objects o
 object with a ``talks`` list. A JSON Lines file may start with a ``{"corpus": {...}}``
 header, as written by :meth:`topics.corpus.Corpus.save`. Formats: RFC 4180 (CSV),
 RFC 8259 (JSON), https://jsonlines.org/ (JSON Lines).
+
+A JSON file that is a c3voc ``schedule.json`` (an object whose ``schedule`` object holds
+a ``conference``) is read as a schedule, see :mod:`topics.sources.schedule`.
 """
 
 from __future__ import annotations
@@ -39,6 +42,7 @@ from pathlib import Path
 from ..corpus import Corpus, CorpusError, Talk, slugify, unique_ids
 from ..text import html_to_text
 from .errors import SourceError
+from .schedule import is_c3voc, schedule_from_json
 
 #: File name endings this module reads.
 SUFFIXES = (".csv", ".json", ".jsonl", ".csv.gz", ".json.gz", ".jsonl.gz")
@@ -75,7 +79,8 @@ def load_table(path: str | Path) -> Corpus:
     Returns
     -------
     Corpus
-        One talk per row with a title; rows without one are skipped.
+        One talk per row with a title; rows without one are skipped. A c3voc schedule
+        gives one talk per titled event.
 
     Raises
     ------
@@ -98,7 +103,10 @@ def load_table(path: str | Path) -> Corpus:
         elif name.endswith(".jsonl"):
             rows, title = _json_lines(text, path)
         else:
-            rows = _json_rows(json.loads(text), path)
+            data = json.loads(text)
+            if is_c3voc(data):
+                return schedule_from_json(data, str(path))
+            rows = _json_rows(data, path)
         corpus = _corpus(rows, str(path))
     except (OSError, EOFError, gzip.BadGzipFile) as exc:
         raise SourceError(f"cannot read {path}: {exc}") from None
