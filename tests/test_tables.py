@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
+from topics.cli import main
 from topics.corpus import Corpus, Talk
 from topics.sources import SourceError, load_all
 from topics.sources.http import Fetcher
 from topics.sources.tables import load_table
 
 from .conftest import FIXTURES
+from .reliability_table import reliability
 
 TABLES = FIXTURES / "tables"
 
@@ -109,3 +113,82 @@ def test_json_lines_strings_may_hold_line_separators(tmp_path):
     path.write_text('{"title": "A\u2028B", "abstract": "x\u2029y"}\n', encoding="utf-8")
     (talk,) = load_table(path)
     assert talk.title == "A B"  # read whole, then whitespace-normalised
+
+
+# --- cells of any JSON type ---------------------------------------------------------------
+
+#: Every column the reader knows, but the title (see topics/sources/tables.py).
+COLUMNS = ["abstract", "description", "summary", "text", "speakers", "speaker", "persons",
+           "author", "authors", "track", "category", "primary_area", "tags", "keywords", "id",
+           "slug", "code", "event", "conference", "venue", "day", "date", "recorded", "time",
+           "start", "room", "url", "link", "related_urls", "language", "lang"]  # fmt: skip
+#: A value of each JSON type, nested as sources nest them.
+CELLS = {
+    "object": {"url": None},
+    "objects": [{"url": 5}, {"name": None}, {"public_name": ["x"]}, {}],
+    "deep": [[{"en": {"name": [1.5]}}], {"url": {"url": [None]}}],
+    "integer": 7,
+    "float": 2.5,
+    "boolean": True,
+    "null": None,
+    "empty object": {},
+    "empty list": [],
+}
+
+
+@reliability(
+    "JSON Lines and JSON talks whose every column holds an object, a list of objects, a"
+    ' number, a boolean or null, nested (such as {"url": {"url": null}})',
+    "Each row gives its talk: numbers, names and English texts as text, nothing from the"
+    " rest; 'topics crawl' exits 0; no traceback",
+)
+@pytest.mark.parametrize("cell", CELLS.values(), ids=CELLS)
+def test_any_json_value_in_any_column(tmp_path, capsys, cell):
+    rows = [{"title": f"Talk {column}", column: cell} for column in COLUMNS]
+    rows += [{"title": "Every column", **dict.fromkeys(COLUMNS, cell)}, {"title": cell}]
+    (tmp_path / "talks.jsonl").write_text("\n".join(map(json.dumps, rows)), encoding="utf-8")
+    (tmp_path / "talks.json").write_text(json.dumps(rows), encoding="utf-8")
+    for name in ("talks.jsonl", "talks.json"):
+        corpus = load_table(tmp_path / name)
+        assert [t.title for t in corpus][: len(COLUMNS) + 1] == [
+            *(f"Talk {column}" for column in COLUMNS),
+            "Every column",
+        ]
+        assert all(t.url == "" for t in corpus)
+    code = main(["crawl", str(tmp_path / "talks.jsonl"), "--cache", str(tmp_path / "cache")])
+    assert code == 0, capsys.readouterr().err
+
+
+def test_cells_give_text_where_it_makes_sense(tmp_path):
+    row = {
+        "title": {"en": "Radio basics", "de": "Funkgrundlagen"},
+        "abstract": ["Part one.", "Part two."],
+        "speakers": [{"public_name": "Ada"}, {"name": 3}, None, True, {"id": 4}],
+        "track": {"name": "Radio"},
+        "tags": {"name": "sdr"},
+        "day": 20240501,
+        "time": 10.5,
+        "room": False,
+        "url": {"url": None},
+        "link": [{"url": 5}, {"url": "https://x.example/t"}],
+        "event": None,
+        "conference": "MiniCon",
+        "language": ["en"],
+    }
+    path = tmp_path / "talks.jsonl"
+    path.write_text(json.dumps({"title": "A talk", "url": {"url": None}}) + "\n" + json.dumps(row))
+    plain, talk = load_table(path)
+    assert (plain.title, plain.url) == ("A talk", "")
+    assert (talk.title, talk.abstract, talk.speakers) == (
+        "Radio basics",
+        "Part one., Part two.",
+        ("Ada", "3"),
+    )
+    assert (talk.track, talk.tags, talk.day, talk.time, talk.room) == (
+        "Radio",
+        ("sdr",),
+        "20240501",
+        "10.5",
+        "",
+    )
+    assert (talk.url, talk.event, talk.language) == ("https://x.example/t", "MiniCon", "en")

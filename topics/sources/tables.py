@@ -1,7 +1,7 @@
 """Talks from local tabular files: CSV, JSON and JSON Lines, optionally gzip-compressed.
 
 One row (CSV) or object (JSON, JSONL) per talk. Column names, case-insensitive; the
-first present of each group is used:
+first of each group that gives a value is used:
 
 =========  =================================================================
 field      columns
@@ -26,8 +26,11 @@ object with a ``talks`` list. A JSON Lines file may start with a ``{"corpus": {.
 header, as written by :meth:`topics.corpus.Corpus.save`. Formats: RFC 4180 (CSV),
 RFC 8259 (JSON), https://jsonlines.org/ (JSON Lines).
 
-A JSON file that is a c3voc ``schedule.json`` (an object whose ``schedule`` object holds
-a ``conference``) is read as a schedule, see :mod:`topics.sources.schedule`.
+A cell may hold any JSON value. A text field takes a string, a number written out, an
+object's ``name``, ``public_name`` or English (``en``) text, or the texts of a list's
+items joined by ``, ``; ``null``, booleans and anything else give no value. A JSON file
+that is a c3voc ``schedule.json`` (an object whose ``schedule`` object holds a
+``conference``) is read as a schedule, see :mod:`topics.sources.schedule`.
 """
 
 from __future__ import annotations
@@ -61,6 +64,9 @@ _COLUMNS = {
     "url": ("url", "link", "related_urls"),
     "language": ("language", "lang"),
 }
+_OTHER_COLUMNS = [(field, columns) for field, columns in _COLUMNS.items() if field != "title"]
+#: Keys of an object in a cell that give its text, in order: a person's, a localized text's.
+_NAMED = ("name", "public_name", "en")
 
 
 def is_table(path: str | Path) -> bool:
@@ -160,15 +166,14 @@ def _json_lines(text: str, path: Path) -> tuple[list[dict], str]:
         except json.JSONDecodeError as exc:
             raise SourceError(f"{path}:{number}: not JSON ({exc.msg})") from None
         if isinstance(row, dict) and isinstance(row.get("corpus"), dict) and "title" not in row:
-            title = str(row["corpus"].get("title") or "")
+            title = " ".join(_text(row["corpus"].get("title")).split())
         else:
             rows.append(row)
     return rows, title
 
 
 def _corpus(rows: Iterable, source: str) -> Corpus:
-    fields = [_fields(row) for row in rows if isinstance(row, dict)]
-    fields = [f for f in fields if f["title"]]
+    fields = [f for row in rows if isinstance(row, dict) and (f := _fields(row))]
     if not fields:
         raise SourceError(f"{source} holds no talk with a title")
     ids = unique_ids(slugify(f["id"] or f["title"]) for f in fields)
@@ -178,33 +183,59 @@ def _corpus(rows: Iterable, source: str) -> Corpus:
     return Corpus(talks=talks, title=title, source=source)
 
 
-def _fields(row: dict) -> dict:
+def _fields(row: dict) -> dict | None:
+    """The fields of a row, or None when it has no title."""
     lower = {str(k).lower(): v for k, v in row.items()}
-    values = {}
-    for field, columns in _COLUMNS.items():
-        value = next((lower[c] for c in columns if lower.get(c) not in (None, "", [])), "")
+    title = " ".join(_text(lower.get("title")).split())
+    if not title:
+        return None
+    values = {"title": title}
+    for field, columns in _OTHER_COLUMNS:
+        cells = (lower[c] for c in columns if c in lower)
         if field in ("speakers", "tags"):
-            values[field] = tuple(_names(value))
+            values[field] = next((names for v in cells if (names := tuple(_names(v)))), ())
         elif field == "url":
-            values[field] = next(_urls(value), "")
-        elif field == "abstract":
-            values[field] = html_to_text(str(value))
+            values[field] = next((url for v in cells for url in _urls(v)), "")
         else:
-            values[field] = " ".join(str(value).split())
+            text = next((t for v in cells if (t := _text(v).strip())), "")
+            values[field] = html_to_text(text) if field == "abstract" else " ".join(text.split())
     return values
 
 
-def _names(value) -> Iterator[str]:
+def _scalar(value) -> str:
+    """A string, or a number written out; anything else gives ``""``."""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return str(value)
+    return ""
+
+
+def _item(value) -> str:
+    """A scalar, or an object's ``name``, ``public_name`` or ``en`` (English) text."""
+    if not isinstance(value, dict):
+        return _scalar(value)
+    return next((t for key in _NAMED if (t := _scalar(value.get(key)).strip())), "")
+
+
+def _text(value) -> str:
+    """A cell as text: see the module's docstring."""
     if isinstance(value, list):
-        items = [v.get("name") or v.get("public_name") if isinstance(v, dict) else v for v in value]
+        return ", ".join(t for v in value if (t := _item(v).strip()))
+    return _item(value)
+
+
+def _names(value) -> Iterator[str]:
+    if isinstance(value, list | dict):
+        items = [_item(v) for v in (value if isinstance(value, list) else [value])]
     else:
-        text = str(value)
+        text = _scalar(value)
         items = text.split(";") if ";" in text or "," not in text else text.split(",")
-    return (" ".join(str(i).split()) for i in items if i and str(i).strip())
+    return (" ".join(i.split()) for i in items if i.strip())
 
 
 def _urls(value) -> Iterator[str]:
     for item in value if isinstance(value, list) else [value]:
-        url = item.get("url", "") if isinstance(item, dict) else str(item)
+        url = _scalar(item.get("url") if isinstance(item, dict) else item)
         if url.startswith(("http://", "https://")):
             yield url
