@@ -244,12 +244,15 @@ def unique_ids(ids: Iterable[str]) -> list[str]:
         Same length and order; the first occurrence of each id is kept as is.
     """
     seen: set[str] = set()
+    last: dict[str, int] = {}  # the suffix each candidate got last: linear time in repeats
     result = []
     for candidate in ids:
-        new, n = candidate, 1
+        n = last.get(candidate, 1)
+        new = f"{candidate}-{n}" if n > 1 else candidate
         while new in seen:
             n += 1
             new = f"{candidate}-{n}"
+        last[candidate] = n
         seen.add(new)
         result.append(new)
     return result
