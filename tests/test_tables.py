@@ -5,12 +5,13 @@ from __future__ import annotations
 import gzip
 import json
 import time
+import tracemalloc
 
 import pytest
 
 from topics.cli import main
 from topics.corpus import Corpus, Talk, unique_ids
-from topics.sources import SourceError, load_all
+from topics.sources import SourceError, load_all, tables
 from topics.sources.http import Fetcher
 from topics.sources.tables import load_table
 
@@ -194,6 +195,80 @@ def test_cells_give_text_where_it_makes_sense(tmp_path):
         "",
     )
     assert (talk.url, talk.event, talk.language) == ("https://x.example/t", "MiniCon", "en")
+
+
+# --- gzip bombs and other floods ----------------------------------------------------------
+
+
+@reliability(
+    "A .jsonl.gz of newlines and a .csv.gz of zero bytes, 2 MB each, that decompress to 2 GiB"
+    " (gzip bombs)",
+    "Refused in one line naming the file and its limit (100 times its size: 199 MiB), with"
+    " less than 16 MiB allocated at peak",
+)
+@pytest.mark.parametrize(("name", "byte"), [("talks.jsonl.gz", b"\n"), ("talks.csv.gz", b"\0")])
+def test_gzip_bomb_is_refused_in_constant_memory(tmp_path, name, byte):
+    path = tmp_path / name
+    path.write_bytes(gzip.compress(byte * 2**26, 9) * 32)  # gzip members: 64 MiB in 64 KB each
+    assert path.stat().st_size < 2_100_000
+    tracemalloc.start()
+    try:
+        with pytest.raises(SourceError) as info:
+            load_table(path)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    message = str(info.value)
+    assert "\n" not in message
+    assert message.startswith(f"{path} decompresses to more than 199 MiB, the limit for this")
+    assert peak < 16 * 2**20, f"{peak / 2**20:.0f} MiB allocated"
+
+
+def test_gzip_limit_is_its_size_times_100_within_bounds(tmp_path):
+    assert tables.decompressed_limit(1_000) == 2**20  # a small file may always give 1 MiB
+    assert tables.decompressed_limit(200_000) == 20_000_000
+    assert tables.decompressed_limit(10**9) == tables.MAX_DECOMPRESSED == 512 * 2**20
+    text = "\n".join(json.dumps({"title": f"Talk {i}"}) for i in range(5)).encode()
+    path = tmp_path / "talks.jsonl.gz"
+    path.write_bytes(gzip.compress(text + b" " * 2**20))  # 1 MiB of spaces: 1 KB of gzip
+    with pytest.raises(SourceError, match=r"more than 1 MiB, the limit for this \.gz file"):
+        load_table(path)
+    path.write_bytes(gzip.compress(text + b" " * (2**20 - len(text))))
+    assert len(load_table(path)) == 5
+
+
+@pytest.mark.shared
+@pytest.mark.parametrize("name", ["paperlists.jsonl.gz", "pyvideo.jsonl.gz"])
+def test_gzip_limit_holds_the_real_tables_four_times(shared, name):
+    path = shared / "data" / name
+    with gzip.open(path, "rb") as stream:
+        size = sum(len(chunk) for chunk in iter(lambda: stream.read(2**20), b""))
+    assert 4 * size < tables.decompressed_limit(path.stat().st_size)
+
+
+@pytest.mark.shared
+def test_real_gzip_table_loads(shared):
+    corpus = load_table(shared / "data" / "pyvideo.jsonl.gz")
+    assert len(corpus) == 21_715
+
+
+def test_damaged_gzip_data_is_a_source_error(tmp_path):
+    data = bytearray(gzip.compress(b'{"title": "x"}\n' * 100))
+    data[15:25] = b"\xff" * 10  # inside the deflate stream: zlib fails, not the CRC check
+    path = tmp_path / "talks.jsonl.gz"
+    path.write_bytes(data)
+    with pytest.raises(SourceError, match=r"cannot read .*talks\.jsonl\.gz: Error -3 while"):
+        load_table(path)
+
+
+def test_rows_past_the_limit_are_refused(tmp_path, monkeypatch):
+    monkeypatch.setattr(tables, "MAX_ROWS", 10)
+    path = tmp_path / "talks.jsonl"
+    path.write_text("{}\n" * 8 + '{"title": "A"}\n\n\n{"title": "B"}\n')
+    assert [t.title for t in load_table(path)] == ["A", "B"]  # blank lines are no rows
+    path.write_text("{}\n" * 10 + '{"title": "A"}\n')
+    with pytest.raises(SourceError, match=r"talks\.jsonl has more than 10 rows, the most"):
+        load_table(path)
 
 
 def test_many_talks_of_one_title_load_in_linear_time(tmp_path):
