@@ -5,7 +5,10 @@ from __future__ import annotations
 import json
 import re
 import shutil
+import subprocess
+import sys
 import time
+from pathlib import Path
 from xml.sax.saxutils import escape, quoteattr
 
 import lxml.html
@@ -15,16 +18,19 @@ from hypothesis import strategies as st
 from lxml import etree
 
 from topics.corpus import Corpus, Talk
+from topics.sources import load
 from topics.sources.errors import SourceError
 from topics.sources.http import Fetcher
 from topics.sources.schedule import load_schedule, parse_schedule
 
-from .conftest import FIXTURES
+from .conftest import FIXTURES, REPO
 from .reliability_table import reliability
 
 SCHEDULES = FIXTURES / "schedules"
 FRAB = SCHEDULES / "frab.xml"
 C3VOC = SCHEDULES / "c3voc.json"
+#: A c3voc schedule.json named as exported: 6 talks on radio and on security.
+SCHEDULE_JSON = SCHEDULES / "schedule.json"
 
 
 def source_error(location, match: str) -> SourceError:
@@ -313,6 +319,20 @@ def test_served_schedule_gives_the_same_corpus(serve, tmp_path):
     assert server.count("/") == 2, "second read must come from the page cache"
 
 
+def test_schedule_url_not_named_xml_or_json_is_read_from_its_bytes(serve, tmp_path):
+    """FOSDEM serves its schedule at /2024/schedule/xml: no suffix tells it is one."""
+    (tmp_path / "site" / "schedule").mkdir(parents=True)
+    shutil.copy(FRAB, tmp_path / "site" / "schedule" / "xml")
+    shutil.copy(SCHEDULE_JSON, tmp_path / "site" / "schedule" / "export")
+    server = serve(tmp_path / "site")
+    fetcher = Fetcher(tmp_path / "cache")
+    xml = load(f"{server.url}/schedule/xml", fetcher)
+    assert xml.talks == load_schedule(str(FRAB)).talks and xml.title == "MiniConf 2023"
+    assert load(f"{server.url}/schedule/export", fetcher).talks == (
+        load_schedule(str(SCHEDULE_JSON)).talks
+    )
+
+
 def test_served_errors_are_source_errors(serve, tmp_path):
     server = serve(SCHEDULES)
     with pytest.raises(SourceError, match="HTTP 404"):
@@ -579,3 +599,53 @@ def test_real_json_schedules_every_event_has_its_fields(shared, name):
         for event in room
     ]
     _check_events(load_schedule(str(shared / "data" / "schedules" / name)), events)
+
+
+# --- through the command line -------------------------------------------------------------
+
+
+def _topics_run(source: Path, tmp_path: Path) -> Corpus:
+    """``python -m topics run SOURCE`` in a fresh interpreter; the corpus it saved.
+
+    Checks that it exits 0 and publishes a page for each talk of the schedule, read as
+    :func:`load_schedule` reads it.
+    """
+    out, cache = tmp_path / "site", tmp_path / "cache"
+    command = ["run", str(source), "--out", str(out), "--cache", str(cache)]
+    result = subprocess.run(
+        [sys.executable, "-m", "topics", *command],
+        capture_output=True,
+        text=True,
+        timeout=600,
+        cwd=REPO,
+    )
+    assert result.returncode == 0, result.stderr
+    expected = load_schedule(str(source))
+    saved = Corpus.load(cache / "talks.jsonl")
+    assert (saved.talks, saved.title) == (expected.talks, expected.title)
+    assert {page.stem for page in (out / "talks").iterdir()} == {talk.id for talk in expected}
+    return saved
+
+
+@reliability(
+    "'topics run' on a c3voc schedule.json (hand-written, and the real frab and pretalx"
+    " exports): the table reader claims every .json",
+    "The schedule is recognised from its content (a 'schedule' object with a 'conference'):"
+    " exit 0 and a page for every event; a JSON list of talks still loads as a table",
+)
+def test_topics_run_reads_a_schedule_json(tmp_path):
+    corpus = _topics_run(SCHEDULE_JSON, tmp_path)
+    assert corpus.title == "FieldCamp 2022" and len(corpus) == 6
+    assert corpus.talks[0].speakers == ("Rosa Funk",) and corpus.talks[0].track == "Radio"
+    # A JSON table is still a table, also when it holds a "schedule" key of its own.
+    table = tmp_path / "talks.json"
+    table.write_text(json.dumps({"schedule": {"day": 1}, "talks": [{"title": "A talk"}]}))
+    assert [t.title for t in load(str(table), Fetcher())] == ["A talk"]
+
+
+@pytest.mark.shared
+@pytest.mark.parametrize(
+    ("name", "n_events"), [("frab-camp2019.json", 79), ("pretalx-rc3.json", 48)]
+)
+def test_topics_run_reads_the_real_schedule_jsons(shared, tmp_path, name, n_events):
+    assert len(_topics_run(shared / "data" / "schedules" / name, tmp_path)) == n_events

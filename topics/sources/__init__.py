@@ -23,7 +23,7 @@ from .ical import is_calendar, load_ical, parse_ical
 from .pretalx import is_pretalx, load_pretalx
 from .profiles import Profile
 from .pyvideo import DEFAULT_DATA, load_event, load_folder
-from .schedule import load_schedule
+from .schedule import is_schedule, load_schedule, parse_schedule
 from .tables import is_table, load_table
 
 #: What ``topics run`` builds when given no source: the original EuroPython topic site's event.
@@ -155,7 +155,8 @@ def _load_url(
     failures: list[CrawlFailure] | None,
     max_pages: int,
 ) -> Corpus:
-    """A page URL: a calendar, a pretalx event when the page says so, else a list page."""
+    """A page URL: a calendar, a schedule or a pretalx event when the page says so, else a list
+    page."""
     if profile is not None:
         return crawl(
             url, fetcher, profile=profile, progress=progress, failures=failures, max_pages=max_pages
@@ -166,6 +167,8 @@ def _load_url(
         raise SourceError(f"cannot fetch the talk list page {exc}") from None
     if page.content_type == CALENDAR_TYPE or is_calendar(page.content):
         return parse_ical(page.content, page.url)
+    if is_schedule(page.content, page.content_type):  # a schedule URL not named .xml/.json
+        return parse_schedule(page.content, url)
     try:
         pretalx = is_pretalx(parse_html(page))
     except (SourceError, ValueError, LookupError):

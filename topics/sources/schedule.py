@@ -61,6 +61,11 @@ _HTML = re.compile(
     r"\A[\ufeff\s]*(?:<\?xml[^>]*>\s*)?(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html[\s/>])",
     re.IGNORECASE | re.DOTALL,
 )
+#: The start of a frab schedule: XML declaration, comments and document type, then <schedule>.
+_SCHEDULE_XML = re.compile(
+    r"\A(?:<\?xml[^>]*>\s*)?(?:<!--.*?-->\s*|<!doctype[^>\[]*>\s*)*<schedule[\s/>]",
+    re.IGNORECASE | re.DOTALL,
+)
 
 
 @dataclass
@@ -171,15 +176,44 @@ def parse_schedule(content: bytes, source: str = "") -> Corpus:
     return _corpus(title, acronym, events, source, where)
 
 
+def is_schedule(content: bytes, media_type: str = "") -> bool:
+    """Whether a fetched document is a schedule rather than a web page, from its bytes.
+
+    For URLs whose path does not say ``.xml`` or ``.json`` (FOSDEM's
+    ``https://fosdem.org/2024/schedule/xml``).
+
+    Parameters
+    ----------
+    content : bytes
+        The document.
+    media_type : str
+        Its media type, lower case without parameters; never a schedule when HTML.
+
+    Returns
+    -------
+    bool
+        True for JSON, or XML whose root element is ``<schedule>``, not served as HTML.
+    """
+    if media_type in ("text/html", "application/xhtml+xml"):
+        return False
+    head = _head(content)
+    return head[:1] in ("{", "[") or bool(_SCHEDULE_XML.match(head))
+
+
 def _sniff(content: bytes) -> str:
+    first = _head(content)[:1]
+    return {"<": "xml", "{": "json", "[": "json"}.get(first, "")
+
+
+def _head(content: bytes) -> str:
+    """The first 1024 bytes decoded (as their byte order mark says), leading space removed."""
     head = content[:1024]
     codec = "utf-8"
     for bom, name in _BOMS:
         if head.startswith(bom):
             head, codec = head[len(bom) :], name
             break
-    first = head.decode(codec, errors="ignore").lstrip(" \t\r\n\x00\ufeff")[:1]
-    return {"<": "xml", "{": "json", "[": "json"}.get(first, "")
+    return head.decode(codec, errors="ignore").lstrip(" \t\r\n\x00\ufeff")
 
 
 def _one_line(error: BaseException | str) -> str:
@@ -279,6 +313,32 @@ def _xml_html(element) -> str:
 # --- JSON ------------------------------------------------------------------------------
 
 
+def is_c3voc(data: object) -> bool:
+    """Whether parsed JSON is a c3voc schedule: a ``schedule`` object holding ``conference``."""
+    schedule = data.get("schedule") if isinstance(data, dict) else None
+    return isinstance(schedule, dict) and "conference" in schedule
+
+
+def schedule_from_json(data: object, source: str = "") -> Corpus:
+    """Read the talks of a c3voc schedule already parsed from JSON, as :func:`parse_schedule`.
+
+    Parameters
+    ----------
+    data : object
+        What :func:`json.loads` gave for the document.
+    source : str
+        Where the document comes from, for messages and :attr:`Corpus.source`.
+
+    Raises
+    ------
+    SourceError
+        If ``data`` is not a c3voc schedule or holds no titled event (one line naming
+        ``source``).
+    """
+    where = source or "schedule"
+    return _corpus(*_json_schedule(data, where), source, where)
+
+
 def _read_json(content: bytes, where: str) -> tuple[str, str, list[_Event]]:
     try:
         data = json.loads(content)
@@ -286,6 +346,10 @@ def _read_json(content: bytes, where: str) -> tuple[str, str, list[_Event]]:
         raise SourceError(f"{where} is JSON nested too deeply to be a schedule") from None
     except ValueError as exc:  # JSONDecodeError, UnicodeDecodeError, huge integers
         raise SourceError(f"{where} is not valid JSON: {_one_line(exc)}") from None
+    return _json_schedule(data, where)
+
+
+def _json_schedule(data: object, where: str) -> tuple[str, str, list[_Event]]:
     schedule = data.get("schedule") if isinstance(data, dict) else None
     if not isinstance(schedule, dict):
         raise SourceError(f"{where} is JSON but not a c3voc schedule: no 'schedule' object")
