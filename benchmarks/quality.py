@@ -64,6 +64,7 @@ from topics.evaluation import (  # noqa: E402
     topic_diversity,
 )
 from topics.languages import function_words as non_english_function_words  # noqa: E402
+
 from topics.model import TopicModel  # noqa: E402
 from topics.sources.schedule import load_schedule  # noqa: E402
 

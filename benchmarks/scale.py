@@ -126,12 +126,12 @@ def run_worker(args: argparse.Namespace) -> dict:
     """Run one configuration's stages in this process; their wall times, in seconds."""
     import numpy as np
     from joblib import Memory
+    from topics.render import build_site
+    from topics.wordclouds import write_wordclouds
 
     from topics import render
     from topics.corpus import Corpus
     from topics.model import TopicModel
-    from topics.render import build_site
-    from topics.wordclouds import write_wordclouds
 
     stages: dict[str, float] = {}
     start = time.perf_counter()

@@ -49,11 +49,11 @@ if str(REPO) not in sys.path:  # run as a script from a checkout
     sys.path.insert(0, str(REPO))
 
 from joblib import Memory  # noqa: E402
+from topics.render import build_site, document_term, site_view  # noqa: E402
+from topics.search_index import process_term, tokenize  # noqa: E402
 
 from topics.corpus import Corpus, Talk, slugify, unique_ids  # noqa: E402
 from topics.model import TopicModel  # noqa: E402
-from topics.render import build_site, document_term, site_view  # noqa: E402
-from topics.search_index import process_term, tokenize  # noqa: E402
 
 CHROMIUM = os.environ.get("TOPICS_CHROMIUM", "/usr/bin/chromium")
 ARGS = [

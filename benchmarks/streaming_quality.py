@@ -32,8 +32,9 @@ REPO = Path(__file__).resolve().parent.parent
 if str(REPO) not in sys.path:
     sys.path.insert(0, str(REPO))
 
-from topics import streaming  # noqa: E402
 from topics.evaluation import CoherenceReference  # noqa: E402
+
+from topics import streaming  # noqa: E402
 
 
 def _quality():

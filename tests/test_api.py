@@ -12,11 +12,11 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.pipeline import Pipeline
 
 import topics
-from topics.cache import MODEL_CACHE_VERSION, model_memory
 from topics.cli import main
 from topics.corpus import Corpus, Talk
-from topics.render import document_term, site_view
+from topics.site.publish import document_term, site_view
 from topics.sources import SourceError
+from topics.workspace import MODEL_CACHE_VERSION, model_memory
 
 from .conftest import FIXTURES, REPO
 from .test_model import THEMES, _programme

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from topics.cli import main
-from topics.render import build_site
+from topics.site.publish import build_site
 
 from .browser import broken_images, open_page
 from .tiny_site import SCRIPT_TITLE, fitted

@@ -7,8 +7,8 @@ import re
 
 import pytest
 
-from topics.cleaning import boilerplate_shingles, clean_corpus, remove_shingles, strip_noise
-from topics.vocabulary import Analyzer, singular_candidates
+from topics.model.cleaning import boilerplate_shingles, clean_corpus, remove_shingles, strip_noise
+from topics.model.vocabulary import Analyzer, singular_candidates
 
 
 @pytest.mark.parametrize(

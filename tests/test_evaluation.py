@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 import scipy.sparse as sp
 
-from topics.evaluation import (
+from topics.model.evaluation import (
     CoherenceReference,
     is_junk_topic,
     junk_reason,

@@ -18,10 +18,10 @@ from pathlib import Path
 
 import pytest
 
-from topics import render
 from topics.cli import main
 from topics.corpus import Corpus
-from topics.render import MARKER
+from topics.site import publish as render
+from topics.site.publish import MARKER
 from topics.sources.tables import load_table
 
 from .conftest import REPO, snapshot

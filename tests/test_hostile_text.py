@@ -20,19 +20,19 @@ from contextlib import contextmanager
 import pytest
 import regex
 
-from topics.cleaning import boilerplate_shingles, remove_shingles, strip_noise
 from topics.corpus import MAX_ABSTRACT, Corpus, CorpusError, Talk, clean_text, slugify
-from topics.evaluation import REFERENCE_TOKEN_PATTERN
-from topics.languages import detect_language
-from topics.render import paragraphs
-from topics.search_index import tokenize
+from topics.model.cleaning import boilerplate_shingles, remove_shingles, strip_noise
+from topics.model.evaluation import REFERENCE_TOKEN_PATTERN
+from topics.model.languages import detect_language
+from topics.model.vocabulary import Analyzer
+from topics.site.publish import paragraphs
+from topics.site.search_index import tokenize
 from topics.sources import profiles
 from topics.sources.crawler import crawl_site, parse_when, talk_id
 from topics.sources.http import Fetcher
 from topics.sources.profiles import PATTERN_TIMEOUT, PROFILES, match_pattern
 from topics.sources.schedule import _contains, _plain, load_schedule
 from topics.sources.tables import load_table
-from topics.vocabulary import Analyzer
 
 from .conftest import REPO
 from .reliability_table import reliability

@@ -9,8 +9,8 @@ import pytest
 from joblib import parallel_config
 from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 
-from topics import languages
-from topics.languages import (
+from topics.model import languages
+from topics.model.languages import (
     detect_language,
     detect_languages,
     function_words,

@@ -9,7 +9,7 @@ from sklearn.base import clone
 
 from topics.corpus import Corpus, Talk
 from topics.model import ModelError, TopicModel
-from topics.selection import Candidate, candidate_ks, fit_nmf, nndsvda, pick
+from topics.model.selection import Candidate, candidate_ks, fit_nmf, nndsvda, pick
 
 THEMES = {
     "testing": "pytest fixtures mocking unit tests coverage assertions test suites flaky tests",

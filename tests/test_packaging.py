@@ -61,7 +61,10 @@ def test_wheel_ships_templates_and_installed_package_uses_them(tmp_path):
         check=True,
         timeout=300,
     )
-    found = run("import topics.render as r; print(r.TEMPLATES, r.__file__)").split()
-    assert found == [str(packages / "topics" / "templates"), str(packages / "topics" / "render.py")]
-    listed = run("import topics.render as r; print(r.environment().list_templates())")
+    found = run("import topics.site.publish as r; print(r.TEMPLATES, r.__file__)").split()
+    assert found == [
+        str(packages / "topics" / "templates"),
+        str(packages / "topics" / "site" / "publish.py"),
+    ]
+    listed = run("import topics.site.publish as r; print(r.environment().list_templates())")
     assert "'index.html'" in listed and "'talk.html'" in listed

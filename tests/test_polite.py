@@ -13,7 +13,6 @@ import time
 import pytest
 
 from tests.loopback import FIFTY_MB, PROFILE_TOML, running_site
-from topics.cache import open_fetcher
 from topics.cli import PAGES_FAILED, main
 from topics.corpus import Corpus
 from topics.sources import SourceError, http
@@ -27,6 +26,7 @@ from topics.sources.http import (
     FetchError,
 )
 from topics.sources.profiles import FIELDS, Profile, get_profile, load_profile
+from topics.workspace import open_fetcher
 
 from .reliability_table import reliability
 

@@ -14,9 +14,9 @@ from bs4 import BeautifulSoup
 from joblib import Memory
 from PIL import Image
 
-from topics import render
 from topics.corpus import Corpus, Talk
-from topics.render import RenderError, build_site, paragraphs, rounded_percents, site_view
+from topics.site import publish as render
+from topics.site.publish import RenderError, build_site, paragraphs, rounded_percents, site_view
 
 from .conftest import snapshot
 from .tiny_site import N_TOPICS, SCRIPT_TITLE, fitted

@@ -14,13 +14,16 @@ import scipy.sparse as sp
 from joblib import Memory, parallel_config
 from sklearn.metrics import normalized_mutual_info_score
 
-from topics import render, search_index, similar, streaming
 from topics.cli import main
 from topics.corpus import Corpus, Talk
 from topics.model import TopicModel
-from topics.parallel import cluster
-from topics.render import build_site
-from topics.search_index import SearchDocument, write_search_index
+from topics.model import minibatch as streaming
+from topics.model import similarity as similar
+from topics.model.parallel import cluster
+from topics.site import publish as render
+from topics.site import search_index
+from topics.site.publish import build_site
+from topics.site.search_index import SearchDocument, write_search_index
 
 from .conftest import snapshot
 from .generated_site import generated

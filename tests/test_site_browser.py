@@ -21,8 +21,8 @@ import pytest
 
 from topics.cli import main
 from topics.corpus import Corpus, Talk
-from topics.render import build_site
-from topics.search_index import process_term, tokenize
+from topics.site.publish import build_site
+from topics.site.search_index import process_term, tokenize
 
 from .browser import broken_images, open_page
 from .tiny_site import EVENTS, fitted_two_events

@@ -15,12 +15,13 @@ import pytest
 import scipy.sparse as sp
 from bs4 import BeautifulSoup
 
-from topics import render
-from topics.editions import event_shares, natural_key
-from topics.export import TOP_WORDS, ExportedTopic, write_exports
-from topics.layout import talk_positions
-from topics.render import build_site, site_view
-from topics.search_index import (
+from topics.model.similarity import related_topics, similar_talks
+from topics.site import publish as render
+from topics.site.editions import event_shares, natural_key
+from topics.site.export import TOP_WORDS, ExportedTopic, write_exports
+from topics.site.layout import talk_positions
+from topics.site.publish import build_site, site_view
+from topics.site.search_index import (
     STOP_WORDS,
     SearchDocument,
     minisearch_index,
@@ -28,7 +29,6 @@ from topics.search_index import (
     tokenize,
     write_search_index,
 )
-from topics.similar import related_topics, similar_talks
 
 from .reliability_table import reliability
 from .tiny_site import EVENTS, N_TOPICS, fitted, fitted_two_events

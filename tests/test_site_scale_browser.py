@@ -11,9 +11,10 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from topics import render, search_index
-from topics.layout import talk_positions
-from topics.render import build_site
+from topics.site import publish as render
+from topics.site import search_index
+from topics.site.layout import talk_positions
+from topics.site.publish import build_site
 
 from .browser import open_page
 from .generated_site import generated, own_word

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from bs4 import BeautifulSoup
 
-from topics.text import element_text, html_to_text, normalize_whitespace
+from topics.sources.text import element_text, html_to_text, normalize_whitespace
 
 
 def test_element_text_keeps_blocks_lines_and_pre():

@@ -12,10 +12,10 @@ from pathlib import Path
 
 import pytest
 
-from topics import render
 from topics.cli import main
 from topics.corpus import Corpus
-from topics.render import MARKER, build_site
+from topics.site import publish as render
+from topics.site.publish import MARKER, build_site
 
 from .conftest import snapshot
 from .reliability_table import reliability

@@ -9,8 +9,8 @@ import pytest
 from joblib import Memory
 from PIL import Image
 
-from topics import wordclouds
-from topics.wordclouds import topic_weights, wordcloud_image, wordcloud_png, write_wordclouds
+from topics.model import wordclouds
+from topics.model.wordclouds import topic_weights, wordcloud_image, wordcloud_png, write_wordclouds
 
 from .tiny_site import N_TOPICS, fitted
 

@@ -14,16 +14,16 @@ import importlib
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from .api import crawl, load
     from .corpus import Corpus, Talk
-    from .loading import crawl, load
     from .model import Topic, TopicModel
 
 #: The public names, and the module of each.
 _MODULES = {
     "Corpus": "corpus",
     "Talk": "corpus",
-    "crawl": "loading",
-    "load": "loading",
+    "crawl": "api",
+    "load": "api",
     "Topic": "model",
     "TopicModel": "model",
 }

@@ -14,19 +14,10 @@ from pathlib import Path
 
 from jinja2 import TemplateError
 
-from .cache import (
-    DEFAULT_CACHE,
-    PYVIDEO_DATA_VARIABLE,
-    corpus_file,
-    model_memory,
-    open_fetcher,
-    pyvideo_data,
-    read_sources,
-)
 from .corpus import Corpus, CorpusError, check_topic_input
 from .model import ModelError, TopicModel
-from .parallel import ClusterError, cluster
-from .render import RenderError, build_site, check_site_folder
+from .model.parallel import ClusterError, cluster
+from .site.publish import RenderError, build_site, check_site_folder
 from .sources import (
     DEFAULT_DATA,
     DEFAULT_SOURCE,
@@ -37,6 +28,15 @@ from .sources import (
 from .sources.crawler import MAX_PAGES
 from .sources.http import CONCURRENCY, DELAY, DELAY_VARIABLE, MAX_WAIT, TIMEOUT
 from .sources.profiles import FIELDS, PROFILES, get_profile
+from .workspace import (
+    DEFAULT_CACHE,
+    PYVIDEO_DATA_VARIABLE,
+    corpus_file,
+    model_memory,
+    open_fetcher,
+    pyvideo_data,
+    read_sources,
+)
 
 #: What the exit code says.
 EXIT_CODES = {

@@ -420,7 +420,7 @@ class Corpus:
 
     def _repr_html_(self) -> str:
         """A summary and the first talks, for Jupyter (see :mod:`topics.display`)."""
-        from .display import corpus_html  # display sits downstream; only notebooks need it
+        from .model.display import corpus_html  # display sits downstream; only notebooks need it
 
         return corpus_html(self)
 

@@ -32,11 +32,11 @@ from joblib import Parallel, delayed
 from tqdm import tqdm
 
 from ..corpus import Corpus, Talk, slugify, unique_ids
-from ..text import element_text
 from .errors import SourceError
 from .http import Fetcher, FetchError, Page, origin
 from .profiles import Profile, detect_profile, get_profile, match_pattern
 from .sniffing import UNKNOWN_TYPES, decode_html, describe_binary, looks_like_html
+from .text import element_text
 
 logger = logging.getLogger(__name__)
 

@@ -36,9 +36,9 @@ from bs4.exceptions import ParserRejectedMarkup
 from lxml import etree
 
 from ..corpus import MAX_ABSTRACT, Corpus, Talk, slugify, unique_ids
-from ..text import html_to_text, normalize_whitespace
 from .errors import SourceError
 from .http import Fetcher, FetchError
+from .text import html_to_text, normalize_whitespace
 
 #: Types of the schedule2 draft's non-talk entries (breaks, meta events): skipped.
 _META_TYPES = frozenset({"BREAK", "META"})

@@ -46,9 +46,9 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from ..corpus import Corpus, CorpusError, Talk, slugify, unique_ids
-from ..text import html_to_text
 from .errors import SourceError
 from .schedule import is_c3voc, schedule_from_json
+from .text import html_to_text
 
 #: File name endings this module reads.
 SUFFIXES = (".csv", ".json", ".jsonl", ".csv.gz", ".json.gz", ".jsonl.gz")

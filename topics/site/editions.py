@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .similar import topic_shares
+from ..model.similarity import topic_shares
 
 
 @dataclass(frozen=True)

@@ -76,21 +76,23 @@ try:
 except ImportError:  # Windows
     fcntl = None
 
-from .corpus import MAX_ID, Corpus, Talk, is_safe_id, slugify
+from ..corpus import MAX_ID, Corpus, Talk, is_safe_id, slugify
+from ..model.parallel import runs_here
+from ..model.similarity import related_topics, similar_talks, topic_shares, word_vectors
+from ..model.wordclouds import HEIGHT, SCALE, WIDTH, drawable, topic_weights, write_wordclouds
 from .editions import event_shares
 from .export import TOP_WORDS, ExportedTopic, write_exports
 from .layout import talk_positions
-from .parallel import runs_here
 from .search_index import SearchDocument, write_search_index
-from .similar import related_topics, similar_talks, topic_shares, word_vectors
-from .wordclouds import HEIGHT, SCALE, WIDTH, drawable, topic_weights, write_wordclouds
 
 
 def _templates_folder() -> Path:
-    installed = Path(__file__).parent / "templates"  # wheel: force-included as topics/templates
+    installed = (
+        Path(__file__).parent.parent / "templates"
+    )  # wheel: force-included as topics/templates
     if installed.is_dir():
         return installed
-    return Path(__file__).resolve().parent.parent / "templates"  # source checkout
+    return Path(__file__).resolve().parent.parent.parent / "templates"  # source checkout
 
 
 #: Folder of the Jinja2 templates; its ``static/`` subfolder is copied into the site.
@@ -1695,7 +1697,14 @@ def _template_digest(templates: Path, name: str) -> str:
 def _code_digest() -> str:
     """Hash of the code that turns the inputs into pages and data files."""
     here = Path(__file__).parent
-    names = ("render.py", "similar.py", "search_index.py", "layout.py", "export.py", "editions.py")
+    names = (
+        "publish.py",
+        "../model/similarity.py",
+        "search_index.py",
+        "layout.py",
+        "export.py",
+        "editions.py",
+    )
     return joblib.hash([(here / name).read_bytes() for name in names])
 
 

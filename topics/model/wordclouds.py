@@ -27,7 +27,7 @@ from PIL import Image
 
 #: The font shipped inside this package (Source Sans Pro Semibold, SIL OFL 1.1); never a
 #: system font, so the images look the same on every machine.
-FONT_PATH = str(Path(__file__).resolve().parent / "fonts" / "SourceSansPro-Semibold.ttf")
+FONT_PATH = str(Path(__file__).resolve().parent.parent / "fonts" / "SourceSansPro-Semibold.ttf")
 
 #: Colours of the PNG's palette (the words use a few colours, plus anti-aliased edges).
 PNG_COLORS = 96

@@ -30,7 +30,7 @@ import math
 
 import numpy as np
 
-from .similar import topic_shares
+from ..model.similarity import topic_shares
 
 #: Golden angle in radians: successive ranks turn by it, which fills a disc evenly.
 GOLDEN_ANGLE = math.pi * (3 - math.sqrt(5))

@@ -19,7 +19,7 @@ from collections import Counter
 from collections.abc import Sequence
 from functools import lru_cache
 
-from .text import html_to_text, normalize_whitespace
+from ..sources.text import html_to_text, normalize_whitespace
 
 #: Words in a shingle: long enough that shared runs are boilerplate, not common phrases.
 SHINGLE = 6

@@ -142,7 +142,7 @@ def vectorize_streaming(
     topics.model.ModelError
         If the sample has no usable word.
     """
-    from .model import vectorize  # the exact path's vectorizer, on the sample
+    from .estimator import vectorize  # the exact path's vectorizer, on the sample
 
     rng = np.random.default_rng(random_state)
     n = len(texts)
@@ -251,7 +251,7 @@ def factorize_streaming(
     candidates : list of topics.selection.Candidate
         Measured on the sample when ``n_components="auto"``, else empty.
     """
-    from .model import smooth
+    from .estimator import smooth
 
     rng = np.random.default_rng(random_state)
     sample = np.sort(rng.choice(X.shape[0], min(X.shape[0], SELECTION_SAMPLE), replace=False))
@@ -295,7 +295,7 @@ def fit(model, texts: list[str], speakers: Sequence[str]):
     -------
     model
     """
-    from .model import LanguageBlock, topic_labels
+    from .estimator import LanguageBlock, topic_labels
 
     memory = check_memory(model.memory)
     n_jobs = model.n_jobs

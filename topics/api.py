@@ -11,12 +11,12 @@ from __future__ import annotations
 import os
 from collections.abc import Sequence
 
-from .cache import DEFAULT_CACHE, corpus_file, open_fetcher, read_sources
-from .cache import pyvideo_data as default_pyvideo_data
 from .corpus import Corpus
 from .sources import CrawlFailure, SourceError
 from .sources.http import CONCURRENCY, TIMEOUT
 from .sources.profiles import Profile
+from .workspace import DEFAULT_CACHE, corpus_file, open_fetcher, read_sources
+from .workspace import pyvideo_data as default_pyvideo_data
 
 
 def load(

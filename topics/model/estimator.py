@@ -34,8 +34,8 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.preprocessing import normalize
 from sklearn.utils.validation import check_is_fitted, check_memory
 
-from . import streaming
-from .corpus import Corpus, Talk
+from ..corpus import Corpus, Talk
+from . import minibatch as streaming
 from .languages import detect_languages, function_words, stop_words
 from .selection import Candidate, choose_k, fit_with_stability
 from .vocabulary import Analyzer
@@ -588,8 +588,8 @@ class TopicModel(TransformerMixin, BaseEstimator):
         """
         import pandas as pd
 
-        from .render import document_term
-        from .similar import similarities, top_k, word_vectors
+        from ..site.publish import document_term
+        from .similarity import similarities, top_k, word_vectors
 
         check_is_fitted(self)
         memory = check_memory(self.memory)
@@ -641,7 +641,7 @@ class TopicModel(TransformerMixin, BaseEstimator):
         PIL.Image.Image
             RGBA, transparent background (see :func:`topics.wordclouds.wordcloud_image`).
         """
-        from .render import CLOUD_WORDS
+        from ..site.publish import CLOUD_WORDS
         from .wordclouds import wordcloud_image
 
         self.topic(topic)
@@ -671,7 +671,7 @@ class TopicModel(TransformerMixin, BaseEstimator):
         topics.render.RenderError, FileExistsError, OSError
             As :func:`topics.render.build_site`.
         """
-        from .render import build_site
+        from ..site.publish import build_site
 
         check_is_fitted(self)
         memory = check_memory(self.memory) if self.memory is not None else None
