@@ -6,11 +6,14 @@ import os
 import threading
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from http.server import ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, settings
+
+from tests.helpers import ARTIFACTS, shared_path
+from tests.helpers.loopback import static_handler
 
 # Tests crawl their own servers on 127.0.0.1: no pause between requests unless a test
 # asks for one (the tests of politeness pass delay= or unset the variable).
@@ -29,25 +32,6 @@ def pytest_configure(config: pytest.Config) -> None:
     """Load the ``fuzz`` Hypothesis profile when ``-m fuzz`` selects the property tests."""
     fuzzing = "fuzz" in (config.option.markexpr or "").split()
     settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "fuzz" if fuzzing else "ci"))
-
-
-REPO = Path(__file__).resolve().parent.parent
-FIXTURES = Path(__file__).resolve().parent / "fixtures"
-ARTIFACTS = REPO / "artifacts"
-
-
-def snapshot(folder: Path) -> dict[str, bytes]:
-    """Every file under ``folder``, by relative path: to tell whether a site changed."""
-    return {
-        str(path.relative_to(folder)): path.read_bytes()
-        for path in sorted(folder.rglob("*"))
-        if path.is_file()
-    }
-
-
-def shared_path() -> Path:
-    """The shared data folder: ``$TOPICS_SHARED`` or ``../shared`` beside the repository."""
-    return Path(os.environ.get("TOPICS_SHARED", REPO.parent / "shared"))
 
 
 @pytest.fixture(scope="session")
@@ -71,21 +55,6 @@ class Server:
         return sum(path.startswith(prefix) for path in self.requests)
 
 
-def _handler(root: str, log: list[str]) -> type[SimpleHTTPRequestHandler]:
-    class Handler(SimpleHTTPRequestHandler):
-        def __init__(self, *args, **kwargs):
-            super().__init__(*args, directory=root, **kwargs)
-
-        def do_GET(self):
-            log.append(self.path)
-            super().do_GET()
-
-        def log_message(self, format, *args):  # quiet test output
-            pass
-
-    return Handler
-
-
 @pytest.fixture
 def serve() -> Iterator:
     """Serve a folder over real HTTP on 127.0.0.1: ``serve(folder) -> Server``."""
@@ -93,7 +62,7 @@ def serve() -> Iterator:
 
     def start(root: Path) -> Server:
         log: list[str] = []
-        httpd = ThreadingHTTPServer(("127.0.0.1", 0), _handler(str(root), log))
+        httpd = ThreadingHTTPServer(("127.0.0.1", 0), static_handler(str(root), log))
         threading.Thread(
             target=httpd.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
         ).start()

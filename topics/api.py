@@ -1,17 +1,22 @@
-"""Reading talks from Python (a notebook, a script): :func:`load` and :func:`crawl`.
+"""The pipeline from Python (a notebook, a script): :func:`load`, :func:`crawl`, :func:`build_site`.
 
-These are the command line's ``topics crawl`` as functions: the same sources, the same
-cache folder and layout (:mod:`topics.cache`), the same saved corpus. So ``topics build``
-can fit and render what a notebook loaded, and a notebook re-reads from the cache what
-``topics crawl`` fetched, without a request.
+These are the command line's ``topics crawl`` and ``topics build`` as functions: the same
+sources, the same cache folder and layout (:mod:`topics.workspace`), the same saved corpus
+and site. So ``topics build`` can fit and render what a notebook loaded, and a notebook
+re-reads from the cache what ``topics crawl`` fetched, without a request.
 """
 
 from __future__ import annotations
 
 import os
 from collections.abc import Sequence
+from pathlib import Path
+
+from sklearn.utils.validation import check_memory
 
 from .corpus import Corpus
+from .model import TopicModel
+from .site import build_site as publish_site
 from .sources import CrawlFailure, SourceError
 from .sources.http import CONCURRENCY, TIMEOUT
 from .sources.profiles import Profile
@@ -54,8 +59,8 @@ def load(
         pyvideo's data repository, a folder or URL, for ``pyvideo:`` sources;
         ``$TOPICS_PYVIDEO_DATA`` or https://github.com/pyvideo/data when omitted.
     delay : float, optional
-        Seconds between two requests to one host (``$TOPICS_CRAWL_DELAY`` or 1 s when
-        omitted).
+        Seconds between two requests to one host (``$TOPICS_CRAWL_DELAY`` or
+        :data:`~topics.sources.http.DELAY` when omitted).
     concurrency : int
         Requests in flight to one host at a time.
     timeout : float
@@ -116,3 +121,35 @@ def crawl(url: str, profile: str | Profile | None = None, **options) -> Corpus:
     if not url.startswith(("http://", "https://")):
         raise SourceError(f"not an http(s) URL: {url!r} (topics.load reads files and folders)")
     return load(url, profile=profile, **options)
+
+
+def build_site(
+    corpus: Corpus, model: TopicModel, path: str | os.PathLike, force: bool = False
+) -> Path:
+    """Build the topic site of a corpus with a model fitted on it, as ``topics build`` does.
+
+    Parameters
+    ----------
+    corpus : Corpus
+        The talks the model was fitted on, in the same order.
+    model : TopicModel
+        Fitted; its ``memory``, when set, caches the word clouds and the site's view.
+    path : path
+        The site folder: absent, empty, or a site built before (it is replaced; the files
+        in it that are not the site's, a ``CNAME`` for instance, are kept).
+    force : bool
+        Build also into a non-empty folder that topics did not make (its files named like
+        the site's are replaced, the others kept).
+
+    Returns
+    -------
+    pathlib.Path
+        ``path``; open ``index.html`` in a browser.
+
+    Raises
+    ------
+    topics.site.RenderError, FileExistsError, OSError
+        As :func:`topics.site.build_site`.
+    """
+    memory = check_memory(model.memory) if model.memory is not None else None
+    return publish_site(corpus, model.summary(), path, memory=memory, force=force)

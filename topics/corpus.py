@@ -319,11 +319,11 @@ def check_topic_input(corpus: Corpus, n_topics: int | str = "auto") -> None:
         raise CorpusError(
             f"only one talk{where} ({corpus.talks[0].title[:60]!r}): topics need 2 talks or more"
         )
-    if len({_flat(t.text) for t in corpus}) == 1:
+    if len({folded(t.text) for t in corpus}) == 1:
         raise CorpusError(
             f"all {n} talks{where} have the same title and abstract: no topics to tell apart"
         )
-    abstracts = {_flat(t.abstract) for t in corpus}
+    abstracts = {folded(t.abstract) for t in corpus}
     if len(abstracts) == 1 and (same := abstracts.pop()):
         raise CorpusError(
             f"all {n} talks{where} have the same abstract ({same[:40]!r}...): the source"
@@ -336,7 +336,9 @@ def check_topic_input(corpus: Corpus, n_topics: int | str = "auto") -> None:
         )
 
 
-def _flat(text: str) -> str:
+def folded(text: str) -> str:
+    """``text`` casefolded, its whitespace runs made one space: to compare texts as a
+    reader would."""
     return " ".join(text.casefold().split())
 
 
@@ -419,9 +421,7 @@ class Corpus:
         return f"Corpus({len(self)} talks, title={self.title!r}{shown})"
 
     def _repr_html_(self) -> str:
-        """A summary and the first talks, for Jupyter (see :mod:`topics.display`)."""
-        from .model.display import corpus_html  # display sits downstream; only notebooks need it
-
+        """A summary and the first talks, for Jupyter (see :func:`corpus_html`)."""
         return corpus_html(self)
 
     def to_pandas(self):
@@ -564,3 +564,51 @@ class Corpus:
             else:
                 talks.append(Talk.from_dict(data))
         return cls(talks=talks, title=title, source=source)
+
+
+#: Talks listed in a corpus's summary in Jupyter.
+CORPUS_TALKS = 10
+
+#: The style of the tables shown in Jupyter.
+TABLE_STYLE = "border-collapse:collapse;text-align:left"
+
+_CORPUS_HTML = """<div class="topics-corpus">
+<strong>{{ title }}</strong>: {{ n_talks }} talks{% if events %} from {{ events }}{% endif %}
+{%- if n_tracks %}, {{ n_tracks }} tracks{% endif %}{% if source %}
+<br><small>source: {{ source }}</small>{% endif %}
+<table style="{{ style }}"><thead><tr><th>title</th><th>speakers</th><th>event</th>
+<th>id</th></tr></thead><tbody>
+{%- for talk in talks %}
+<tr><td>{{ talk.title }}</td><td>{{ talk.speakers }}</td><td>{{ talk.event }}</td>
+<td><small><code>{{ talk.id }}</code></small></td></tr>
+{%- endfor %}
+</tbody></table>{% if more %}<small>… and {{ more }} more talks</small>{% endif %}
+</div>"""
+
+
+def corpus_html(corpus: Corpus) -> str:
+    """HTML summary of a corpus for Jupyter: counts and its first :data:`CORPUS_TALKS`
+    talks, rendered by Jinja2 with autoescaping on.
+
+    Returns
+    -------
+    str
+        An HTML fragment; every text from the talks is escaped.
+    """
+    from jinja2 import Environment, StrictUndefined  # only notebooks need it
+
+    events = Counter(t.event for t in corpus if t.event)
+    template = Environment(autoescape=True, undefined=StrictUndefined).from_string(_CORPUS_HTML)
+    return template.render(
+        style=TABLE_STYLE,
+        title=corpus.title or "Corpus",
+        n_talks=len(corpus),
+        events=", ".join(f"{event} ({n})" for event, n in sorted(events.items())),
+        n_tracks=len({t.track for t in corpus if t.track}),
+        source=corpus.source,
+        talks=[
+            {"id": t.id, "title": t.title, "speakers": ", ".join(t.speakers), "event": t.event}
+            for t in corpus.talks[:CORPUS_TALKS]
+        ],
+        more=max(0, len(corpus) - CORPUS_TALKS),
+    )

@@ -1,4 +1,4 @@
-"""The cache folder, laid out one way for the command line and the Python API alike.
+"""The workspace: the cache folder, laid out one way for the command line and the Python API.
 
 A cache folder (``--cache``, default ``cache``) holds::
 
@@ -32,7 +32,9 @@ DEFAULT_CACHE = "cache"
 #: function's own code and arguments only: this is raised when a result changes otherwise
 #: (a constant or a function it calls), so that no result of older code is read back.
 #: 2: the first numbered version (results of older code were kept in ``model/`` itself).
-MODEL_CACHE_VERSION = 2
+#: 3: the model's modules moved into ``topics.model`` (pickled analyzers name their class
+#: by its module), the fits became ``topics.model.exact``/``minibatch`` functions.
+MODEL_CACHE_VERSION = 3
 
 #: Environment variable naming the pyvideo data repository (a folder or URL).
 PYVIDEO_DATA_VARIABLE = "TOPICS_PYVIDEO_DATA"

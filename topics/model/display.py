@@ -1,4 +1,4 @@
-"""Rich display in Jupyter: the HTML of a corpus, a fitted model and a topic.
+"""Rich display in Jupyter: the HTML of a fitted model and of a topic.
 
 The objects' ``_repr_html_`` methods call these functions. Talk texts come from crawled
 pages: the HTML is rendered by Jinja2 with autoescaping on, so a title holding markup
@@ -10,31 +10,19 @@ from __future__ import annotations
 
 import base64
 import io
-from collections import Counter
 
 from jinja2 import Environment, StrictUndefined
 
-#: Talks listed in a corpus's summary, and in a topic's.
-CORPUS_TALKS, TOPIC_TALKS = 10, 5
+from ..corpus import TABLE_STYLE
+
+#: Talks listed in a topic's summary.
+TOPIC_TALKS = 5
 
 #: Size of a topic's word cloud thumbnail, in CSS pixels.
 THUMBNAIL = (300, 150)
 
-_STYLE = "border-collapse:collapse;text-align:left"
 
 _TEMPLATES = {
-    "corpus": """<div class="topics-corpus">
-<strong>{{ title }}</strong>: {{ n_talks }} talks{% if events %} from {{ events }}{% endif %}
-{%- if n_tracks %}, {{ n_tracks }} tracks{% endif %}{% if source %}
-<br><small>source: {{ source }}</small>{% endif %}
-<table style="{{ style }}"><thead><tr><th>title</th><th>speakers</th><th>event</th>
-<th>id</th></tr></thead><tbody>
-{%- for talk in talks %}
-<tr><td>{{ talk.title }}</td><td>{{ talk.speakers }}</td><td>{{ talk.event }}</td>
-<td><small><code>{{ talk.id }}</code></small></td></tr>
-{%- endfor %}
-</tbody></table>{% if more %}<small>… and {{ more }} more talks</small>{% endif %}
-</div>""",
     "model": """<div class="topics-model">
 <strong>{{ name }}</strong>: {{ n_topics }} topics in {{ n_talks }} talks
 {%- if excluded %} ({{ n_excluded }} talks in other languages left out: {{ excluded }})
@@ -61,31 +49,7 @@ _environment = Environment(autoescape=True, undefined=StrictUndefined)
 
 
 def _render(template: str, **context) -> str:
-    return _environment.from_string(_TEMPLATES[template]).render(style=_STYLE, **context)
-
-
-def corpus_html(corpus) -> str:
-    """HTML summary of a :class:`~topics.corpus.Corpus`: counts and its first talks.
-
-    Returns
-    -------
-    str
-        An HTML fragment; every text from the talks is escaped.
-    """
-    events = Counter(t.event for t in corpus if t.event)
-    return _render(
-        "corpus",
-        title=corpus.title or "Corpus",
-        n_talks=len(corpus),
-        events=", ".join(f"{event} ({n})" for event, n in sorted(events.items())),
-        n_tracks=len({t.track for t in corpus if t.track}),
-        source=corpus.source,
-        talks=[
-            {"id": t.id, "title": t.title, "speakers": ", ".join(t.speakers), "event": t.event}
-            for t in corpus.talks[:CORPUS_TALKS]
-        ],
-        more=max(0, len(corpus) - CORPUS_TALKS),
-    )
+    return _environment.from_string(_TEMPLATES[template]).render(style=TABLE_STYLE, **context)
 
 
 def model_html(model) -> str:

@@ -161,7 +161,15 @@ _NAMES = {
     "tl": "Tagalog", "tr": "Turkish", "uk": "Ukrainian", "ur": "Urdu",
     "vi": "Vietnamese", "zh": "Chinese",
 }  # fmt: skip
-_ALIASES = {"nb": "no", "nn": "no", "iw": "he", "in": "id", "fil": "tl"}
+_ALIASES = {
+    "nb": "no", "nn": "no", "iw": "he", "in": "id", "fil": "tl",
+    # ISO 639-2 codes (bibliographic and terminology), as pyvideo and schedules give them.
+    "eng": "en", "deu": "de", "ger": "de", "spa": "es", "fra": "fr", "fre": "fr",
+    "ita": "it", "por": "pt", "rus": "ru", "jpn": "ja", "zho": "zh", "chi": "zh",
+    "pol": "pl", "nld": "nl", "dut": "nl", "kor": "ko", "ces": "cs", "cze": "cs",
+    "ukr": "uk", "swe": "sv", "tur": "tr", "ind": "id", "heb": "he", "eus": "eu",
+    "baq": "eu", "cat": "ca",
+}  # fmt: skip
 # wordfreq's codes where they differ from the detector's.
 _WORDFREQ_CODES = {"no": "nb", "tl": "fil"}
 
@@ -294,15 +302,17 @@ def language_name(code: str) -> str:
     Parameters
     ----------
     code : str
-        ISO 639-1 code, such as the output of :func:`detect_language`.
+        ISO 639-1 code, such as the output of :func:`detect_language`, or ISO 639-2 code
+        (``"eng"``, ``"spa"``); case, surrounding spaces and a region (``"pt-BR"``) are
+        ignored.
 
     Returns
     -------
     str
-        ``"es"`` -> ``"Spanish"``; the code itself when unknown, ``""`` for ``""``.
+        ``"es"`` -> ``"Spanish"``; the code itself (stripped) when unknown, ``""`` for
+        ``""``.
     """
-    normalized = _normalize(code)
-    return _NAMES.get(normalized, code)
+    return _NAMES.get(_normalize(code), code.strip())
 
 
 def _prepare(text: str) -> str:

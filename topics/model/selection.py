@@ -25,21 +25,16 @@ from threadpoolctl import threadpool_limits
 from .evaluation import npmi_coherence
 
 #: Subsamples per stability estimate, the share of documents in each, and their NMF
-#: iterations: fewer than a full fit, since topics are matched, not read. On FOSDEM 2024
-#: (k = 65), stabilities after 50 iterations rank topics as after 100 (Spearman 0.97)
-#: for half the time.
+#: iterations: fewer than a full fit, since topics are matched, not read
+#: (docs/decisions.md, "Stability").
 N_SUBSAMPLES = 3
 SUBSAMPLE = 0.8
 SUBSAMPLE_ITER = 50
 
 
 def _one_blas_thread():
-    """Keep BLAS to one thread while NMF fits run in parallel threads.
-
-    The fits already occupy the cores; BLAS threads on top of them oversubscribe the
-    machine. On FOSDEM 2024 (k = 65, 2 cores, other jobs running) the whole fit took
-    48 s without this limit and 8 s with it.
-    """
+    """Keep BLAS to one thread while NMF fits run in parallel threads: the fits occupy the
+    cores already (docs/decisions.md, "One BLAS thread")."""
     return threadpool_limits(1, user_api="blas")
 
 
@@ -52,10 +47,9 @@ def nndsvda(
     nonnegative matrix factorization", Pattern Recognition 41(4), 2008,
     https://doi.org/10.1016/j.patcog.2007.09.010) builds each component from the larger
     non-negative part of a singular pair; "a" fills the zeros with the mean of ``X``.
-    scikit-learn's ``init="nndsvda"`` takes the pairs from a randomized SVD, whose error
-    changes the fitted topics from seed to seed (FOSDEM 2024, k = 65: tracks NMI 0.627
-    to 0.635 over seeds 0-2); ARPACK's pairs are exact, so the start is the same for
-    every seed.
+    The pairs are ARPACK's exact ones, not a randomized SVD's as in scikit-learn's
+    ``init="nndsvda"``, so the start is the same for every seed (docs/decisions.md,
+    "NNDSVDa").
 
     Parameters
     ----------
@@ -137,9 +131,27 @@ def fit_nmf(X: sp.csr_matrix, n_components: int, random_state: int, max_iter: in
         W = nmf.fit_transform(X, W=W_init, H=H_init)
     else:
         W = nmf.fit_transform(X)
-    norms = np.linalg.norm(nmf.components_, axis=1)
+    return unit_topics(W, nmf.components_)
+
+
+def unit_topics(W: np.ndarray, H: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Rescale a factorisation W H so that every row of H has unit L2 norm.
+
+    Parameters
+    ----------
+    W : ndarray, shape (n_docs, k)
+    H : ndarray, shape (k, n_terms)
+
+    Returns
+    -------
+    W : ndarray of float32, shape (n_docs, k)
+        Each column multiplied by its topic's norm (W H is unchanged).
+    H : ndarray of float32, shape (k, n_terms)
+        Rows of unit L2 norm (a zero row stays zero).
+    """
+    norms = np.linalg.norm(H, axis=1)
     norms[norms == 0] = 1.0
-    return (W * norms).astype(np.float32), (nmf.components_ / norms[:, None]).astype(np.float32)
+    return (W * norms).astype(np.float32), (H / norms[:, None]).astype(np.float32)
 
 
 def match_topics(H_ref: np.ndarray, H: np.ndarray) -> np.ndarray:
@@ -183,8 +195,8 @@ def fit_with_stability(
     random_state : int
         Seeds the choice of subsamples.
     n_subsamples : int
-    n_jobs : int, optional
-        Threads for the fits (``None``: 2).
+    n_jobs : int or None
+        Threads for the fits, as in :class:`joblib.Parallel`.
 
     Returns
     -------
@@ -198,7 +210,7 @@ def fit_with_stability(
     n_rows = max(n_components, int(SUBSAMPLE * X.shape[0]))
     samples = [rng.choice(X.shape[0], n_rows, replace=False) for _ in range(n_subsamples)]
     with _one_blas_thread():
-        (W, H), *fits = Parallel(n_jobs=n_jobs or 2, prefer="threads")(
+        (W, H), *fits = Parallel(n_jobs=n_jobs, prefer="threads")(
             [delayed(fit_nmf)(X, n_components, random_state)]
             + [
                 delayed(fit_nmf)(X[rows], n_components, random_state, SUBSAMPLE_ITER)
@@ -279,8 +291,8 @@ def choose_k(
     random_state : int
     max_components : int
         Largest k tried.
-    n_jobs : int, optional
-        Candidates evaluated in parallel threads (``None``: 2).
+    n_jobs : int or None
+        Candidates evaluated in parallel threads, as in :class:`joblib.Parallel`.
     min_components : int
         Fewest topics chosen: when :func:`pick` gives fewer, it picks again among the
         candidates from this k up (if any were tried).
@@ -297,7 +309,7 @@ def choose_k(
     X_binary = (X > 0).astype(np.float32).tocsr()
     ks = candidate_ks(X.shape[0], max_components)
     with _one_blas_thread():
-        results = Parallel(n_jobs=n_jobs or 2, prefer="threads")(
+        results = Parallel(n_jobs=n_jobs, prefer="threads")(
             delayed(evaluate_k)(X, X_binary, k, random_state) for k in reversed(ks)
         )
     results.sort(key=lambda r: r[0].n_components)

@@ -1,25 +1,25 @@
-"""Similar talks and related topics, precomputed at build time.
+"""Similar talks and related topics.
 
 Similar talks
-    The similarity of two talks is the cosine of their TF-IDF rows (shared, rare words),
-    weighted by how much their topic mixes agree::
+    The similarity of two talks is the cosine of their TF-IDF rows X (shared, rare terms),
+    weighted by how much their topic mixes (rows of W) agree::
 
         sim(i, j) = cos_words(i, j) * (1 + cos_topics(i, j)) / 2 + EPSILON * cos_topics(i, j)
 
     so two talks must share words *and* topics to rank high, and a talk that shares no
-    word with any other (a title only) still gets neighbours by topic mix. The words are
-    the model's own TF-IDF rows when it exposes them (``document_term_``), else those of
-    :func:`word_vectors`; without either, the topic cosine alone is used.
+    word with any other (a title only) still gets neighbours by topic mix. X is the
+    model's own (``TopicModel.document_term_``); the talks it has no row for (left out of
+    the model: a language too rare for topics of its own) are compared with each other by
+    the TF-IDF rows of their own words (:func:`with_fallback_rows`).
 
     The n x n similarity matrix is never held in memory: rows are processed in chunks of
-    at most ``budget`` bytes of dense similarities (64 MB: 160 rows at a time for 100,000
-    talks), keeping the best ``k`` of each row with :func:`numpy.argpartition`. Time is
-    O(n^2 K) for the topic part plus the sparse products of the TF-IDF part; memory is
-    O(n k + budget). Above :data:`GROUPED_MIN` talks, a talk is compared only with the
-    talks of its strongest topic (and of a topic of more than :data:`GROUP_MAX` talks, with
-    those that also share its second strongest topic), which divides the time by about
-    the number of topics; an approximation, since a similar talk in another group is
-    missed.
+    at most ``budget`` bytes of dense similarities, keeping the best ``k`` of each row.
+    Time is O(n^2 K) for the topic part plus the sparse products of the TF-IDF part;
+    memory is O(n k + budget). Above :data:`GROUPED_MIN` talks, a talk is compared only
+    with the talks of its strongest topic (and, in a topic of more than
+    :data:`GROUP_MAX` talks, with those that also share its second strongest topic),
+    which divides the time by about the number of topics; an approximation, since a
+    similar talk in another group is missed.
 
 Related topics
     The mean of two similarities, both in [0, 1]: the cosine between rows of H (the topics
@@ -35,6 +35,7 @@ import numpy as np
 import scipy.sparse as sp
 from joblib import Parallel, delayed
 from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.preprocessing import normalize
 
 #: Weight of the topic-mix cosine on its own, so that talks sharing no word still rank.
 EPSILON = 1e-3
@@ -43,7 +44,7 @@ EPSILON = 1e-3
 BUDGET = 64 * 2**20
 
 #: Talks above which a talk's similar talks are looked for among the talks of its strongest
-#: topic only (in parallel, one job per topic): all pairs of 87,000 talks took minutes.
+#: topic only (in parallel, one job per topic; docs/decisions.md, "Similar talks").
 GROUPED_MIN = 20_000
 
 #: Talks of one strongest topic above which they are compared only within their second
@@ -55,16 +56,15 @@ SHARE = 0.1
 
 
 def word_vectors(texts: Sequence[str]) -> sp.csr_matrix:
-    """TF-IDF rows of ``texts`` for comparing talks word by word (not for topics).
+    """TF-IDF rows of ``texts`` for comparing them word by word, without a model.
 
     Words of two or more letters in any script, lowercased, English stop words and words
     in fewer than two or more than half of the texts left out, sublinear term frequency.
-    Deterministic; cache it (``joblib.Memory``) so that a rebuild does not redo it.
 
     Returns
     -------
     scipy.sparse.csr_matrix of float32, shape (n_texts, n_words)
-        All zero when no word is shared by two texts.
+        All zero (one column) when no word is shared by two texts.
     """
     vectorizer = TfidfVectorizer(
         token_pattern=r"(?u)\b[^\W\d_][^\W\d_]+\b",
@@ -80,21 +80,44 @@ def word_vectors(texts: Sequence[str]) -> sp.csr_matrix:
         return sp.csr_matrix((len(texts), 1), dtype=np.float32)
 
 
+def with_fallback_rows(document_term: sp.csr_matrix, texts: Sequence[str]) -> sp.csr_matrix:
+    """The model's TF-IDF rows, and rows of their own words for the talks it has none for.
+
+    Parameters
+    ----------
+    document_term : sparse matrix, shape (n_talks, n_terms)
+        X of a model; an empty row for a talk left out of it.
+    texts : sequence of str, length n_talks
+        Title and abstract of each talk.
+
+    Returns
+    -------
+    scipy.sparse.csr_matrix of float32, shape (n_talks, n_terms + n_words)
+        ``document_term``, then :func:`word_vectors` of the talks whose row is empty, in
+        columns of their own (empty for the other talks): those talks are compared with
+        each other by their words, and with the others by nothing but their topic mix.
+    """
+    X = sp.csr_matrix(document_term, dtype=np.float32)
+    empty = np.flatnonzero(X.getnnz(axis=1) == 0)
+    if len(empty) < 2:
+        return X
+    words = word_vectors([texts[i] for i in empty]).tocoo()
+    extra = sp.csr_matrix(
+        (words.data, (empty[words.row], words.col)), shape=(X.shape[0], words.shape[1])
+    )
+    return sp.hstack([X, extra], format="csr", dtype=np.float32)
+
+
 def _unit_rows(M):
-    """Rows scaled to unit L2 norm (zero rows stay zero); dense float32 or sparse CSR."""
+    """Rows scaled to unit L2 norm (zero rows stay zero); dense or CSR float32."""
     if sp.issparse(M):
-        M = sp.csr_matrix(M, dtype=np.float32)
-        norms = np.sqrt(np.asarray(M.multiply(M).sum(axis=1)).ravel())
-        scale = np.divide(1.0, norms, out=np.zeros_like(norms), where=norms > 0)
-        return sp.diags(scale.astype(np.float32)) @ M
-    M = np.asarray(M, dtype=np.float32)
-    norms = np.linalg.norm(M, axis=1, keepdims=True)
-    return np.divide(M, norms, out=np.zeros_like(M), where=norms > 0)
+        return normalize(sp.csr_matrix(M, dtype=np.float32))
+    return normalize(np.asarray(M, dtype=np.float32))
 
 
 def similar_talks(
-    doc_topic: np.ndarray,
-    doc_term=None,
+    document_topic: np.ndarray,
+    document_term=None,
     k: int = 5,
     budget: int = BUDGET,
 ) -> tuple[np.ndarray, np.ndarray]:
@@ -102,10 +125,10 @@ def similar_talks(
 
     Parameters
     ----------
-    doc_topic : array, shape (n_talks, n_components)
-        Non-negative topic weights W.
-    doc_term : sparse or dense matrix, shape (n_talks, n_features), optional
-        TF-IDF rows of the same talks; only the topic mix is compared when ``None``.
+    document_topic : array, shape (n_talks, n_topics)
+        W: non-negative topic weights.
+    document_term : sparse or dense matrix, shape (n_talks, n_terms), optional
+        X: TF-IDF rows of the same talks; only the topic mix is compared when ``None``.
     k : int, default 5
         Neighbours kept per talk (fewer when there are fewer other talks).
     budget : int
@@ -119,11 +142,11 @@ def similar_talks(
     scores : ndarray of float32, same shape
         Their similarities in [0, 1].
     """
-    W = _unit_rows(doc_topic)
+    W = _unit_rows(document_topic)
     n = W.shape[0]
-    X = None if doc_term is None else _unit_rows(doc_term)
+    X = None if document_term is None else _unit_rows(document_term)
     if X is not None and X.shape[0] != n:
-        raise ValueError(f"doc_term has {X.shape[0]} rows, doc_topic {n}")
+        raise ValueError(f"document_term has {X.shape[0]} rows, document_topic {n}")
     if n <= GROUPED_MIN:
         return _similar(W, X, k, budget)
     # Each talk is compared with the talks of its strongest topic only, in parallel jobs;
@@ -196,7 +219,7 @@ def combine(words: np.ndarray, topics: np.ndarray) -> np.ndarray:
     return words * (1 + topics) / 2 + EPSILON * topics
 
 
-def similarities(query_topic, query_term, doc_topic: np.ndarray, doc_term) -> np.ndarray:
+def similarities(query_topic, query_term, document_topic: np.ndarray, document_term) -> np.ndarray:
     """The similarity of one talk (or text) to each of ``n_talks`` talks.
 
     The same measure as :func:`similar_talks`, for a single query, such as a text that is
@@ -204,13 +227,13 @@ def similarities(query_topic, query_term, doc_topic: np.ndarray, doc_term) -> np
 
     Parameters
     ----------
-    query_topic : array, shape (n_components,)
+    query_topic : array, shape (n_topics,)
         The query's topic weights (a row of W, or :meth:`TopicModel.transform` of a text).
-    query_term : array or sparse matrix, shape (n_features,) or (1, n_features), or None
-        The query's TF-IDF row, in the columns of ``doc_term``; ``None`` compares topic
-        mixes only.
-    doc_topic : array, shape (n_talks, n_components)
-    doc_term : array or sparse matrix, shape (n_talks, n_features), or None
+    query_term : array or sparse matrix, shape (n_terms,) or (1, n_terms), or None
+        The query's TF-IDF row, in the columns of ``document_term``; ``None`` compares
+        topic mixes only.
+    document_topic : array, shape (n_talks, n_topics)
+    document_term : array or sparse matrix, shape (n_talks, n_terms), or None
 
     Returns
     -------
@@ -218,12 +241,12 @@ def similarities(query_topic, query_term, doc_topic: np.ndarray, doc_term) -> np
         In [0, 1] (the query itself, when it is one of the talks, scores as any other).
     """
     # Computed as similar_talks computes a row (query @ all.T), so the scores match it.
-    W = _unit_rows(doc_topic)
+    W = _unit_rows(document_topic)
     topic = (_unit_rows(np.asarray(query_topic, dtype=np.float32).reshape(1, -1)) @ W.T).ravel()
-    if query_term is None or doc_term is None:
+    if query_term is None or document_term is None:
         return np.clip(topic, 0, 1)
     q = query_term if sp.issparse(query_term) else np.asarray(query_term).reshape(1, -1)
-    X = _unit_rows(doc_term)
+    X = _unit_rows(document_term)
     words = _unit_rows(q) @ (X.T.tocsc() if sp.issparse(X) else X.T)
     words = words.toarray() if sp.issparse(words) else np.asarray(words)
     sim = combine(words.ravel(), topic).astype(np.float32, copy=False)
@@ -236,8 +259,7 @@ def top_k(sim: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
 
     Rows are first cut down with a threshold: the k-th largest value (of every
     ``step``-th column, for wide rows: a lower bound of the row's k-th largest), so only the
-    few entries above it are sorted. (``numpy.argpartition`` over whole wide rows was ten
-    times slower.)
+    few entries above it are sorted (docs/decisions.md, "Similar talks").
     """
     rows, n = sim.shape
     # Every entry at or above the threshold is a candidate, so ties at the k-th value are
@@ -258,28 +280,28 @@ def top_k(sim: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
 
 
 def related_topics(
-    components: np.ndarray, doc_topic: np.ndarray, k: int = 3, share: float = SHARE
+    topic_word: np.ndarray, document_topic: np.ndarray, k: int = 3, share: float = SHARE
 ) -> list[list[tuple[int, float, int]]]:
     """The topics most related to each topic.
 
     Parameters
     ----------
-    components : array, shape (n_components, n_features)
-        Topic-word weights H.
-    doc_topic : array, shape (n_talks, n_components)
-        Talk-topic weights W; talks count towards co-occurrence when both topics hold at
-        least ``share`` of their mix.
+    topic_word : array, shape (n_topics, n_terms)
+        H: topic-word weights.
+    document_topic : array, shape (n_talks, n_topics)
+        W: document-topic weights; talks count towards co-occurrence when both topics hold
+        at least ``share`` of their mix.
     k : int, default 3
         Related topics kept per topic.
 
     Returns
     -------
-    list, length n_components, of lists of (topic index, score, shared talks)
+    list, length n_topics, of lists of (topic index, score, shared talks)
         Most related first; only topics with a positive score.
     """
-    H = _unit_rows(np.asarray(components, dtype=np.float32))
+    H = _unit_rows(topic_word)
     cosine = H @ H.T
-    in_topic = topic_shares(doc_topic) >= share
+    in_topic = topic_shares(document_topic) >= share
     # Counted by a float matrix product (BLAS; exact below 2**53): integer ones are not.
     shared = np.rint(in_topic.T.astype(float) @ in_topic.astype(float)).astype(np.int64)
     sizes = np.diag(shared)
@@ -298,8 +320,6 @@ def related_topics(
     return related
 
 
-def topic_shares(doc_topic: np.ndarray) -> np.ndarray:
+def topic_shares(document_topic: np.ndarray) -> np.ndarray:
     """Each talk's topic mix: rows of W scaled to sum to 1 (zero rows stay zero)."""
-    W = np.asarray(doc_topic, dtype=float)
-    totals = W.sum(axis=1, keepdims=True)
-    return np.divide(W, totals, out=np.zeros_like(W), where=totals > 0)
+    return normalize(np.asarray(document_topic, dtype=float), norm="l1")

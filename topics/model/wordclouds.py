@@ -1,10 +1,10 @@
-"""Word clouds of topics: one PNG per topic, sized by the topic-word weights.
+"""Word clouds of topics: a topic's heaviest terms, sized by their weights in H.
 
-Each cloud is laid out on a ``width`` x ``height`` canvas (CSS pixels, the size the site
-shows it at) and drawn ``scale`` times larger, so it stays sharp on high-DPI screens.
-Rendering is a pure function of (weights, size, scale, seed): the images are cached
-with :class:`joblib.Memory` when one is given, and drawn in parallel with
-:class:`joblib.Parallel`.
+One drawing for the notebook (:meth:`topics.model.TopicModel.wordcloud`) and the site
+(:mod:`topics.site.wordclouds` writes one PNG per topic). Each cloud is laid out on a
+``width`` x ``height`` canvas (CSS pixels, the size it is shown at) and drawn ``scale``
+times larger, so it stays sharp on high-DPI screens. Drawing is a pure function of
+(weights, size, scale, seed).
 
 The font ships inside this package (``topics/fonts/``): Source Sans Pro Semibold 2.020 by
 Adobe, under the SIL Open Font License 1.1 (``topics/fonts/OFL.txt``); it covers Latin,
@@ -16,18 +16,19 @@ cloud rather than drawn as empty boxes. The PNG is stored with a palette of at m
 from __future__ import annotations
 
 import io
-import os
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from functools import lru_cache
 from pathlib import Path
 
 import wordcloud
-from joblib import Memory, Parallel, delayed
 from PIL import Image
 
 #: The font shipped inside this package (Source Sans Pro Semibold, SIL OFL 1.1); never a
 #: system font, so the images look the same on every machine.
 FONT_PATH = str(Path(__file__).resolve().parent.parent / "fonts" / "SourceSansPro-Semibold.ttf")
+
+#: Words of a topic drawn in its word cloud.
+CLOUD_WORDS = 80
 
 #: Colours of the PNG's palette (the words use a few colours, plus anti-aliased edges).
 PNG_COLORS = 96
@@ -72,7 +73,7 @@ def drawable(word: str, characters: frozenset[int] | None = None) -> bool:
     return characters is None or all(ord(c) in characters for c in word if not c.isspace())
 
 
-def _clean_weights(weights: Mapping[str, float]) -> dict[str, float]:
+def clean_weights(weights: Mapping[str, float]) -> dict[str, float]:
     """Plain ``str -> float`` items with a positive, finite weight, sorted by word.
 
     Words the font cannot draw are dropped. Sorting and converting NumPy scalars make
@@ -123,7 +124,7 @@ def wordcloud_image(
     """
     if width <= 0 or height <= 0 or scale <= 0:
         raise ValueError(f"size must be positive, got {width}x{height} at scale {scale}")
-    words = _clean_weights(weights)
+    words = clean_weights(weights)
     size = (int(width * scale), int(height * scale))
     if not words:
         return Image.new("RGBA", size, (255, 255, 255, 0))
@@ -171,86 +172,3 @@ def wordcloud_png(
     image = image.quantize(PNG_COLORS, method=Image.Quantize.FASTOCTREE)
     image.save(buffer, format="PNG", optimize=True)
     return buffer.getvalue()
-
-
-def topic_weights(model, n_words: int = 80) -> list[dict[str, float]]:
-    """Top-word weights of every topic of a fitted model.
-
-    Parameters
-    ----------
-    model : topics.model.TopicModel
-        Fitted; read through ``components_`` and ``top_words``.
-    n_words : int, default 80
-        Words kept per topic, highest weights first.
-
-    Returns
-    -------
-    list of dict, length n_components
-        Word -> weight (a row of H restricted to its top words) per topic.
-    """
-    return [dict(model.top_words(k, n_words)) for k in range(model.components_.shape[0])]
-
-
-def write_wordclouds(
-    weights: Sequence[Mapping[str, float]],
-    folder: str | os.PathLike,
-    *,
-    width: int = WIDTH,
-    height: int = HEIGHT,
-    scale: float = SCALE,
-    random_state: int = 0,
-    memory: Memory | None = None,
-    n_jobs: int | None = -1,
-    name: str = "topic-{number}.png",
-) -> list[Path]:
-    """Write one word cloud PNG per topic into ``folder``.
-
-    Parameters
-    ----------
-    weights : sequence of mapping of str to float, length n_topics
-        Word weights of each topic, as returned by :func:`topic_weights`.
-    folder : path
-        Where to write the images; created if missing.
-    width, height, scale, random_state
-        As in :func:`wordcloud_image`; every topic uses the same seed.
-    memory : joblib.Memory or None
-        Cache of the PNGs, keyed by the weights, size, scale and seed.
-    n_jobs : int or None, default -1
-        Worker processes for :class:`joblib.Parallel` (-1: one per CPU).
-    name : str, default ``"topic-{number}.png"``
-        File name pattern; ``{number}`` is the 1-based topic number and ``{index}`` the
-        0-based topic index.
-
-    Returns
-    -------
-    list of pathlib.Path, length n_topics
-        The files written, in topic order.
-
-    Raises
-    ------
-    ValueError
-        If the size is not positive.
-    """
-    folder = Path(folder)
-    folder.mkdir(parents=True, exist_ok=True)
-    jobs = [(_clean_weights(w), width, height, scale, random_state) for w in weights]
-    images: list[bytes | None] = [None] * len(jobs)
-    render = wordcloud_png
-    if memory is not None:
-        render = memory.cache(wordcloud_png)
-        # Checked here, in this process: cached images are loaded without starting any
-        # worker, and the cache's record of the function's code is written before workers
-        # (which may have seen the function with another cache) store results in it.
-        for i, args in enumerate(jobs):
-            if render.check_call_in_cache(*args):
-                images[i] = render(*args)
-    todo = [i for i, png in enumerate(images) if png is None]
-    drawn = Parallel(n_jobs=n_jobs if len(todo) > 1 else 1)(delayed(render)(*jobs[i]) for i in todo)
-    for i, png in zip(todo, drawn, strict=True):
-        images[i] = png
-    paths = []
-    for index, png in enumerate(images):
-        path = folder / name.format(number=index + 1, index=index)
-        path.write_bytes(png)
-        paths.append(path)
-    return paths

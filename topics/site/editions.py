@@ -39,17 +39,17 @@ def natural_key(text: str) -> list:
     return [int(part) if part.isdigit() else part.casefold() for part in re.split(r"(\d+)", text)]
 
 
-def event_shares(events: Sequence[str], doc_topic: np.ndarray) -> EventShares:
+def event_shares(events: Sequence[str], document_topic: np.ndarray) -> EventShares:
     """Each topic's share of each event.
 
     Parameters
     ----------
     events : sequence of str, length n_talks
         The event of each talk (``""`` when unknown: an event of its own).
-    doc_topic : array, shape (n_talks, n_components)
-        Non-negative topic weights W.
+    document_topic : array, shape (n_talks, n_topics)
+        W: non-negative topic weights.
     """
-    S = topic_shares(doc_topic)
+    S = topic_shares(document_topic)
     names = sorted(set(events), key=natural_key)
     position = {name: e for e, name in enumerate(names)}
     rows = np.array([position[name] for name in events], dtype=np.int64)

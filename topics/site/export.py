@@ -84,17 +84,17 @@ def _round(value: float) -> float:
 def write_exports(
     topics: Sequence[ExportedTopic],
     talks: Sequence[tuple[str, str, str]],
-    doc_topic: np.ndarray,
+    document_topic: np.ndarray,
     folder: Path,
 ) -> dict[str, Path]:
     """Write the six export files into ``folder``.
 
     Parameters
     ----------
-    topics : sequence of ExportedTopic, length n_components
+    topics : sequence of ExportedTopic, length n_topics
     talks : sequence of (id, title, event), length n_talks
-    doc_topic : array, shape (n_talks, n_components)
-        Raw talk-topic weights W.
+    document_topic : array, shape (n_talks, n_topics)
+        W: raw document-topic weights.
     folder : pathlib.Path
         Created if missing.
 
@@ -104,7 +104,7 @@ def write_exports(
         File name -> path, in the order written.
     """
     folder.mkdir(parents=True, exist_ok=True)
-    W = np.asarray(doc_topic, dtype=float)
+    W = np.asarray(document_topic, dtype=float)
     files: dict[str, str] = {}
 
     header = ["number", "label", "size", "stability", "top_words"]

@@ -26,11 +26,15 @@ talks are placed in well under a second. Positions are deterministic.
 
 from __future__ import annotations
 
+import json
 import math
+from collections.abc import Sequence
+from pathlib import Path
 
 import numpy as np
 
 from ..model.similarity import topic_shares
+from .views import TopicLink
 
 #: Golden angle in radians: successive ranks turn by it, which fills a disc evenly.
 GOLDEN_ANGLE = math.pi * (3 - math.sqrt(5))
@@ -124,15 +128,15 @@ def pack(centres: np.ndarray, radii: np.ndarray, gap: float, rounds: int = 400) 
 
 
 def talk_positions(
-    doc_topic: np.ndarray, topic_similarity: np.ndarray | None = None
+    document_topic: np.ndarray, topic_similarity: np.ndarray | None = None
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Place every talk that has a topic on the map.
 
     Parameters
     ----------
-    doc_topic : array, shape (n_talks, n_components)
-        Non-negative topic weights W.
-    topic_similarity : array, shape (n_components, n_components), optional
+    document_topic : array, shape (n_talks, n_topics)
+        W: non-negative topic weights.
+    topic_similarity : array, shape (n_topics, n_topics), optional
         Similarity of topics, to put related topics side by side.
 
     Returns
@@ -140,12 +144,12 @@ def talk_positions(
     positions : ndarray of float, shape (n_talks, 2)
         In [0, 1] x [0, 1] (same scale on both axes; y grows downwards, like the screen);
         NaN for talks with no topic weight.
-    centres : ndarray of float, shape (n_components, 2)
+    centres : ndarray of float, shape (n_topics, 2)
         The centre of each topic's disc, in the same coordinates.
-    radii : ndarray of float, shape (n_components,)
+    radii : ndarray of float, shape (n_topics,)
         The radius of each topic's disc, in the same unit.
     """
-    S = topic_shares(doc_topic)
+    S = topic_shares(document_topic)
     n, K = S.shape
     placed = S.sum(axis=1) > 0
     dominant = np.argmax(S, axis=1)
@@ -203,3 +207,57 @@ def talk_positions(
         return unit
 
     return to_unit(positions), to_unit(centres), radii * scale
+
+
+def _js(value) -> str:
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+
+
+def write_map_data(
+    topics: Sequence[TopicLink],
+    talks: Sequence[tuple[str, str]],
+    best: np.ndarray,
+    W: np.ndarray,
+    similarity: np.ndarray | None,
+    path: Path,
+) -> Path:
+    """Write ``map/points.js``: topic discs and talk positions (:func:`talk_positions`).
+
+    ``window.topicsMap = {topics: [{n, label, color, href, x, y, r}], talks: [[x, y,
+    topic index, id, title], ...]}``, coordinates in [0, 1], talks without a topic left out.
+
+    Parameters
+    ----------
+    topics : sequence of TopicLink, length n_topics
+    talks : sequence of (id, title), length n_talks
+    best : ndarray of int, shape (n_talks,)
+        Each talk's strongest topic; -1 for none (left out).
+    W : ndarray, shape (n_talks, n_topics)
+    similarity : ndarray, shape (n_topics, n_topics), or None
+        Of the topics' words (see :func:`talk_positions`).
+    path : pathlib.Path
+    """
+    positions, centres, radii = talk_positions(W, similarity)
+    shown = [
+        {
+            "n": topic.number,
+            "label": topic.label,
+            "color": topic.color,
+            "href": topic.href,
+            "x": round(float(centres[k, 0]), 4),
+            "y": round(float(centres[k, 1]), 4),
+            "r": round(float(radii[k]), 4),
+        }
+        for k, topic in enumerate(topics)
+    ]
+    finite = np.isfinite(positions[:, 0]).tolist()
+    points = [
+        [x, y, k, id, title]
+        for (id, title), k, (x, y), keep in zip(
+            talks, best.tolist(), np.round(positions, 4).tolist(), finite, strict=True
+        )
+        if k >= 0 and keep
+    ]
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(f"window.topicsMap = {_js({'topics': shown, 'talks': points})};\n", "utf-8")
+    return path

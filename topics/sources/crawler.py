@@ -31,7 +31,7 @@ from bs4.exceptions import ParserRejectedMarkup
 from joblib import Parallel, delayed
 from tqdm import tqdm
 
-from ..corpus import Corpus, Talk, slugify, unique_ids
+from ..corpus import Corpus, Talk, folded, slugify, unique_ids
 from .errors import SourceError
 from .http import Fetcher, FetchError, Page, origin
 from .profiles import Profile, detect_profile, get_profile, match_pattern
@@ -393,7 +393,7 @@ def parse_talk(page: Page, profile: Profile, event: str = "") -> Talk:
     title = _first(soup, profile.title, _inline_text)
     abstract = _first(soup, profile.abstract, lambda el: element_text(el, profile.abstract_format))
     details = _first(soup, profile.details, lambda el: element_text(el, profile.abstract_format))
-    if details and _flat(details) not in _flat(abstract):
+    if details and folded(details) not in folded(abstract):
         abstract = f"{abstract}\n\n{details}" if abstract else details
     track = _first(soup, profile.track, _inline_text)
     if profile.title_prefix:
@@ -445,10 +445,6 @@ def parse_when(text: str, pattern: str) -> tuple[str, str, str]:
     groups = match.groupdict()
     day, time, room = ((groups.get(key) or "").strip() for key in ("day", "time", "room"))
     return day, time, room
-
-
-def _flat(text: str) -> str:
-    return " ".join(text.casefold().split())
 
 
 def _inline_text(element: Tag | None) -> str:

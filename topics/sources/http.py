@@ -74,6 +74,8 @@ from urllib3.exceptions import InvalidHeader, MaxRetryError
 from urllib3.util.retry import Retry
 from urllib3.util.timeout import Timeout
 
+from .errors import one_line
+
 try:
     _VERSION = version("topics")
 except PackageNotFoundError:  # running from a source tree that is not installed
@@ -136,10 +138,6 @@ def origin(url: str) -> tuple[str, str, int] | None:
     if scheme not in _DEFAULT_PORTS or not parts.hostname:
         return None
     return scheme, parts.hostname, _DEFAULT_PORTS[scheme] if port is None else port
-
-
-def _one_line(error: BaseException) -> str:
-    return " ".join(str(error).split())[:200] or error.__class__.__name__
 
 
 class FetchError(Exception):
@@ -650,7 +648,7 @@ class Fetcher:
                 except requests.exceptions.ConnectionError:
                     raise FetchError(url, "could not connect") from None
                 except requests.exceptions.RequestException as exc:
-                    raise FetchError(url, _one_line(exc)) from None
+                    raise FetchError(url, one_line(exc)) from None
                 with response:
                     status = response.status_code
                     if not retry.is_retry("GET", status, "Retry-After" in response.headers):
@@ -712,7 +710,7 @@ class Fetcher:
                     break
         except requests.exceptions.RequestException as exc:
             # requests reports a read timeout in the body as a ConnectionError
-            reason = "timed out" if "timed out" in str(exc) else f"broken answer ({_one_line(exc)})"
+            reason = "timed out" if "timed out" in str(exc) else f"broken answer ({one_line(exc)})"
             raise FetchError(url, reason) from None
         content_type = response.headers.get("Content-Type", "")
         charset = requests.utils.get_encoding_from_headers(response.headers)

@@ -35,8 +35,8 @@ from pathlib import Path
 from bs4.exceptions import ParserRejectedMarkup
 from lxml import etree
 
-from ..corpus import MAX_ABSTRACT, Corpus, Talk, slugify, unique_ids
-from .errors import SourceError
+from ..corpus import MAX_ABSTRACT, Corpus, Talk, folded, slugify, unique_ids
+from .errors import SourceError, one_line
 from .http import Fetcher, FetchError
 from .text import html_to_text, normalize_whitespace
 
@@ -216,10 +216,6 @@ def _head(content: bytes) -> str:
     return head.decode(codec, errors="ignore").lstrip(" \t\r\n\x00\ufeff")
 
 
-def _one_line(error: BaseException | str) -> str:
-    return " ".join(str(error).split())[:200] or error.__class__.__name__
-
-
 # --- XML -------------------------------------------------------------------------------
 
 
@@ -236,9 +232,9 @@ def _read_xml(content: bytes, where: str) -> tuple[str, str, list[_Event]]:
     try:
         root = etree.fromstring(content, parser)
     except etree.XMLSyntaxError as exc:  # exc.msg has no "(<string>, line n)" suffix
-        raise SourceError(f"{where} is not well-formed XML: {_one_line(exc.msg or exc)}") from None
+        raise SourceError(f"{where} is not well-formed XML: {one_line(exc.msg or exc)}") from None
     except (etree.LxmlError, ValueError) as exc:
-        raise SourceError(f"{where} is not well-formed XML: {_one_line(exc)}") from None
+        raise SourceError(f"{where} is not well-formed XML: {one_line(exc)}") from None
     if root is None or not isinstance(root.tag, str):
         raise SourceError(f"{where} is an XML file without a root element")
     name = root.tag.rpartition("}")[2]
@@ -345,7 +341,7 @@ def _read_json(content: bytes, where: str) -> tuple[str, str, list[_Event]]:
     except RecursionError:
         raise SourceError(f"{where} is JSON nested too deeply to be a schedule") from None
     except ValueError as exc:  # JSONDecodeError, UnicodeDecodeError, huge integers
-        raise SourceError(f"{where} is not valid JSON: {_one_line(exc)}") from None
+        raise SourceError(f"{where} is not valid JSON: {one_line(exc)}") from None
     return _json_schedule(data, where)
 
 
@@ -519,10 +515,6 @@ def _plain(markup: str) -> str:
         return normalize_whitespace(html.unescape(_TAG.sub("", markup)))
 
 
-def _flat(text: str) -> str:
-    return " ".join(text.casefold().split())
-
-
 def _contains(text: str, part: str) -> bool:
     r"""Whether ``part`` occurs in ``text`` as whole words, ignoring case and spacing.
 
@@ -532,7 +524,7 @@ def _contains(text: str, part: str) -> bool:
     blob/3.11/Objects/stringlib/stringlib_find_two_way_notes.txt), where the regular
     expression would try ``part`` from every word of ``text`` as far as they agree.
     """
-    text, part = _flat(text), _flat(part)
+    text, part = folded(text), folded(part)
     if len(part) > len(text) or part not in text:  # most fragments: no need to mark them
         return False
     return _marked(part) in _marked(text)
@@ -584,15 +576,15 @@ def combine_texts(title: str, *fragments: str) -> str:
     kept: list[str] = []
     for fragment in fragments:
         text = _plain(fragment[: 10 * MAX_ABSTRACT])[: MAX_ABSTRACT + 1]
-        if not text or _flat(text) == _flat(title) or any(_contains(k, text) for k in kept):
+        if not text or folded(text) == folded(title) or any(_contains(k, text) for k in kept):
             continue
         kept = [k for k in kept if not _contains(text, k)]
         kept.append(text)
     seen: set[str] = set()
     paragraphs = []
     for paragraph in "\n\n".join(kept).split("\n\n"):
-        if _flat(paragraph) not in seen:
-            seen.add(_flat(paragraph))
+        if folded(paragraph) not in seen:
+            seen.add(folded(paragraph))
             paragraphs.append(paragraph)
     return "\n\n".join(paragraphs)
 
