@@ -92,7 +92,7 @@ class Talk:
 
     def __post_init__(self) -> None:
         # Frozen: fields are set here only, while the talk is built. Only the long ones
-        # are touched (87,405 talks load in 3.8 s instead of 4.3 s).
+        # are touched (docs/decisions.md, "Large corpora").
         for name, limit in _TEXT_LIMITS:
             value = getattr(self, name)
             if len(value) > limit:
@@ -449,9 +449,9 @@ class Corpus:
     def digest(self) -> str:
         """A hash of the corpus's content: equal for equal talks (in order), title and source.
 
-        Each talk's fields as a JSON array, in order, through SHA-256: 0.7 s for 87,000
-        talks, where :func:`joblib.hash` of the objects, which pickles them in pure Python,
-        takes 4.9 s.
+        Each talk's fields as a JSON array, in order, through SHA-256 (not
+        :func:`joblib.hash` of the objects, which pickles them in pure Python; see
+        docs/decisions.md, "Large corpora").
 
         Returns
         -------
@@ -516,7 +516,7 @@ class Corpus:
                 out.write(json.dumps(header, ensure_ascii=False) + "\n")
                 names = [f.name for f in fields(Talk)]
                 for talk in self.talks:
-                    # Not asdict, which deep-copies every field: three times slower.
+                    # Not asdict, which deep-copies every field.
                     record = {name: getattr(talk, name) for name in names}
                     out.write(json.dumps(record, ensure_ascii=False) + "\n")
             os.replace(tmp, path)
@@ -541,7 +541,7 @@ class Corpus:
         title = source = ""
         talks = []
         try:
-            # Decoded at once: read_text's newline translation took 1.0 s of 1.3 for 129 MB.
+            # Decoded at once, not by read_text, whose newline translation is slow.
             text = path.read_bytes().decode("utf-8")
         except UnicodeDecodeError as exc:
             raise CorpusError(f"{path} is not UTF-8 text (byte offset {exc.start})") from None

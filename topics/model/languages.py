@@ -9,51 +9,11 @@ installed, numpy only, works offline), restricted to :data:`LANGUAGES`: the lang
 of the conferences worth telling apart, which also keeps minor languages
 (Aragonese, Central Bikol...) from being picked for a short or mixed-language text.
 
-The candidates were measured on the 14,566 pyvideo talks (``pyvideo.jsonl.gz``) with a
-language label and a description of 20+ words, reading title + description with URLs
-and code removed as here. pyvideo's own label is often wrong (most "Korean" PyCon KR
-talks have English abstracts, as do many "Russian" ones; some abstracts are bilingual),
-so besides agreement with the label the table gives agreement with an adjudicated
-label: the majority vote of the label and five detector runs, the label winning ties
-(py3langid has two of those votes, so read its column with that in mind). Speed is CPU
-time on one core for 2,961 of the talks, the best of two runs of all candidates on this
-2-core machine while other work ran on it (runs varied by up to 40 %).
-
-===============================================  ========  ===========  =======  =========
-detector                                         vs label  adjudicated  talks/s  installed
-===============================================  ========  ===========  =======  =========
-py3langid 0.4.0, all its 140 languages           97.10 %   99.83 %      2,200    4.5 MB
-py3langid, :data:`LANGUAGES` only                97.15 %   99.91 %      2,400    4.5 MB
-:func:`detect_language`: the above, 500 chars    97.22 %   99.90 %      2,700    4.5 MB
-pycld2 0.42 (CLD2), ``bestEffort``               97.06 %   99.80 %      24,000   14 MB
-lingua-language-detector 2.1.1, 32 languages     97.12 %   99.85 %      460      96 MB
-langdetect 1.0.9 (seed 0)                        97.13 %   99.68 %      330      2.5 MB
-===============================================  ========  ===========  =======  =========
-
-pycld2 is by far the fastest, but of the 44 talks where it and py3langid disagree it
-calls 16 mostly-Spanish, French, Italian, Portuguese, Russian or Chinese abstracts "en"
-(English product names, an English translation below) where py3langid agrees with the
-label; without ``bestEffort`` it leaves 10 plain Spanish, Portuguese or Russian ones
-undetermined; it raises on control characters; and its C++ core (CLD2) is no longer
-developed. lingua
-(2.2.0 is not installable here; 2.1.1 was measured) is accurate but 96 MB and takes
-6-10 s to load its models. langdetect is unmaintained since 2021, random unless seeded,
-and has no Basque (it calls the EuroPython 2016 Basque talks Indonesian or Slovenian).
-Set aside the label errors and all of them agree on more than 99.6 % of talks, so
-Basque, size, upkeep and accuracy decide: py3langid. Its cost grows with the text's
-length, so only the first :data:`MAX_CHARS` characters of the cleaned text are read (the
-title and the start of the abstract, as accurate as the whole text on these talks): about
-2,700 talks a second on one core, 100,000 abstracts in 40 s, a million in about 3.5
-minutes with :func:`detect_languages` on both cores. 300 characters agreed with the label
-as often (97.23 %; 8 talks changed, 5 of them to the label) in a third less time, but
-then one of pyvideo's Chinese topics (k = 30; abstracts there mix Chinese and English)
-was made of English function words.
+Only the first :data:`MAX_CHARS` characters of the cleaned text are read (the title and
+the start of the abstract). Why py3langid and why 500 characters, with what was measured:
+docs/decisions.md, "Language detection".
 Titles alone are often too short to tell: under :data:`MIN_CONFIDENCE` the answer is
-``""`` (a quarter of pyvideo's title-only talks; 90 % of the others agree with the label).
-
-The 14,801 pyvideo talks with a description of 20+ words (labelled or not) are
-detected as en 12,992, es 624, fr 388, ru 214, it 206, zh 102, pt 88, ko 52, pl 47
-and sk 34 (top ten), then ja 30, eu 6, cs 6 and th 4; 4 are undetermined.
+``""``.
 
 Function words
 --------------
@@ -221,7 +181,7 @@ def detect_languages(texts: Sequence[str], n_jobs: int = 1) -> list[str]:
     Parameters
     ----------
     texts : sequence of str, length n_texts
-    n_jobs : int, default 1
+    n_jobs : int or None, default 1
         Processes, as in :class:`joblib.Parallel` (``-1``: one per core). Lists shorter
         than 2,000 texts are always done in this process.
 
@@ -230,11 +190,6 @@ def detect_languages(texts: Sequence[str], n_jobs: int = 1) -> list[str]:
     list of str, length n_texts
         ISO 639-1 codes, ``""`` where undetermined.
 
-    Notes
-    -----
-    About 2,700 talks a second per process (pyvideo abstracts, this 2-core machine):
-    100,000 abstracts take about 40 s on one core, a million about 3.5 minutes on two.
-    Starting the worker processes takes a few seconds.
     """
     from joblib import Parallel, delayed, effective_n_jobs
 

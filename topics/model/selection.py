@@ -110,8 +110,8 @@ def fit_nmf(X: sp.csr_matrix, n_components: int, random_state: int, max_iter: in
 
     Notes
     -----
-    Multiplicative updates (Lee & Seung, NIPS 2001) reach the same quality as
-    coordinate descent on sparse TF-IDF matrices several times faster here. The start is
+    Multiplicative updates (Lee & Seung, NIPS 2001; docs/decisions.md, "NNDSVDa and
+    multiplicative updates"). The start is
     :func:`nndsvda` (scikit-learn's randomized one when ``n_components`` is too large for
     ARPACK). Rescaling makes W comparable across topics: a talk's strongest topic is
     ``W.argmax(axis=1)``.

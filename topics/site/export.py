@@ -155,8 +155,8 @@ def write_exports(
         path = folder / name
         path.write_text(text, encoding="utf-8", newline="")
         paths[name] = path
-    # The talk tables are written a block of talks at a time: 87,000 talks x 100 topics
-    # are 9 million weights, twice as big again as Python lists and strings.
+    # The talk tables are written a block of talks at a time: all the weights of a large
+    # corpus as Python lists and strings would take twice their size again.
     paths["talk-topics.csv"] = folder / "talk-topics.csv"
     paths["talk-topics.json"] = folder / "talk-topics.json"
     with (

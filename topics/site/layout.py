@@ -1,7 +1,7 @@
 """Positions of the talks on the site's 2-D map, computed at build time.
 
-The layout is a "topic disc" map rather than a general-purpose embedding (t-SNE took 10 s
-for 1,000 talks and over two minutes for 15,000 here; this takes milliseconds):
+The layout is a "topic disc" map rather than a general-purpose embedding such as t-SNE,
+which is far slower (docs/decisions.md, "Large corpora"):
 
 1. Each topic is a disc whose area is proportional to its number of talks (the talks whose
    strongest topic it is). The discs start on a ring, ordered so that related topics are

@@ -204,8 +204,8 @@ def render_pages(
     if len(jobs) / topic_size + len(talks) / size <= 1:
         chunks = [jobs + _page_jobs(talks)] if paths else []
     if len(chunks) > 1 and runs_here():
-        # Each worker writes its pages: their HTML (0.9 GB at 87,000 talks) is not sent back.
-        for parent in {path.rpartition("/")[0] for path in paths}:  # not 87,000 Paths
+        # Each worker writes its pages: their HTML (most of a large site) is not sent back.
+        for parent in {path.rpartition("/")[0] for path in paths}:  # not a Path per page
             (folder / parent).mkdir(parents=True, exist_ok=True)
         Parallel(n_jobs=-1)(
             [*(delayed(_write_many)(templates, light, chunk, folder) for chunk in chunks), *after]

@@ -16,8 +16,7 @@ A small site has one shard holding the whole MiniSearch index::
     search/shard-0.js     window.topicsSearchShards[0] = <MiniSearch index>
 
 When that index would exceed :data:`SHARD_BYTES` (a few thousand talks), it is split, so
-that a query loads only what it needs (about 1.5 MB for a first query over 87,000
-abstracts instead of the whole index, about 90 MB)::
+that a query loads only what it needs (docs/decisions.md, "Large corpora")::
 
     search/manifest.js    as above; each shard has the ``first`` and ``last`` term it holds,
                           and ``base`` and ``stored`` name the files below
@@ -77,7 +76,7 @@ STOP_WORDS = frozenset(
 @lru_cache(maxsize=2)
 def _separators(ascii_only: bool = False) -> re.Pattern:
     """``/[\\n\\r\\p{Z}\\p{P}]+/u`` for Python's ``re``, from the Unicode database; with
-    ``ascii_only``, its ASCII part, which splits ASCII text alike three times faster."""
+    ``ascii_only``, its ASCII part, which splits ASCII text alike, faster."""
     ranges: list[tuple[int, int]] = []
     for code in range(128 if ascii_only else sys.maxunicode + 1):
         if code in (10, 13) or unicodedata.category(chr(code))[0] in "ZP":
@@ -150,8 +149,7 @@ class _Index:
 
 def _build_index(documents: Sequence[SearchDocument]) -> _Index:
     # Each posting is kept as its JSON text ('"<short id>":<count>'), and an entry is
-    # written by joining them (87,405 abstracts: 26.5 s -> 19.6 s, against json.dumps of
-    # a dict per entry).
+    # written by joining them, not by json.dumps of a dict per entry.
     by_field: list[defaultdict[str, list[str]]] = [defaultdict(list) for _ in FIELDS]
     lengths = []
     totals = [0] * len(FIELDS)
