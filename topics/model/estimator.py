@@ -695,63 +695,6 @@ def _talk_row(talk: Talk) -> dict[str, str]:
     }
 
 
-def _text_talk(index: int, text: str) -> Talk:
-    """A talk standing for a bare text: its first line as title (for display only)."""
-    title, _, rest = text.strip().partition("\n")
-    return Talk(
-        id=f"text-{index + 1}",
-        title=title.strip()[:200] or f"text {index + 1}",
-        abstract=rest.strip(),
-    )
-
-
-def _talk_row(talk: Talk) -> dict[str, str]:
-    return {
-        "id": talk.id,
-        "title": talk.title,
-        "speakers": ", ".join(talk.speakers),
-        "event": talk.event,
-    }
-
-
-def _text_talk(index: int, text: str) -> Talk:
-    """A talk standing for a bare text: its first line as title (for display only)."""
-    title, _, rest = text.strip().partition("\n")
-    return Talk(
-        id=f"text-{index + 1}",
-        title=title.strip()[:200] or f"text {index + 1}",
-        abstract=rest.strip(),
-    )
-
-
-def _text_corpus(texts: list[str]) -> Corpus:
-    """The training talks of bare texts: their :attr:`Talk.text` is the text itself."""
-    corpus = Corpus([_text_talk(i, text) for i, text in enumerate(texts)], title="texts")
-    return _TextCorpus(corpus.talks, corpus.title, texts)
-
-
-class _TextCorpus(Corpus):
-    """A corpus of bare texts, whose ``texts`` are the texts as given (not title and
-    abstract joined again, which would change their whitespace)."""
-
-    def __init__(self, talks, title, texts):
-        super().__init__(talks, title)
-        self._texts = texts
-
-    @property
-    def texts(self) -> list[str]:
-        return self._texts
-
-
-def _talk_row(talk: Talk) -> dict[str, str]:
-    return {
-        "id": talk.id,
-        "title": talk.title,
-        "speakers": ", ".join(talk.speakers),
-        "event": talk.event,
-    }
-
-
 def _texts(X) -> list[str]:
     if isinstance(X, Corpus):
         return X.texts
