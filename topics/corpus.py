@@ -7,6 +7,7 @@ object per talk, with the fields of :class:`Talk`. See https://jsonlines.org/.
 from __future__ import annotations
 
 import hashlib
+import html
 import json
 import os
 import re
@@ -356,10 +357,7 @@ def unique_ids(ids: Iterable[str]) -> list[str]:
         Same length and order; the first occurrence of each id is kept as is, a repeat
         gets the smallest suffix not taken yet.
 
-    Notes
-    -----
-    Linear in the number of ids: the last suffix given to each id is remembered, so ids
-    that are all ``talk`` (titles in a non-Latin script) do not try 2, 3, ... each.
+    Linear in the number of ids (docs/decisions.md, "Unique ids").
     """
     seen: set[str] = set()
     # The last suffix given to each id: the smallest one free is past it, as seen only grows.
@@ -566,49 +564,35 @@ class Corpus:
         return cls(talks=talks, title=title, source=source)
 
 
-#: Talks listed in a corpus's summary in Jupyter.
-CORPUS_TALKS = 10
-
-#: The style of the tables shown in Jupyter.
-TABLE_STYLE = "border-collapse:collapse;text-align:left"
-
-_CORPUS_HTML = """<div class="topics-corpus">
-<strong>{{ title }}</strong>: {{ n_talks }} talks{% if events %} from {{ events }}{% endif %}
-{%- if n_tracks %}, {{ n_tracks }} tracks{% endif %}{% if source %}
-<br><small>source: {{ source }}</small>{% endif %}
-<table style="{{ style }}"><thead><tr><th>title</th><th>speakers</th><th>event</th>
-<th>id</th></tr></thead><tbody>
-{%- for talk in talks %}
-<tr><td>{{ talk.title }}</td><td>{{ talk.speakers }}</td><td>{{ talk.event }}</td>
-<td><small><code>{{ talk.id }}</code></small></td></tr>
-{%- endfor %}
-</tbody></table>{% if more %}<small>… and {{ more }} more talks</small>{% endif %}
-</div>"""
+#: Talks listed in a corpus's summary in Jupyter, and the style of the tables shown there.
+CORPUS_TALKS, TABLE_STYLE = 10, "border-collapse:collapse;text-align:left"
 
 
 def corpus_html(corpus: Corpus) -> str:
-    """HTML summary of a corpus for Jupyter: counts and its first :data:`CORPUS_TALKS`
-    talks, rendered by Jinja2 with autoescaping on.
+    """HTML summary of a corpus for Jupyter: counts and its first :data:`CORPUS_TALKS` talks.
 
     Returns
     -------
     str
         An HTML fragment; every text from the talks is escaped.
     """
-    from jinja2 import Environment, StrictUndefined  # only notebooks need it
-
     events = Counter(t.event for t in corpus if t.event)
-    template = Environment(autoescape=True, undefined=StrictUndefined).from_string(_CORPUS_HTML)
-    return template.render(
-        style=TABLE_STYLE,
-        title=corpus.title or "Corpus",
-        n_talks=len(corpus),
-        events=", ".join(f"{event} ({n})" for event, n in sorted(events.items())),
-        n_tracks=len({t.track for t in corpus if t.track}),
-        source=corpus.source,
-        talks=[
-            {"id": t.id, "title": t.title, "speakers": ", ".join(t.speakers), "event": t.event}
-            for t in corpus.talks[:CORPUS_TALKS]
-        ],
-        more=max(0, len(corpus) - CORPUS_TALKS),
+    head = f"<strong>{html.escape(corpus.title or 'Corpus')}</strong>: {len(corpus)} talks"
+    if events:
+        head += " from " + html.escape(", ".join(f"{e} ({n})" for e, n in sorted(events.items())))
+    if n_tracks := len({t.track for t in corpus if t.track}):
+        head += f", {n_tracks} tracks"
+    if corpus.source:
+        head += f"\n<br><small>source: {html.escape(corpus.source)}</small>"
+    rows = ""
+    for t in corpus.talks[:CORPUS_TALKS]:
+        texts = (t.title, ", ".join(t.speakers), t.event)
+        rows += "\n<tr>" + "".join(f"<td>{html.escape(c)}</td>" for c in texts)
+        rows += f"\n<td><small><code>{html.escape(t.id)}</code></small></td></tr>"
+    more = len(corpus) - CORPUS_TALKS
+    tail = f"<small>… and {more} more talks</small>" if more > 0 else ""
+    return (
+        f'<div class="topics-corpus">\n{head}\n<table style="{TABLE_STYLE}"><thead><tr>'
+        "<th>title</th><th>speakers</th><th>event</th>\n<th>id</th></tr></thead><tbody>"
+        f"{rows}\n</tbody></table>{tail}\n</div>"
     )

@@ -34,8 +34,9 @@ from topics.sources import profiles
 from topics.sources.crawler import crawl_site, parse_when, talk_id
 from topics.sources.http import Fetcher
 from topics.sources.profiles import PATTERN_TIMEOUT, PROFILES, match_pattern
-from topics.sources.schedule import _contains, _plain, load_schedule
+from topics.sources.schedule import _plain, load_schedule
 from topics.sources.tables import load_table
+from topics.sources.text import contains_words
 
 #: CPU seconds any one hostile input may take.
 BOUND = 2.0
@@ -104,9 +105,9 @@ READERS = {
     "corpus.slugify": slugify,
     "schedule._plain": _plain,
     # Two fragments of a talk, each as long as an abstract: in it, and not (read on, fail late).
-    "schedule._contains": lambda text: (
-        _contains(f"{text} {text}", text),
-        _contains(f"{text} {text}", f"{text}!"),
+    "schedule.contains_words": lambda text: (
+        contains_words(f"{text} {text}", text),
+        contains_words(f"{text} {text}", f"{text}!"),
     ),
     "crawler.talk_id": lambda text: talk_id("https://conf.example/talks/" + text),
     "crawler.parse_when": lambda text: [

@@ -90,7 +90,7 @@ def test_topic_pages_have_a_working_pager(browser, large, serve, artifacts):
 
 
 def test_map_of_100k_talks_stays_responsive(browser, large, tmp_path, artifacts):
-    """The map page with 100,000 talks laid out by topics.layout (titles are short here)."""
+    """The map page with 100,000 talks laid out by topics.site.layout (titles are short here)."""
     site = tmp_path / "site"
     shutil.copytree(large, site)
     W = np.random.default_rng(3).dirichlet(np.full(20, 0.2), size=100_000)

@@ -27,11 +27,12 @@ from sklearn.utils._param_validation import HasMethods, Interval, RealNotInt, St
 from sklearn.utils.validation import check_is_fitted, check_memory
 
 from ..corpus import Corpus, Talk
-from .exact import BlockFit, ModelError, Texts, fit_exact
+from .exact import BlockFit, BlockSettings, ModelError, Texts, fit_exact
 from .languages import LANGUAGES, detect_languages
 from .minibatch import MINIBATCH_MIN_TALKS, fit_minibatch
-from .similarity import similarities, top_k, with_fallback_rows
+from .similarity import similarities, with_fallback_rows
 from .summary import ModelSummary, top_words, topic_labels
+from .topic import Topic, similar_table, talk_index, talks_table, text_talk
 from .vocabulary import Analyzer
 from .wordclouds import CLOUD_WORDS, HEIGHT, WIDTH, wordcloud_image
 
@@ -236,7 +237,7 @@ class TopicModel(TransformerMixin, BaseEstimator):
         if isinstance(X, Corpus):
             self._describe(X)
         else:
-            self._describe(Corpus([_text_talk(i, t) for i, t in enumerate(texts)], title="texts"))
+            self._describe(Corpus([text_talk(i, t) for i, t in enumerate(texts)], title="texts"))
         return self
 
     def fit_transform(self, X, y=None) -> np.ndarray:
@@ -275,21 +276,20 @@ class TopicModel(TransformerMixin, BaseEstimator):
             if algorithm == "auto":
                 algorithm = "minibatch" if len(rows) >= MINIBATCH_MIN_TALKS else "exact"
             fit = fit_minibatch if algorithm == "minibatch" else fit_exact
-            block = fit(
-                [texts[i] for i in rows],
-                lang,
+            settings = BlockSettings(
+                language=lang,
                 n_topics=k,
                 max_topics=MAX_TOPICS if lang == main else MAX_OTHER_TOPICS,
                 phrases=self.phrases,
                 min_df=self.min_df,
                 max_df=self.max_df,
-                names=names,
+                names=tuple(names),
                 n_neighbors=self.n_neighbors,
                 smoothing=self.smoothing,
                 random_state=self.random_state,
-                memory=memory,
                 n_jobs=self.n_jobs,
             )
+            block = fit([texts[i] for i in rows], settings, memory)
             k, f = block.topic_word.shape
             blocks.append(
                 LanguageBlock(
@@ -501,24 +501,8 @@ class TopicModel(TransformerMixin, BaseEstimator):
             ``weight`` (the talk's weight in W) and ``share`` (the topic's share of the
             talk's mix, in [0, 1]); index: the talks' positions in ``corpus_``.
         """
-        import pandas as pd
-
         self.topic(topic)  # checks fitted and in range
-        W = self.document_topic_
-        totals = W.sum(axis=1)
-        rows = [i for i in np.argsort(-W[:, topic], kind="stable") if W[i, topic] > 0][:n]
-        return pd.DataFrame(
-            [
-                {
-                    **_talk_row(self.corpus_.talks[i]),
-                    "weight": float(W[i, topic]),
-                    "share": float(W[i, topic] / totals[i]),
-                }
-                for i in rows
-            ],
-            index=pd.Index(rows, name="talk", dtype=int),
-            columns=["id", "title", "speakers", "event", "weight", "share"],
-        )
+        return talks_table(self.corpus_, self.document_topic_, topic, n)
 
     def similar(self, talk_or_text, n: int = 5):
         """The training talks most similar to a talk, or to any text.
@@ -542,12 +526,10 @@ class TopicModel(TransformerMixin, BaseEstimator):
             Columns ``id``, ``title``, ``speakers``, ``event``, ``similarity`` (in
             [0, 1]), most similar first; index: positions in ``corpus_``.
         """
-        import pandas as pd
-
         check_is_fitted(self)
         W = self.document_topic_
         X = with_fallback_rows(self.document_term_, self.corpus_.texts)
-        index = self._talk_index(talk_or_text)
+        index = talk_index(self.corpus_, talk_or_text)
         if index is not None:
             scores = similarities(W[index], X[index], W, X)
             scores[index] = -np.inf  # not itself
@@ -556,26 +538,7 @@ class TopicModel(TransformerMixin, BaseEstimator):
             x, _ = self._document_term([text])
             x = sp.hstack([x, sp.csr_matrix((1, X.shape[1] - x.shape[1]))], format="csr")
             scores = similarities(self.transform([text])[0], x, W, X)
-        # The site's ranking function, so ties fall as on the talk pages.
-        best, values = top_k(scores[None, :], max(0, min(n, len(scores) - (index is not None))))
-        rows = [int(i) for i, v in zip(best[0], values[0], strict=True) if v > 0]
-        return pd.DataFrame(
-            [{**_talk_row(self.corpus_.talks[i]), "similarity": float(scores[i])} for i in rows],
-            index=pd.Index(rows, name="talk", dtype=int),
-            columns=["id", "title", "speakers", "event", "similarity"],
-        )
-
-    def _talk_index(self, talk_or_text) -> int | None:
-        talks = self.corpus_.talks
-        if isinstance(talk_or_text, int | np.integer):
-            if not 0 <= talk_or_text < len(talks):
-                raise IndexError(f"talk {talk_or_text} out of range: {len(talks)} talks")
-            return int(talk_or_text)
-        key = talk_or_text.id if isinstance(talk_or_text, Talk) else talk_or_text
-        for i, talk in enumerate(talks):
-            if talk.id == key and (not isinstance(talk_or_text, Talk) or talk == talk_or_text):
-                return i
-        return None
+        return similar_table(self.corpus_, scores, min(n, len(scores) - (index is not None)))
 
     def wordcloud(self, topic: int, width: int = WIDTH, height: int = HEIGHT):
         """The word cloud of a topic, as on its site page; displays itself in Jupyter.
@@ -623,76 +586,6 @@ class TopicModel(TransformerMixin, BaseEstimator):
                 f"cannot find {k} topics in {n_talks} talks: use 'auto' or between 1 and "
                 f"{n_talks} topics"
             )
-
-
-@dataclass(frozen=True, repr=False)
-class Topic:
-    """One topic of a fitted :class:`TopicModel`; displays itself in Jupyter.
-
-    Parameters
-    ----------
-    model : TopicModel
-        Fitted.
-    index : int
-        0-based topic index (a row of ``model.components_``).
-    """
-
-    model: TopicModel
-    index: int
-
-    @property
-    def label(self) -> str:
-        """Short label from the topic's most distinctive terms (see :func:`topic_labels`)."""
-        return str(self.model.topic_labels_[self.index])
-
-    @property
-    def size(self) -> int:
-        """Talks whose strongest topic this is."""
-        return int(self.model.topics_["size"].iloc[self.index])
-
-    @property
-    def stability(self) -> float:
-        """In [0, 1]: how reliably the topic returns on resampled talks."""
-        return float(self.model.topic_stability_[self.index])
-
-    def top_words(self, n: int = 10) -> list[tuple[str, float]]:
-        """See :meth:`TopicModel.top_words`."""
-        return self.model.top_words(self.index, n)
-
-    def talks(self, n: int | None = None):
-        """See :meth:`TopicModel.talks`."""
-        return self.model.talks(self.index, n)
-
-    def wordcloud(self, width: int = 400, height: int = 200):
-        """See :meth:`TopicModel.wordcloud`."""
-        return self.model.wordcloud(self.index, width, height)
-
-    def __repr__(self) -> str:
-        return f"Topic({self.index}, {self.label!r}, {self.size} talks)"
-
-    def _repr_html_(self) -> str:
-        from .display import topic_html
-
-        return topic_html(self)
-
-
-def _text_talk(index: int, text: str) -> Talk:
-    """A talk standing for a bare text: its first line as title (for display only)."""
-    title, _, rest = text.strip().partition("\n")
-    return Talk(
-        id=f"text-{index + 1}",
-        title=title.strip()[:200] or f"text {index + 1}",
-        abstract=rest.strip(),
-    )
-
-
-def _talk_row(talk: Talk) -> dict[str, str]:
-    return {
-        "id": talk.id,
-        "title": talk.title,
-        "speakers": ", ".join(talk.speakers),
-        "event": talk.event,
-    }
 
 
 def _texts(X) -> list[str]:

@@ -358,7 +358,7 @@ def junk_reasons(words: Sequence[str], function_words: frozenset[str]) -> list[s
     words : sequence of str
         A topic's top words (or phrases), best first.
     function_words : frozenset of str
-        Non-English function words, lowercase (``topics.languages.function_words()``).
+        Non-English function words, lowercase (``topics.model.languages.function_words()``).
 
     Returns
     -------

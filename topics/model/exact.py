@@ -222,42 +222,52 @@ def factorize(
     return *fit_with_stability(X, int(n_topics), random_state, n_jobs=n_jobs), []
 
 
-def fit_exact(
-    texts: Sequence[str],
-    language: str,
-    *,
-    n_topics: int | str,
-    max_topics: int,
-    phrases: bool,
-    min_df: int | float,
-    max_df: float,
-    names: Sequence[str],
-    n_neighbors: int,
-    smoothing: float,
-    random_state: int,
-    memory: Memory,
-    n_jobs: int | None,
-) -> BlockFit:
+@dataclass(frozen=True)
+class BlockSettings:
+    """How to fit the talks of one language: :class:`topics.model.TopicModel`'s
+    parameters, for one language block.
+
+    Attributes
+    ----------
+    language : str
+        ISO 639-1 code of the block's talks.
+    n_topics : int or "auto"
+    max_topics : int
+        Largest number of topics tried when choosing.
+    phrases, min_df, max_df
+        As in :func:`vectorize`.
+    names : tuple of str
+        Speakers' names, removed from the texts.
+    n_neighbors, smoothing
+        As in :func:`smooth`.
+    random_state : int
+    n_jobs : int or None
+        As in :class:`joblib.Parallel`.
+    """
+
+    language: str
+    n_topics: int | str
+    max_topics: int
+    phrases: bool
+    min_df: int | float
+    max_df: float
+    names: tuple[str, ...]
+    n_neighbors: int
+    smoothing: float
+    random_state: int
+    n_jobs: int | None
+
+
+def fit_exact(texts: Sequence[str], settings: BlockSettings, memory: Memory) -> BlockFit:
     """Fit the topics of talks of one language exactly: every row smoothed, full NMF.
 
     Parameters
     ----------
     texts : sequence of str, length n_talks
-        Title and abstract of each talk, all in ``language``.
-    language : str
-        ISO 639-1 code.
-    n_topics : int or "auto"
-    max_topics : int
-        Largest number of topics tried when choosing.
-    phrases, min_df, max_df, names
-        As in :func:`vectorize`.
-    n_neighbors, smoothing
-        As in :func:`smooth`.
-    random_state : int
+        Title and abstract of each talk, all in ``settings.language``.
+    settings : BlockSettings
     memory : joblib.Memory
         Cache of each step.
-    n_jobs : int or None
-        As in :class:`joblib.Parallel`.
 
     Returns
     -------
@@ -268,11 +278,12 @@ def fit_exact(
     ModelError
         If no term is left.
     """
+    b = settings
     analyzer, vectorizer, X = memory.cache(vectorize)(
-        Texts(texts), language, phrases, min_df, max_df, Texts(names)
+        Texts(texts), b.language, b.phrases, b.min_df, b.max_df, Texts(b.names)
     )
-    X_smooth = memory.cache(smooth)(X, n_neighbors, smoothing)
+    X_smooth = memory.cache(smooth)(X, b.n_neighbors, b.smoothing)
     W, H, stability, candidates = memory.cache(factorize, ignore=["n_jobs"])(
-        X_smooth, n_topics, random_state, max_topics, n_jobs=n_jobs
+        X_smooth, b.n_topics, b.random_state, b.max_topics, n_jobs=b.n_jobs
     )
     return BlockFit(analyzer, vectorizer, X, W, H, stability, candidates)

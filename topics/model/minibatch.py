@@ -37,7 +37,7 @@ from joblib import Memory, Parallel, delayed
 from sklearn.decomposition import MiniBatchNMF
 from sklearn.feature_extraction.text import TfidfVectorizer
 
-from .exact import BlockFit, Texts, smooth, vectorize
+from .exact import BlockFit, BlockSettings, Texts, smooth, vectorize
 from .selection import choose_k, fit_with_stability, unit_topics
 from .vocabulary import Analyzer
 
@@ -255,26 +255,11 @@ def factorize_minibatch(
     return W, H, stability, candidates
 
 
-def fit_minibatch(
-    texts: Sequence[str],
-    language: str,
-    *,
-    n_topics: int | str,
-    max_topics: int,
-    phrases: bool,
-    min_df: int | float,
-    max_df: float,
-    names: Sequence[str],
-    n_neighbors: int,
-    smoothing: float,
-    random_state: int,
-    memory: Memory,
-    n_jobs: int | None,
-) -> BlockFit:
+def fit_minibatch(texts: Sequence[str], settings: BlockSettings, memory: Memory) -> BlockFit:
     """Fit the topics of talks of one language by mini-batches.
 
-    The parameters are those of :func:`topics.model.exact.fit_exact`; ``n_neighbors`` and
-    ``smoothing`` smooth the selection sample only.
+    As :func:`topics.model.exact.fit_exact`; ``n_neighbors`` and ``smoothing`` smooth the
+    selection sample only.
 
     Returns
     -------
@@ -285,11 +270,13 @@ def fit_minibatch(
     topics.model.ModelError
         If the vocabulary sample has no usable word.
     """
+    b = settings
     analyzer, vectorizer, X = memory.cache(vectorize_sample, ignore=["n_jobs"])(
-        Texts(texts), language, phrases, min_df, max_df, Texts(names), random_state, n_jobs=n_jobs
-    )
+        Texts(texts), b.language, b.phrases, b.min_df, b.max_df, Texts(b.names), b.random_state,
+        n_jobs=b.n_jobs,
+    )  # fmt: skip
     W, H, stability, candidates = memory.cache(factorize_minibatch, ignore=["n_jobs"])(
-        X, n_topics, random_state, max_topics, n_neighbors, smoothing, n_jobs=n_jobs
+        X, b.n_topics, b.random_state, b.max_topics, b.n_neighbors, b.smoothing, n_jobs=b.n_jobs
     )
     stability = np.asarray(stability, dtype=np.float32)
     return BlockFit(analyzer, vectorizer, X, W, H, stability, candidates)

@@ -1,10 +1,11 @@
 """Where the parallel work runs: this machine's processes, or a Dask cluster.
 
 Every embarrassingly parallel step of ``topics`` is a :class:`joblib.Parallel` call:
-language detection and TF-IDF rows in chunks (:mod:`topics.streaming`), the candidate
-numbers of topics and stability fits (:mod:`topics.selection`), word clouds
-(:mod:`topics.wordclouds`), similar talks per topic (:mod:`topics.similar`) and topic
-and talk pages (:mod:`topics.render`). Inside :func:`cluster`, joblib's Dask backend
+language detection and TF-IDF rows in chunks (:mod:`topics.model.minibatch`), the
+candidate numbers of topics and stability fits (:mod:`topics.model.selection`), word
+clouds (:mod:`topics.site.wordclouds`), similar talks per topic
+(:mod:`topics.model.similarity`) and topic and talk pages (:mod:`topics.site.pages`).
+Inside :func:`cluster`, joblib's Dask backend
 (https://joblib.readthedocs.io/en/stable/auto_examples/parallel/distributed_backend_simple.html)
 sends those same calls to the workers of a ``dask.distributed`` scheduler instead of
 local processes; nothing else changes. Workers need ``topics`` installed; results come

@@ -247,7 +247,7 @@ class Analyzer:
     phrases_ : frozenset of tuple of str
         Word pairs joined into one term.
     shingles_ : frozenset of tuple of str
-        Boilerplate shingles removed from texts (see :mod:`topics.cleaning`).
+        Boilerplate shingles removed from texts (see :mod:`topics.model.cleaning`).
     """
 
     def __init__(

@@ -116,7 +116,7 @@ def render_pages(
     """Write the HTML pages and static assets of ``site`` into ``folder``.
 
     Topic and talk pages (most of a large site) are rendered in parallel with
-    :class:`joblib.Parallel` (processes, or a Dask cluster, see :mod:`topics.parallel`)
+    :class:`joblib.Parallel` (processes, or a Dask cluster, see :mod:`topics.model.parallel`)
     in jobs of :data:`PAGES_PER_JOB` talk pages or :data:`TOPIC_PAGES_PER_JOB` topic pages,
     when there are more than one job's.
 

@@ -31,7 +31,8 @@ read from the socket waits at most what is left of that time, and none starts af
 so a server that sends nothing, or one byte a second, is given up on when it is spent
 ("timed out"). ``requests`` and ``urllib3`` bound each read only, not the whole answer
 (https://github.com/psf/requests/issues/3099): the session's adapter
-(:class:`_BoundedAdapter`) reads answers through :class:`_BoundedResponse`.
+(:class:`topics.sources.session.BoundedAdapter`) reads answers through a response whose
+reads are bounded.
 
 Every page fetched is stored with :class:`joblib.Memory`, keyed by its URL, with the
 ``ETag`` and ``Last-Modified`` validators the server sent, as soon as it has arrived: a
@@ -51,9 +52,6 @@ not fetched. Only http(s) URLs are fetched, redirects included.
 
 from __future__ import annotations
 
-import http.client
-import http.cookiejar
-import io
 import logging
 import os
 import threading
@@ -67,14 +65,12 @@ from urllib.parse import urljoin, urlsplit
 import requests
 from joblib import Memory
 from protego import Protego
-from requests.adapters import HTTPAdapter
-from urllib3.connection import HTTPConnection, HTTPSConnection
-from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
 from urllib3.exceptions import InvalidHeader, MaxRetryError
 from urllib3.util.retry import Retry
 from urllib3.util.timeout import Timeout
 
 from .errors import one_line
+from .session import make_session
 
 try:
     _VERSION = version("topics")
@@ -87,7 +83,8 @@ USER_AGENT = f"topics/{_VERSION} (conference topic explorer; +https://pypi.org/p
 #: Seconds to wait for a connection, and for one attempt of a request in all (connecting,
 #: sending, the answer's headers and body).
 TIMEOUT = (10.0, 30.0)
-#: The Accept header sent with every request.
+#: The Accept header sent with every request: what a browser asks for (some sites, pretalx's
+#: schedule, answer "*/*" with plain text).
 ACCEPT = "text/html,application/xhtml+xml,application/xml;q=0.9,application/json;q=0.9,*/*;q=0.8"
 #: Largest response body accepted, in bytes.
 MAX_BYTES = 20 * 1024 * 1024
@@ -184,148 +181,6 @@ class Page:
     encoding: str | None = None
     etag: str = ""
     last_modified: str = ""
-
-
-def make_session(retries: int = RETRIES, backoff: float = BACKOFF, pool: int = 10):
-    """Build the session every request goes through.
-
-    Parameters
-    ----------
-    retries : int
-        Retries of a request whose connection fails (refused, reset, DNS); answers
-        that ask for a retry are handled by :class:`Fetcher`, which paces them.
-    backoff : float
-        Backoff factor in seconds for those retries.
-    pool : int
-        Connections kept alive per host.
-
-    Returns
-    -------
-    requests.Session
-        With a descriptive User-Agent, a browser's Accept header (:data:`ACCEPT`), the
-        retrying adapter mounted for http(s) (:class:`_BoundedAdapter`: a request given a
-        ``urllib3.Timeout`` with ``total`` ends when it is spent, body included), no
-        cookie jar (cookies are refused) and no credentials (neither ``~/.netrc`` nor a
-        URL's ``user:password@``).
-    """
-    session = requests.Session()
-    # A crawler of public pages sends no credentials: no cookie is ever stored (so none
-    # is sent back, to any host) and no Authorization header is made from ~/.netrc or
-    # from a URL's user:password@ (the session's own auth replaces both, see _NoAuth).
-    session.cookies.set_policy(http.cookiejar.DefaultCookiePolicy(allowed_domains=[]))
-    session.auth = _NoAuth()
-    session.headers["User-Agent"] = USER_AGENT
-    # What a browser asks for: some sites (pretalx's schedule) answer "*/*" with plain text.
-    session.headers["Accept"] = ACCEPT
-    retry = Retry(
-        total=retries,
-        connect=retries,
-        read=False,  # a server that stopped answering is not asked again at once
-        status=0,
-        redirect=0,
-        backoff_factor=backoff,
-        allowed_methods=frozenset({"GET", "HEAD"}),
-        raise_on_status=False,
-    )
-    adapter = _BoundedAdapter(max_retries=retry, pool_maxsize=pool)
-    session.mount("http://", adapter)
-    session.mount("https://", adapter)
-    return session
-
-
-class _NoAuth(requests.auth.AuthBase):
-    """Authentication that sends nothing: set as the session's auth, it keeps requests
-    from adding credentials found in ``~/.netrc`` or in the URL."""
-
-    def __call__(self, request):
-        request.headers.pop("Authorization", None)
-        return request
-
-
-class _BoundedReader(io.RawIOBase):
-    """A socket's bytes, each read waiting at most until ``deadline`` (``time.monotonic()``)
-    and none starting after it (:class:`TimeoutError`, which urllib3 reports as a read
-    timeout)."""
-
-    def __init__(self, sock, deadline: float):
-        self._sock = sock
-        self._raw = sock.makefile("rb", buffering=0)  # closing it lets the socket close
-        self._deadline = deadline
-
-    def readable(self) -> bool:
-        return True
-
-    def readinto(self, buffer) -> int | None:
-        left = self._deadline - time.monotonic()
-        if left <= 0:
-            raise TimeoutError("timed out")
-        self._sock.settimeout(left)
-        return self._raw.readinto(buffer)
-
-    def close(self) -> None:
-        if not self.closed:
-            self._raw.close()
-        super().close()
-
-
-class _BoundedSocket:
-    """What :class:`http.client.HTTPResponse` reads from: a socket whose reads are bounded."""
-
-    def __init__(self, sock, deadline: float):
-        self._sock = sock
-        self._deadline = deadline
-
-    def makefile(self, mode: str) -> io.BufferedReader:
-        return io.BufferedReader(_BoundedReader(self._sock, self._deadline))
-
-
-class _BoundedResponse(http.client.HTTPResponse):
-    """An answer read (status line, headers, body) by the deadline of its attempt.
-
-    urllib3 creates it right after setting the socket's timeout to its read timeout,
-    which, for a ``urllib3.Timeout`` with ``total``, is what is left of the attempt's
-    total time (``Timeout.read_timeout``): the deadline is now plus that timeout.
-    """
-
-    def __init__(self, sock, *args, **kwargs):
-        timeout = sock.gettimeout()
-        if timeout is not None:
-            sock = _BoundedSocket(sock, time.monotonic() + timeout)
-        super().__init__(sock, *args, **kwargs)
-
-
-class _BoundedHTTPConnection(HTTPConnection):
-    response_class = _BoundedResponse
-
-
-class _BoundedHTTPSConnection(HTTPSConnection):
-    response_class = _BoundedResponse
-
-
-class _BoundedHTTPConnectionPool(HTTPConnectionPool):
-    ConnectionCls = _BoundedHTTPConnection
-
-
-class _BoundedHTTPSConnectionPool(HTTPSConnectionPool):
-    ConnectionCls = _BoundedHTTPSConnection
-
-
-_BOUNDED_POOLS = {"http": _BoundedHTTPConnectionPool, "https": _BoundedHTTPSConnectionPool}
-
-
-class _BoundedAdapter(HTTPAdapter):
-    """An adapter whose connections read answers as :class:`_BoundedResponse` (through an
-    http(s) proxy too; a SOCKS proxy keeps urllib3's own connections)."""
-
-    def init_poolmanager(self, *args, **kwargs):
-        super().init_poolmanager(*args, **kwargs)
-        self.poolmanager.pool_classes_by_scheme = _BOUNDED_POOLS
-
-    def proxy_manager_for(self, proxy, **proxy_kwargs):
-        manager = super().proxy_manager_for(proxy, **proxy_kwargs)
-        if not proxy.lower().startswith("socks"):
-            manager.pool_classes_by_scheme = _BOUNDED_POOLS
-        return manager
 
 
 class _Host:
@@ -438,7 +293,12 @@ class Fetcher:
         self.obey_robots = robots
         self.refresh = refresh
         self.max_bytes = max_bytes
-        self.session = make_session(retries, backoff, pool=max(10, concurrency))
+        self.session = make_session(
+            retries,
+            backoff,
+            pool=max(10, concurrency),
+            headers={"User-Agent": USER_AGENT, "Accept": ACCEPT},
+        )
         self.retry = Retry(
             total=retries,
             status_forcelist=RETRY_STATUSES,

@@ -38,7 +38,7 @@ from lxml import etree
 from ..corpus import MAX_ABSTRACT, Corpus, Talk, folded, slugify, unique_ids
 from .errors import SourceError, one_line
 from .http import Fetcher, FetchError
-from .text import html_to_text, normalize_whitespace
+from .text import contains_words, html_to_text, normalize_whitespace
 
 #: Types of the schedule2 draft's non-talk entries (breaks, meta events): skipped.
 _META_TYPES = frozenset({"BREAK", "META"})
@@ -515,54 +515,11 @@ def _plain(markup: str) -> str:
         return normalize_whitespace(html.unescape(_TAG.sub("", markup)))
 
 
-def _contains(text: str, part: str) -> bool:
-    r"""Whether ``part`` occurs in ``text`` as whole words, ignoring case and spacing.
-
-    That is, ``(?<!\w)part(?!\w)`` is found in ``text``, in linear time: both are
-    :func:`_marked` and searched with ``str.__contains__`` (CPython's two-way string
-    search on long strings, linear in the worst case: https://github.com/python/cpython/
-    blob/3.11/Objects/stringlib/stringlib_find_two_way_notes.txt), where the regular
-    expression would try ``part`` from every word of ``text`` as far as they agree.
-    """
-    text, part = folded(text), folded(part)
-    if len(part) > len(text) or part not in text:  # most fragments: no need to mark them
-        return False
-    return _marked(part) in _marked(text)
-
-
-# Marks of word edges (_marked): control characters, taken out of the texts first.
-_MARKS = "\x01\x02\x03\x04"
-_NO_MARKS = dict.fromkeys(map(ord, _MARKS))
-_MARKERS = (
-    (re.compile(r"(?<!\w)(?=\w)"), "\x01"),  # a word starts
-    (re.compile(r"(?<=\w)(?!\w)"), "\x02"),  # a word ends
-    (re.compile(r"(?<!\x02)(?=[^\w\x01\x02])"), "\x03"),  # a non-word, no word before it
-    (re.compile(r"(?<=[^\w\x01-\x04])(?!\x01)"), "\x04"),  # a non-word, no word after it
-)
-
-
-def _marked(text: str) -> str:
-    r"""``text`` with its word edges marked: ``part`` occurs in ``text`` as whole words
-    (``(?<!\w)part(?!\w)``) exactly when ``_marked(part)`` is a substring of
-    ``_marked(text)``.
-
-    A run of word characters gets a mark before and after it; any other character gets
-    one before it unless a word character precedes it, and one after it unless a word
-    character follows it. The ends of a string count as non-word characters, so the
-    marks at the ends of ``_marked(part)`` ask of the text what the regular expression's
-    lookarounds ask. Each mark is one pass of a regular expression of fixed width: linear.
-    """
-    text = text.translate(_NO_MARKS)
-    for pattern, mark in _MARKERS:
-        text = pattern.sub(mark, text)
-    return text
-
-
 def combine_texts(title: str, *fragments: str) -> str:
     """Plain text of the subtitle, abstract and description, each given once.
 
     Each fragment is HTML or Markdown (pretalx's texts): a Markdown link keeps its text,
-    markup becomes plain text (:func:`topics.text.html_to_text`). A text equal to the
+    markup becomes plain text (:func:`topics.sources.text.html_to_text`). A text equal to the
     title or contained in another (as whole words, ignoring case and spacing) is
     dropped: pretalx descriptions often repeat the abstract as their first paragraph,
     frab exports sometimes copy it whole, FOSDEM's devroom openings have the title as
@@ -576,9 +533,9 @@ def combine_texts(title: str, *fragments: str) -> str:
     kept: list[str] = []
     for fragment in fragments:
         text = _plain(fragment[: 10 * MAX_ABSTRACT])[: MAX_ABSTRACT + 1]
-        if not text or folded(text) == folded(title) or any(_contains(k, text) for k in kept):
+        if not text or folded(text) == folded(title) or any(contains_words(k, text) for k in kept):
             continue
-        kept = [k for k in kept if not _contains(text, k)]
+        kept = [k for k in kept if not contains_words(text, k)]
         kept.append(text)
     seen: set[str] = set()
     paragraphs = []

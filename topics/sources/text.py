@@ -12,6 +12,8 @@ import warnings
 from bs4 import BeautifulSoup, MarkupResemblesLocatorWarning, Tag
 from bs4.element import Comment, Declaration, Doctype, NavigableString, ProcessingInstruction
 
+from ..corpus import folded
+
 _BLOCK_TAGS = frozenset(
     {
         *("address", "article", "aside", "blockquote", "caption", "center", "dd", "details"),
@@ -149,3 +151,46 @@ def normalize_whitespace(text: str) -> str:
         text = _SPACES.sub(" ", text)
     text = "\n".join(line.strip() for line in text.split("\n"))
     return (_BLANK_LINES.sub("\n\n", text) if "\n\n" in text else text).strip()
+
+
+def contains_words(text: str, part: str) -> bool:
+    r"""Whether ``part`` occurs in ``text`` as whole words, ignoring case and spacing.
+
+    That is, ``(?<!\w)part(?!\w)`` is found in ``text``, in linear time: both are
+    :func:`_marked` and searched with ``str.__contains__`` (CPython's two-way string
+    search on long strings, linear in the worst case: https://github.com/python/cpython/
+    blob/3.11/Objects/stringlib/stringlib_find_two_way_notes.txt), where the regular
+    expression would try ``part`` from every word of ``text`` as far as they agree.
+    """
+    text, part = folded(text), folded(part)
+    if len(part) > len(text) or part not in text:  # most fragments: no need to mark them
+        return False
+    return _marked(part) in _marked(text)
+
+
+# Marks of word edges (_marked): control characters, taken out of the texts first.
+_MARKS = "\x01\x02\x03\x04"
+_NO_MARKS = dict.fromkeys(map(ord, _MARKS))
+_MARKERS = (
+    (re.compile(r"(?<!\w)(?=\w)"), "\x01"),  # a word starts
+    (re.compile(r"(?<=\w)(?!\w)"), "\x02"),  # a word ends
+    (re.compile(r"(?<!\x02)(?=[^\w\x01\x02])"), "\x03"),  # a non-word, no word before it
+    (re.compile(r"(?<=[^\w\x01-\x04])(?!\x01)"), "\x04"),  # a non-word, no word after it
+)
+
+
+def _marked(text: str) -> str:
+    r"""``text`` with its word edges marked: ``part`` occurs in ``text`` as whole words
+    (``(?<!\w)part(?!\w)``) exactly when ``_marked(part)`` is a substring of
+    ``_marked(text)``.
+
+    A run of word characters gets a mark before and after it; any other character gets
+    one before it unless a word character precedes it, and one after it unless a word
+    character follows it. The ends of a string count as non-word characters, so the
+    marks at the ends of ``_marked(part)`` ask of the text what the regular expression's
+    lookarounds ask. Each mark is one pass of a regular expression of fixed width: linear.
+    """
+    text = text.translate(_NO_MARKS)
+    for pattern, mark in _MARKERS:
+        text = pattern.sub(mark, text)
+    return text
