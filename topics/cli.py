@@ -33,7 +33,7 @@ from .sources import (
     CrawlFailure,
     SourceError,
 )
-from .sources.crawler import MAX_PAGES
+from .sources.crawler import MAX_PAGES, infer_profile
 from .sources.http import CONCURRENCY, DELAY, DELAY_VARIABLE, TIMEOUT
 from .sources.profiles import FIELDS, PROFILES
 
@@ -61,7 +61,8 @@ def _n_topics(value: str) -> int | str:
     return k
 
 
-def _parser() -> argparse.ArgumentParser:
+def _parser() -> tuple[argparse.ArgumentParser, dict[str, argparse.ArgumentParser]]:
+    """The command line's parser, and each command's own parser by name."""
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument(
         "--cache", default=DEFAULT_CACHE, metavar="DIR", help="cache folder (default: %(default)s)"
@@ -87,21 +88,22 @@ def _parser() -> argparse.ArgumentParser:
         help=f"site profile: one of {', '.join(PROFILES)}, or a TOML profile file"
         " (see 'topics sources'); default: detected from the page",
     )
-    crawling.add_argument(
+    fetching = argparse.ArgumentParser(add_help=False)
+    fetching.add_argument(
         "--delay",
         type=_non_negative,
         metavar="SECONDS",
         help=f"seconds between two requests to one host (default: ${DELAY_VARIABLE} or"
         f" {DELAY}; a robots.txt Crawl-delay that asks for more wins)",
     )
-    crawling.add_argument(
+    fetching.add_argument(
         "--concurrency",
         type=_positive,
         default=CONCURRENCY,
         metavar="N",
         help="requests in flight to one host at a time (default: %(default)s)",
     )
-    crawling.add_argument(
+    fetching.add_argument(
         "--timeout",
         type=_non_negative,
         default=TIMEOUT[1],
@@ -115,7 +117,7 @@ def _parser() -> argparse.ArgumentParser:
         metavar="N",
         help="talk pages read from one list page at most (default: %(default)s)",
     )
-    crawling.add_argument(
+    fetching.add_argument(
         "--refresh",
         action="store_true",
         help="revalidate cached pages with conditional requests (ETag, Last-Modified)",
@@ -154,15 +156,48 @@ def _parser() -> argparse.ArgumentParser:
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     commands = parser.add_subparsers(dest="command", required=True)
-    commands.add_parser(
-        "run", parents=[common, crawling, building], help="crawl a conference, then build its site"
+    by_name = {
+        "run": commands.add_parser(
+            "run",
+            parents=[common, crawling, fetching, building],
+            help="crawl a conference, then build its site",
+        ),
+        "crawl": commands.add_parser(
+            "crawl", parents=[common, crawling, fetching], help="fetch the talks only"
+        ),
+        "build": commands.add_parser(
+            "build", parents=[common, building], help="fit topics and render the site from a crawl"
+        ),
+        "sources": commands.add_parser(
+            "sources", help="list the kinds of source, site profiles, profile fields"
+        ),
+    }
+    by_name["profile"] = inferring = commands.add_parser(
+        "profile",
+        parents=[common, fetching],
+        help="infer a site profile from a talk list page and write it as TOML",
+        description="Infer the profile of a conference site from its talk list page (and"
+        " other list pages of the same programme) and a sample of its talk pages, and write"
+        " it as TOML, each selector with the share of sampled pages it matched: check it,"
+        " edit it, and pass it back with 'topics run URL --profile FILE'.",
     )
-    commands.add_parser("crawl", parents=[common, crawling], help="fetch the talks only")
-    commands.add_parser(
-        "build", parents=[common, building], help="fit topics and render the site from a crawl"
+    inferring.add_argument("urls", nargs="+", metavar="URL", help="talk list page(s)")
+    inferring.add_argument(
+        "--out", metavar="FILE", help="where to write the profile (default: standard output)"
     )
-    commands.add_parser("sources", help="list the kinds of source, site profiles, profile fields")
-    return parser
+    return parser, by_name
+
+
+def _parse(argv: list[str] | None) -> argparse.Namespace:
+    """Parse the command line; options may come before or after the sources (argparse
+    cannot intermix them for a parser with commands, so the command's parser does)."""
+    parser, commands = _parser()
+    argv = sys.argv[1:] if argv is None else list(argv)
+    if argv and argv[0] in commands:
+        args = commands[argv[0]].parse_intermixed_args(argv[1:])
+        args.command = argv[0]
+        return args
+    return parser.parse_args(argv)  # --help, or a usage error
 
 
 def _non_negative(value: str) -> float:
@@ -276,7 +311,7 @@ def _build(args: argparse.Namespace, corpus: Corpus) -> tuple[TopicModel, Path]:
 
 def main(argv: list[str] | None = None) -> int:
     """Run the ``topics`` command line; returns the exit code."""
-    args = _parser().parse_args(argv)
+    args = _parse(argv)
     if args.command == "sources":
         print(_sources())
         return 0
@@ -286,19 +321,48 @@ def main(argv: list[str] | None = None) -> int:
     handler.setFormatter(logging.Formatter("topics: %(message)s"))
     handler.addFilter(_one_line_cache_warning)
     loggers = [logging.getLogger("topics"), logging.getLogger("joblib")]
-    propagate = loggers[1].propagate
+    propagate, level = loggers[1].propagate, loggers[0].level
     for logger in loggers:
         logger.addHandler(handler)
     loggers[1].propagate = False
+    loggers[0].setLevel(logging.INFO)  # which profile a crawl uses, one line
     try:
         return _run(args)
     finally:
         for logger in loggers:
             logger.removeHandler(handler)
         loggers[1].propagate = propagate
+        loggers[0].setLevel(level)
+
+
+def _profile(args: argparse.Namespace) -> int:
+    """``topics profile URL...``: infer the site's profile, write it as TOML."""
+    fetcher = open_fetcher(args.cache, args.delay, args.concurrency, args.timeout, args.refresh)
+    try:
+        inference = infer_profile(args.urls, fetcher)
+        text = inference.to_toml()
+        if args.out:
+            Path(args.out).write_text(text, encoding="utf-8")
+        else:
+            sys.stdout.write(text)
+    except (SourceError, OSError) as exc:
+        print(f"topics: error: {_one_line(exc)}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("topics: interrupted; everything fetched so far is cached", file=sys.stderr)
+        return 130
+    where = f" -> {args.out}" if args.out else ""
+    print(
+        f"profile inferred from {inference.n_links} talk links and {inference.n_sampled}"
+        f" sampled talk pages{where}",
+        file=sys.stderr,
+    )
+    return 0
 
 
 def _run(args: argparse.Namespace) -> int:
+    if args.command == "profile":
+        return _profile(args)
     start = time.perf_counter()
     corpus_path = Path(args.corpus or corpus_file(args.cache))
     failures: list[CrawlFailure] = []
