@@ -10,6 +10,7 @@ that failed in the ``failures`` list they are given.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -54,6 +55,8 @@ __all__ = [
 def load_all(sources: Sequence[str], fetcher: Fetcher, **options) -> Corpus:
     """Read several sources (editions of a conference, say) into one corpus.
 
+    A talk page read from two sources (two list pages of one programme) is kept once.
+
     Parameters
     ----------
     sources : sequence of str
@@ -67,7 +70,16 @@ def load_all(sources: Sequence[str], fetcher: Fetcher, **options) -> Corpus:
     SourceError
         If any source cannot be read.
     """
-    return Corpus.merge([load(s, fetcher, **options) for s in sources or [DEFAULT_SOURCE]])
+    corpora = [load(s, fetcher, **options) for s in sources or [DEFAULT_SOURCE]]
+    if len(corpora) > 1:  # list pages of one programme lead to the same talk pages
+        seen: set[str] = set()
+        for n, corpus in enumerate(corpora):
+            talks = [t for t in corpus.talks if not t.url or t.url not in seen]
+            seen.update(t.url for t in corpus.talks if t.url)
+            if len(talks) < len(corpus.talks):
+                corpora[n] = replace(corpus, talks=talks)
+        corpora = [c for c in corpora if len(c)] or corpora[:1]
+    return Corpus.merge(corpora)
 
 
 def load(

@@ -104,8 +104,6 @@ _NAME_PARTICLES = frozenset(
 )
 _NAME_WORD = re.compile(r"^(?:[A-ZÀ-ÖØ-Þ][\w'\u2019.-]*|[A-Z]\.)$")
 _URL_TEXT = re.compile(r"^(?:https?:|/|\.\./|www\.)\S*$", re.I)
-#: Elements whose links are navigation, not content.
-_CHROME_TAGS = frozenset({"nav", "header", "footer", "aside"})
 
 
 def normalise(text: str) -> str:
@@ -156,8 +154,17 @@ def title_likeness(text: str) -> float:
 
 
 def in_chrome(element: Tag) -> bool:
-    """Whether an element sits in a page's navigation, header, footer or sidebar."""
-    return any(parent.name in _CHROME_TAGS for parent in element.parents)
+    """Whether an element sits in a page's navigation or sidebar, or in the site's header
+    or footer (not an article's: one inside ``<article>``, ``<main>`` or ``<section>``, or
+    holding a heading)."""
+    for parent in element.parents:
+        if parent.name in ("nav", "aside"):
+            return True
+        if parent.name in ("header", "footer"):
+            inside = parent.find_parent(("article", "main", "section")) is not None
+            if not inside and parent.find(("h1", "h2", "h3")) is None:
+                return True
+    return False
 
 
 @dataclass
@@ -178,6 +185,8 @@ class LinkGroup:
         Number of links times how much their texts read like titles.
     selector : str
         A CSS selector that selects exactly these links on the page (``""`` until built).
+    values : dict
+        Each URL's open part (its id or slug).
     """
 
     shape: Shape
@@ -186,6 +195,7 @@ class LinkGroup:
     anchors: list[Tag]
     score: float = 0.0
     selector: str = ""
+    values: dict[str, str] = field(default_factory=dict)
 
 
 def link_groups(page_url: str, soup: BeautifulSoup) -> list[LinkGroup]:
@@ -202,14 +212,17 @@ def link_groups(page_url: str, soup: BeautifulSoup) -> list[LinkGroup]:
                 members[shape][url] = value
         anchors[url].append(anchor)
     groups = []
-    for shape, urls in members.items():
-        if len(set(urls.values())) < max(MIN_GROUP, 0.8 * len(urls)):
-            continue
+    for shape, values in members.items():
         texts = {
             url: [t for a in anchors[url] if (t := " ".join(a.get_text(" ").split()))]
-            for url in urls
+            for url in values
         }
-        group = LinkGroup(shape, list(urls), texts, [a for u in urls for a in anchors[u]])
+        values = _prune(values, texts)
+        if len(set(values.values())) < max(MIN_GROUP, 0.8 * len(values)):
+            continue
+        texts = {url: texts[url] for url in values}
+        group = LinkGroup(shape, list(values), texts, [a for u in values for a in anchors[u]])
+        group.values = values
         group.score = _group_score(group)
         groups.append(group)
     groups.sort(key=lambda g: (-g.score, -len(g.urls), str(g.shape)))
@@ -222,9 +235,41 @@ def link_groups(page_url: str, soup: BeautifulSoup) -> list[LinkGroup]:
     return kept
 
 
+def _best_text(texts: list[str]) -> str:
+    return max(texts, key=title_likeness, default="")
+
+
+def _form(value: str) -> str:
+    """The form of a URL part: its digits as 0 (``session-12.html`` -> ``session-0.html``)."""
+    return re.sub(r"\d+", "0", value)
+
+
+def _prune(values: dict[str, str], texts: dict[str, list[str]]) -> dict[str, str]:
+    """A group without its odd members: when most open values share a form (ids,
+    ``session-<n>``), the others whose text reads like no title (``/contributions/speakers``
+    "Speaker List" among ``/contributions/101/``); and pages named after a day among pages
+    that are not."""
+    forms = Counter(map(_form, values.values()))
+    form, n = forms.most_common(1)[0] if forms else ("", 0)
+    if n >= 0.5 * len(values) and "0" in form:
+        values = {
+            u: v
+            for u, v in values.items()
+            if _form(v) == form or title_likeness(_best_text(texts[u])) >= 0.5
+        }
+    days = {
+        url
+        for url, value in values.items()
+        if is_day(value) or (title_likeness(_best_text(texts[url])) == 0 and texts[url])
+    }
+    if len(days) <= 0.4 * len(values):
+        values = {u: v for u, v in values.items() if u not in days}
+    return values
+
+
 def _group_score(group: LinkGroup) -> float:
     """Links that read like titles, told apart by their texts, outside the navigation."""
-    best = [max(texts, key=title_likeness) if texts else "" for texts in group.texts.values()]
+    best = [_best_text(texts) for texts in group.texts.values()]
     likeness = sum(map(title_likeness, best)) / len(best)
     distinct = len({normalise(t) for t in best}) / len(best)
     chrome = sum(map(in_chrome, group.anchors)) / len(group.anchors)
@@ -268,27 +313,35 @@ def find_talk_links(page_url: str, soup: BeautifulSoup) -> LinkGroup:
     raise SourceError(f"no CSS selector selects the talk links ({groups[0].shape}) alone")
 
 
-def links_selector(page_url: str, soup: BeautifulSoup, group: LinkGroup) -> str:
+def links_selector(
+    page_url: str, soup: BeautifulSoup, group: LinkGroup, likeness=title_likeness
+) -> str:
     """A CSS selector that selects the links of ``group`` and no other site link, or ``""``.
 
     Tried in order: the fixed path segments around the open one in the ``href``
-    (``a[href*="presentation/"]``), then with the anchors' common parents, then the
-    common parents alone.
+    (``a[href*="presentation/"]``), the links' own class, then either with the parents
+    that the links (for each URL, the one whose text scores highest by ``likeness``)
+    share.
     """
     wanted = set(group.urls)
 
     def exact(selector: str) -> bool:
-        try:
-            found = soup.select(selector)
-        except Exception:
-            return False
-        return {url for _, url in site_links(page_url, soup, found)} == wanted
+        return {url for _, url in site_links(page_url, soup, _select(soup, selector))} == wanted
 
-    attributes = _href_selectors(group.shape)
-    contexts = _common_contexts(group.anchors)
+    best: dict[str, tuple[float, Tag]] = {}
+    for anchor, url in site_links(page_url, soup, group.anchors):
+        score = likeness(" ".join(anchor.get_text(" ").split()))
+        if url not in best or score > best[url][0]:
+            best[url] = (score, anchor)
+    reps = [anchor for _, anchor in best.values()]
+    attributes = _href_selectors(group.shape, list(group.values.values()))
+    names = {simple_selector(a) for a in reps}
+    own = [names.pop()] if len(names) == 1 and "." in next(iter(names), "") else []
+    contexts = _common_contexts(reps)
     for candidate in [
         *attributes,
-        *(f"{ctx} {attr}" for ctx in contexts for attr in attributes[:1]),
+        *own,
+        *(f"{ctx} {x}" for ctx in contexts for x in [*own, *attributes[:2]] if "," not in x),
         *(f"{ctx} a[href]" for ctx in contexts),
     ]:
         if exact(candidate):
@@ -303,15 +356,18 @@ def _attr(value: str) -> str:
     return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 
-def _href_selectors(shape: Shape) -> list[str]:
-    """``a[href*=...]`` selectors from the fixed parts next to the open one."""
+def _href_selectors(shape: Shape, values: list[str] = ()) -> list[str]:
+    """``a[href*=...]`` selectors from the fixed parts next to the open one, and from what
+    the open values start with (``session-`` of ``session-12.html``)."""
     fixed, i = shape.fixed, shape.open_at
     if any("=" in part for part in fixed):  # an open query value
         key = fixed[i].split("=", 1)[0]
         path = [p for p in fixed if "=" not in p]
-        last = path[-1] if path else ""
-        parts = [f"{last}?" if last and _SAFE.match(last) else "", f"{key}="]
-        return [f"a[href*={_attr(''.join(parts))}]"] if _SAFE.match(key) else []
+        last = path[-1] if path and _SAFE.match(path[-1]) else ""
+        if not _SAFE.match(key):
+            return []
+        ends = [f"a[href*={_attr('?' + key + '=')}]", f"a[href*={_attr('&' + key + '=')}]"]
+        return [", ".join(f"{e}[href*={_attr(last)}]" for e in ends) if last else ", ".join(ends)]
     before = fixed[i - 1] if i > 0 and _SAFE.match(fixed[i - 1]) else ""
     after = fixed[i + 1] if i + 1 < len(fixed) and _SAFE.match(fixed[i + 1]) else ""
     selectors = []
@@ -323,6 +379,10 @@ def _href_selectors(shape: Shape) -> list[str]:
         selectors.append(f"a[href*={_attr('/' + after)}]")
         if before:
             selectors.append(f"a[href*={_attr(before + '/')}][href*={_attr('/' + after)}]")
+    starts = {re.match(r"[A-Za-z_-]*", v).group() for v in values}
+    start = starts.pop() if len(starts) == 1 else ""
+    if len(start) >= 2:
+        selectors.append(f"a[href*={_attr((before + '/' if before else '/') + start)}]")
     if shape.suffix:
         selectors += [f"{s}[href$={_attr(shape.suffix)}]" for s in selectors[:1]]
     return selectors
@@ -450,7 +510,7 @@ def find_programme_pages(page_url: str, soup: BeautifulSoup) -> tuple[str, list[
     ]
     for shape in shared or [group.shape]:
         group.shape = shape
-        selector = links_selector(page_url, soup, group)
+        selector = links_selector(page_url, soup, group, likeness=lambda t: float(is_day(t)))
         if selector:
             return selector, others[:MAX_PROGRAMME_PAGES]
     return "", []
@@ -721,7 +781,8 @@ def learn_fields(samples: list[Sample]) -> Learnt:
 
 
 def _stable_names(pages: list[_Page]) -> set[str]:
-    """Class names and ids found on half the sampled pages or more: the template's."""
+    """Class names and ids found on a fifth of the sampled pages (2 at least): the
+    template's, not one page's."""
     counts: Counter[str] = Counter()
     for page in pages:
         names = set()
@@ -730,7 +791,7 @@ def _stable_names(pages: list[_Page]) -> set[str]:
             if element.get("id"):
                 names.add(str(element["id"]))
         counts.update(names)
-    return {name for name, n in counts.items() if n >= max(2, len(pages) / 2)}
+    return {name for name, n in counts.items() if n >= max(2, len(pages) / 5)}
 
 
 def _common_texts(pages: list[_Page]) -> set[str]:
@@ -781,6 +842,11 @@ def _title_match(value: str, expected: list[str]) -> tuple[str, str] | None:
             suffix = value[len(text) :]
             if len(suffix) <= 150 and _SEP_START.match(suffix):
                 return "suffix", suffix
+        # the link adds a number or a code: "12. Title", "Title (T-4)"
+        if len(value) >= max(8, 0.6 * len(text)) and re.search(
+            rf"(?:^|\W){re.escape(value)}(?:\W|$)", text
+        ):
+            return "exact", ""
     return None
 
 
@@ -1291,6 +1357,18 @@ class _Blocks:
             c for c in containers.values() if len(c.get_text(" ").split()) >= _MIN_WORDS
         ]
         self.ids = {id(c) for c in self.containers}
+        #: parents whose children are containers and labels ("Abstract"), with the labels'
+        #: tag names: read as ``parent > :not(label tags)``
+        self.runs: list[tuple[Tag, set[str]]] = []
+        parents = {id(c.parent): c.parent for c in self.containers if c.parent is not None}
+        for parent in parents.values():
+            children = [c for c in parent.find_all(True, recursive=False) if c.get_text().strip()]
+            labels = [c for c in children if id(c) not in self.ids]
+            kept = {c.name for c in children if id(c) in self.ids}
+            if labels and all(
+                normalise(c.get_text(" ")) in repeated and c.name not in kept for c in labels
+            ):
+                self.runs.append((parent, {c.name for c in labels}))
         self.chars = {id(c): len(normalise(c.get_text(" "))) for c in self.containers}
 
     @staticmethod
@@ -1339,6 +1417,9 @@ def _learn_abstract(
     ]
     candidates: list[str] = []
     for page_blocks in blocks:
+        for parent, labels in page_blocks.runs:
+            skip = ", ".join(sorted(labels))
+            candidates += [f"{s} > :not({skip})" for s in _selectors_for(parent, stable)[:3]]
         for container in page_blocks.containers:
             candidates += _selectors_for(container, stable)
     candidates = list(dict.fromkeys(candidates))
@@ -1376,6 +1457,7 @@ def _learn_abstract(
             done.update(id(e) for e in _select(page_blocks.page.soup, best))
     if not chosen:
         return
+    chosen = [named for selector in chosen for named in _named(pages, selector, stable)]
     learnt.fields["abstract_parts"] = tuple(chosen)
     learnt.shares["abstract_parts"] = sum(
         any(_select(p.soup, s) for s in chosen) for p in pages
@@ -1388,6 +1470,24 @@ def _learn_abstract(
     ]
     if plain and sum(_is_plain_text(c) for c in plain) > len(plain) / 2:
         learnt.fields["abstract_format"] = "text"
+
+
+def _named(pages: list[_Page], selector: str, stable: set[str]) -> list[str]:
+    """``selector`` as the classes of what it selects: ``div.box > div`` that selects
+    ``div.description`` and ``div.abstract`` becomes ``div.box > div.abstract`` and
+    ``div.box > div.description``, when those select the same elements."""
+    found = [[e for e in _select(p.soup, selector) if e.get_text().strip()] for p in pages]
+    names = {simple_selector(e, stable) for elements in found for e in elements}
+    if not names or len(names) > 4 or not all(re.search(r"[.#]", n) for n in names):
+        return [selector]
+    context = selector.rsplit(">", 1)[0] + "> " if ">" in selector else ""
+    parts = [f"{context}{name}" for name in sorted(names)]
+    joined = ", ".join(parts)
+    for page, elements in zip(pages, found, strict=True):
+        again = [e for e in _select(page.soup, joined) if e.get_text().strip()]
+        if {id(e) for e in again} != {id(e) for e in elements}:
+            return [selector]
+    return parts
 
 
 def _in_main(blocks: list[_Blocks], selector: str, mains: list[str]) -> bool:
