@@ -126,6 +126,7 @@ def test_day_tabs_are_programme_pages_and_other_programmes_are_not():
         ("/talk/1/", 0.0),
         ("Ada Lovelace", 0.35),
         ("Type hints", 0.7),
+        ("Read more »", 0.05),
     ],
 )
 def test_title_likeness(text, likeness):
@@ -347,3 +348,44 @@ def test_options_before_and_after_several_sources(serve, tmp_path):
     assert code == PAGES_FAILED, err
     corpus = Corpus.load(tmp_path / "c" / "talks.jsonl")
     assert len(corpus) == 10  # each talk once, though both pages lead to every day
+
+
+def test_links_reading_read_more_take_the_title_of_their_item():
+    items = "".join(
+        f'<div class="card"><h3>Talk number {n} on a subject</h3><p>By <a href="/people/{n}/">'
+        f'Ann Person{"abcdef"[n]}</a></p><a href="/sessions/{n}/">Read more</a></div>'
+        for n in range(5)
+    )
+    group = find_talk_links("http://x.test/programme/", soup_of(f"<main>{items}</main>"))
+    assert str(group.shape) == "/sessions/*"
+    assert group.texts["http://x.test/sessions/2/"] == ["Talk number 2 on a subject"]
+
+
+def flat_page(n: int) -> Page:
+    """A Markdown page without wrappers: the abstract is the paragraphs between the meta
+    line and the speaker's heading."""
+    topic = ["parsers", "queues", "caches", "compilers", "sensors"][n % 5]
+    paragraphs = "".join(
+        f"<p>Paragraph {k} of talk {n}: how {topic} behave under load, and what to do.</p>"
+        for k in range(1 + n % 3)
+    )
+    markup = (
+        f"<html><body><nav><a href='/'>Home</a></nav><article><h1>Understanding {topic}"
+        f" deeply</h1><p class='meta'>Room {n % 2 + 1} - 10:{n}0</p>{paragraphs}"
+        f"<h2>Person{'abcde'[n % 5]} Example</h2><p>Person{n} writes {topic} for a living"
+        " and speaks at meetups.</p></article><footer>Site footer text here</footer></body></html>"
+    )
+    return Page(f"http://x.test/talk/{n}/", markup.encode(), "text/html")
+
+
+def test_abstract_paragraphs_without_a_wrapper():
+    pages = [flat_page(n) for n in range(6)]
+    texts = [f"Understanding {['parsers', 'queues', 'caches', 'compilers', 'sensors'][n % 5]}"
+             " deeply" for n in range(6)]  # fmt: skip
+    learnt = learn_fields(
+        [Sample(p.url, soup_of(p.content.decode()), [t]) for p, t in zip(pages, texts, strict=True)]
+    )
+    profile = Profile(name="x", description="", talk_links="a", **learnt.fields)
+    talk = parse_talk(flat_page(8), profile)
+    assert talk.abstract.count("Paragraph") == 3 and "for a living" not in talk.abstract
+    assert "Room" not in talk.abstract

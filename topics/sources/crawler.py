@@ -41,6 +41,7 @@ from .inference import (
     find_programme_pages,
     find_talk_links,
     learn_fields,
+    link_text,
     spread,
 )
 from .links import same_page, site_links
@@ -402,7 +403,7 @@ def infer_site_profile(
         if found and other not in (more or []):
             followed.append(other.url)
         for anchor, url in found:
-            texts.setdefault(url, []).append(" ".join(anchor.get_text(" ").split()))
+            texts.setdefault(url, []).append(link_text(anchor))
     if not followed:
         list_selector = ""
     samples = []

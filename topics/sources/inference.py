@@ -132,16 +132,29 @@ def is_name(text: str, most: int = 4) -> bool:
     return len(capitalised) >= 2 and all(w.lower() in _NAME_PARTICLES for w in rest)
 
 
+#: Link texts that stand for any page ("Read more").
+_GENERIC_LINKS = frozenset(
+    {
+        *("read more", "more", "more info", "more information", "details", "view details"),
+        *("show details", "view", "learn more", "see more", "show more", "continue reading"),
+        *("view session", "view talk", "info", "abstract", "open", "link", "here"),
+        *("click here", "go to contribution page"),
+    }
+)
+
+
 def title_likeness(text: str) -> float:
     """How much a link text reads like a talk title, from 0 to 1.
 
-    Several words read like a title; one word ("Video", "Details"), a URL, a day or a
-    date, or a person's name do not (or barely).
+    Several words read like a title; one word ("Video", "Details"), a generic link text
+    ("Read more"), a URL, a day or a date, or a person's name do not (or barely).
     """
     text = " ".join(text.split())
     words = text.split()
     if not words or _URL_TEXT.match(text):
         return 0.0
+    if re.sub(r"[^\w ]", "", text).strip().lower() in _GENERIC_LINKS:
+        return 0.05
     if len(words) <= 4 and is_day(text):
         return 0.0
     if len(words) == 1:
@@ -213,10 +226,7 @@ def link_groups(page_url: str, soup: BeautifulSoup) -> list[LinkGroup]:
         anchors[url].append(anchor)
     groups = []
     for shape, values in members.items():
-        texts = {
-            url: [t for a in anchors[url] if (t := " ".join(a.get_text(" ").split()))]
-            for url in values
-        }
+        texts = {url: [t for a in anchors[url] if (t := link_text(a))] for url in values}
         values = _prune(values, texts)
         if len(set(values.values())) < max(MIN_GROUP, 0.8 * len(values)):
             continue
@@ -233,6 +243,24 @@ def link_groups(page_url: str, soup: BeautifulSoup) -> list[LinkGroup]:
             seen.add(key)
             kept.append(group)
     return kept
+
+
+def link_text(anchor: Tag) -> str:
+    """A link's text; for "Read more", "Details" and the like, the title of the item the
+    link sits in (the one heading, or element named title, of its nearest parents)."""
+    text = " ".join(anchor.get_text(" ").split())
+    if title_likeness(text) > 0.15:
+        return text
+    for depth, parent in enumerate(anchor.parents):
+        if depth == 4 or parent.name in ("body", "html", "[document]"):
+            break
+        heads = parent.find_all(lambda e: e.name in _HEADINGS or "title" in _words(e))
+        if len(heads) > 1:
+            break
+        if heads:
+            found = " ".join(heads[0].get_text(" ").split())
+            return found if title_likeness(found) > title_likeness(text) else text
+    return text
 
 
 def _best_text(texts: list[str]) -> str:
@@ -1010,43 +1038,49 @@ def _learn_speakers(
         if selector:
             _keep_speakers(pages, learnt, taken, selector, share)
             return
-    _learn_byline(pages, stable, learnt, taken, titles)
+    _learn_byline(pages, stable, common, learnt, taken)
 
 
 def _learn_byline(
     pages: list[_Page],
     stable: set[str],
+    common: set[str],
     learnt: Learnt,
     taken: list[set[int]],
-    titles: list[Tag | None],
 ) -> None:
-    """Speakers without links: an element whose class or id says speaker or author, or a
-    name-shaped heading followed by a biography."""
-    candidates: list[str] = []
-    for i, page in enumerate(pages):
+    """Speakers without links: an element whose class or id says speaker or author, else
+    a heading that varies, reads as a name, and is followed by text (a biography)."""
+    named: list[str] = []
+    headings: list[str] = []
+    for i, page in enumerate(pages[:6]):
         for element, text in page.carriers:
             if id(element) in taken[i] or in_chrome(element) or len(text.split()) > 10:
                 continue
-            named = (_words(element) | _words(element.parent)) & _SPEAKER_WORDS
+            if (_words(element) | _words(element.parent)) & _SPEAKER_WORDS:
+                named += _selectors_for(element, stable)
             follows = element.find_next_sibling(True)
-            bio = (
+            if (
                 element.name in _HEADINGS
                 and is_name(text)
+                and normalise(text) not in common
                 and follows is not None
-                and bool(_words(follows) & {"bio", "biography", "about"})
-            )
-            if named or bio:
-                candidates += _selectors_for(element, stable)[1:]
-        if len(candidates) > 20:
-            break
+                and len(follows.get_text(" ").split()) >= _MIN_WORDS
+            ):
+                headings += _selectors_for(element, stable)
 
-    def check(page: _Page, selector: str) -> bool:
+    def short(page: _Page, selector: str) -> bool:
         found = [element_value(e) for e in _select(page.soup, selector)]
         return bool(found) and all(0 < len(v.split()) <= 10 for v in found)
 
-    selector, share = _best(pages, list(dict.fromkeys(candidates)), check)
-    if selector and share >= 0.3:
-        _keep_speakers(pages, learnt, taken, selector, share)
+    def names(page: _Page, selector: str) -> bool:
+        found = [element_value(e) for e in _select(page.soup, selector)]
+        return bool(found) and all(map(is_name, found))
+
+    for candidates, check, least in ((named, short, 0.3), (headings, names, 0.5)):
+        selector, share = _best(pages, list(dict.fromkeys(candidates)), check)
+        if selector and share >= least:
+            _keep_speakers(pages, learnt, taken, selector, share)
+            return
 
 
 def _keep_speakers(
@@ -1360,6 +1394,10 @@ class _Blocks:
         #: parents whose children are containers and labels ("Abstract"), with the labels'
         #: tag names: read as ``parent > :not(label tags)``
         self.runs: list[tuple[Tag, set[str]]] = []
+        #: consecutive containers among other children: (parent, the child before them,
+        #: the child after them, their tag names), read as ``parent > before ~ tag:not(after
+        #: ~ *)``: the paragraphs between a heading and the next, say
+        self.spans: list[tuple[Tag, Tag | None, Tag | None, set[str]]] = []
         parents = {id(c.parent): c.parent for c in self.containers if c.parent is not None}
         for parent in parents.values():
             children = [c for c in parent.find_all(True, recursive=False) if c.get_text().strip()]
@@ -1369,6 +1407,18 @@ class _Blocks:
                 normalise(c.get_text(" ")) in repeated and c.name not in kept for c in labels
             ):
                 self.runs.append((parent, {c.name for c in labels}))
+                continue
+            run: list[int] = []
+            for k, child in enumerate([*children, None]):
+                if child is not None and id(child) in self.ids:
+                    run.append(k)
+                    continue
+                if run and (run[0] > 0 or run[-1] + 1 < len(children)):
+                    before = children[run[0] - 1] if run[0] > 0 else None
+                    after = children[run[-1] + 1] if run[-1] + 1 < len(children) else None
+                    tags = {children[j].name for j in run}
+                    self.spans.append((parent, before, after, tags))
+                run = []
         self.chars = {id(c): len(normalise(c.get_text(" "))) for c in self.containers}
 
     @staticmethod
@@ -1420,6 +1470,13 @@ def _learn_abstract(
         for parent, labels in page_blocks.runs:
             skip = ", ".join(sorted(labels))
             candidates += [f"{s} > :not({skip})" for s in _selectors_for(parent, stable)[:3]]
+        for parent, before, after, tags in page_blocks.spans:
+            tag = next(iter(tags)) if len(tags) == 1 else "*"
+            core = f"{simple_selector(before, stable)} ~ {tag}" if before else tag
+            if after is not None:
+                last = simple_selector(after, stable)
+                core += f":not({last}):not({last} ~ *)"
+            candidates += [f"{s} > {core}" for s in _selectors_for(parent, stable)[:2]]
         for container in page_blocks.containers:
             candidates += _selectors_for(container, stable)
     candidates = list(dict.fromkeys(candidates))
@@ -1454,7 +1511,8 @@ def _learn_abstract(
         chosen.append(best)
         shares.append(best_pages / len(pages))
         for page_blocks, done in zip(blocks, covered, strict=True):
-            done.update(id(e) for e in _select(page_blocks.page.soup, best))
+            for element in _select(page_blocks.page.soup, best):
+                done.update(map(id, [element, *element.descendants]))
     if not chosen:
         return
     chosen = [named for selector in chosen for named in _named(pages, selector, stable)]
