@@ -389,3 +389,46 @@ def test_abstract_paragraphs_without_a_wrapper():
     talk = parse_talk(flat_page(8), profile)
     assert talk.abstract.count("Paragraph") == 3 and "for a living" not in talk.abstract
     assert "Room" not in talk.abstract
+
+
+def test_pretalx_shaped_pages_without_the_builtin_profile():
+    from .test_pretalx_source import _talk_page
+
+    pages = [
+        _talk_page(
+            f"Talk {n} about caches and queues",
+            f"Abstract {n} " * 6,
+            f"More {n} " * 9,
+            f"Ann Person{'abcdef'[n]}",
+            f"2031-05-0{n + 1} <time>1{n}:00</time>\u2013<time>1{n}:30</time>",
+        )  # fmt: skip
+        for n in range(5)
+    ]
+    samples_ = [
+        Sample(f"http://x/t/{n}/", soup_of(p), [f"Talk {n} about caches and queues"])
+        for n, p in enumerate(pages)
+    ]
+    learnt = learn_fields(samples_)
+    profile = Profile(name="x", description="", talk_links="a", **learnt.fields)
+    talk = parse_talk(Page("http://x/t/2/", pages[2].encode(), "text/html"), profile)
+    assert talk.title == "Talk 2 about caches and queues"
+    assert (talk.day, talk.time, talk.room) == ("2031-05-03", "12:00\u201312:30", "Main hall")
+    assert talk.track == ""  # not the ".ical" button beside the title
+    assert talk.abstract.startswith("Abstract 2") and talk.abstract.endswith("More 2")
+
+
+def test_labels_in_other_languages():
+    pages = [
+        f"<h1>Vortrag {n} über Datenbanken und Netze</h1><p><b>Raum:</b> Saal {n % 2}</p>"
+        f"<p><b>Kategorie:</b> {['Web', 'Daten'][n % 2]}</p><div class='text'><p>Wir zeigen"
+        f" Beispiel {n} aus der Praxis, mit Code und Messungen.</p></div>"
+        for n in range(4)
+    ]
+    samples_ = [
+        Sample(f"http://x/t/{n}/", soup_of(p), [f"Vortrag {n} über Datenbanken und Netze"])
+        for n, p in enumerate(pages)
+    ]
+    profile = Profile(name="x", description="", talk_links="a", **learn_fields(samples_).fields)
+    talk = parse_talk(Page("http://x/t/3/", pages[3].encode(), "text/html"), profile)
+    assert (talk.room, talk.track) == ("Saal 1", "Daten")
+    assert talk.abstract == "Wir zeigen Beispiel 3 aus der Praxis, mit Code und Messungen."

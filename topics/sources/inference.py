@@ -43,7 +43,7 @@ from bs4 import BeautifulSoup, NavigableString, Tag
 
 from .errors import SourceError
 from .links import Shape, path_segments, same_page, site_links, url_shapes
-from .profiles import FIELDS, Profile
+from .profiles import ANY_WHEN_PATTERN, FIELDS, Profile
 from .structured import page_events
 
 #: Links a talk-link group needs at least.
@@ -630,22 +630,32 @@ _SPEAKER_WORDS = frozenset(
         "participants",
     ]
 )
-#: Labels of fields, by the profile field they fill ("Track:", "Room", ...).
+#: Labels of fields, by the profile field they fill ("Track:", "Room", ...), in English,
+#: German, French, Spanish, Italian and Portuguese.
 LABELS: dict[str, tuple[str, ...]] = {
     "track": (
         "track", "tracks", "category", "categories", "topic", "topics", "theme", "themes",
         "stream", "subject", "subject area", "session type", "talk type", "type", "format",
+        "kategorie", "thema", "catégorie", "thème", "categoría", "categoria", "tema",
     ),
-    "room": ("room", "location", "venue", "place", "where", "hall", "stage"),
-    "day": ("day", "date"),
-    "time": ("time", "start", "starts", "start time", "schedule", "slot"),
-    "when": ("when",),
+    "room": (
+        "room", "location", "venue", "place", "where", "hall", "stage", "raum", "saal", "ort",
+        "salle", "lieu", "sala", "aula", "lugar", "luogo",
+    ),
+    "day": ("day", "date", "tag", "datum", "jour", "día", "dia", "fecha", "giorno", "data"),
+    "time": (
+        "time", "start", "starts", "start time", "schedule", "slot", "zeit", "uhrzeit",
+        "heure", "horaire", "hora", "horario", "orario",
+    ),
+    "when": ("when", "wann", "quand", "cuándo", "quando"),
     "speakers": (
         "speaker", "speakers", "presenter", "presenters", "presented by", "by", "author",
-        "authors", "host", "hosts",
+        "authors", "host", "hosts", "referent", "referenten", "referentin", "sprecher",
+        "intervenant", "intervenants", "orateur", "ponente", "ponentes", "relatore",
+        "relatori", "palestrante", "palestrantes",
     ),
-    "tags": ("tags", "keywords"),
-    "language": ("language", "lang"),
+    "tags": ("tags", "keywords", "schlagworte", "mots-clés", "etiquetas", "parole chiave"),
+    "language": ("language", "lang", "sprache", "langue", "idioma", "lingua"),
 }  # fmt: skip
 _LABEL_FIELD = {label: name for name, labels in LABELS.items() for label in labels}
 #: Class or id words of elements holding a field.
@@ -656,6 +666,7 @@ _CLASS_FIELDS = {
     "language": "language", "lang": "language",
 }  # fmt: skip
 _CONTROLS = ("button", "select", "option", "label", "form")
+_INLINE = frozenset({"span", "small", "time", "em", "strong", "b", "i"})
 _CLOCK = re.compile(r"(?i)\b\d{1,2}[:.h]\d{2}\b|\b\d{1,2}(?::\d{2})?\s*[ap]\.?m\b|\bnoon\b")
 _WORDS = re.compile(r"[a-z]+")
 
@@ -1197,8 +1208,8 @@ def _learn_named_fields(
     taken: list[set[int]],
     titles: list[Tag | None],
 ) -> None:
-    """Fields in elements named after them (``span.track``, ``div.room``, ``<time>``), and a
-    short category beside the title (a "pill")."""
+    """Fields in elements named after them (``span.track``, ``div.room``), and a short
+    category beside the title (a "pill")."""
     candidates: dict[str, list[str]] = defaultdict(list)
     beside: list[str] = []
     near = [_beside_title(title) for title in titles]
@@ -1208,14 +1219,12 @@ def _learn_named_fields(
                 continue
             if _label_of(text) is not None or element.find_parent(_CONTROLS) is not None:
                 continue
-            if id(element) in near[i] and not any(ch.isdigit() for ch in text):
+            if id(element) in near[i] and re.match(r"[^\W\d]", text):
                 beside += _selectors_for(element, stable)
             if normalise(text) in common:
                 continue
             words = _words(element) | (_words(element.parent) if element.parent else set())
             named = {_CLASS_FIELDS[w] for w in words if w in _CLASS_FIELDS}
-            if element.name == "time":
-                named.add("when")
             for name in named:
                 candidates[name] += _selectors_for(element, stable)
     for name, options in candidates.items():
@@ -1281,7 +1290,10 @@ def _learn_when(
         for element, text in page.carriers:
             if id(element) in taken[i] or in_chrome(element) or len(text.split()) > 25:
                 continue
-            if _CLOCK.search(text) and normalise(text) not in common:
+            if (_CLOCK.search(text) or element.name == "time") and normalise(text) not in common:
+                # the whole line: "2031-05-05 <time>10:00</time>-<time>10:30</time>, Hall"
+                while element.parent is not None and element.parent.name in _INLINE:
+                    element = element.parent
                 candidates += _selectors_for(element, stable)
 
     def check(page: _Page, selector: str) -> bool:
@@ -1291,6 +1303,7 @@ def _learn_when(
     selector, share = _best(pages, list(dict.fromkeys(candidates)), check)
     if selector and share >= 0.3:
         learnt.fields["when"] = (selector,)
+        learnt.fields["when_pattern"] = ANY_WHEN_PATTERN
         learnt.shares["when"] = share
         _mark(pages, selector, taken, many=False)
 

@@ -73,6 +73,15 @@ WHEN_PATTERN = (
     rf"^(?P<day>.+?)\s+(?P<time>{_CLOCK}\s*[\u2013\u2014-]\s*{_CLOCK})\s+in\s+(?P<room>.+)$"
 )
 
+#: :attr:`Profile.when_pattern` of inferred profiles, for any "<day> <time> <room>" line:
+#: the text before the first clock time is the day, the time (or range) follows, and what
+#: comes after a separator ("in", ",", "@", "|", "-") is the room, as in "2031-05-05
+#: 10:00-10:30, Main hall" or "Sat 12:00 @ Aula 1".
+ANY_WHEN_PATTERN = (
+    rf"^(?P<day>.*?)[\s,;:\u2013\u2014-]*(?P<time>{_CLOCK}(?:\s*[\u2013\u2014-]\s*{_CLOCK})?)"
+    rf"(?:\s*(?:,|;|\bin\b|@|\||\u00b7|[\u2013\u2014-])\s*(?P<room>\S.*?))?\s*$"
+)
+
 Selectors = tuple[str, ...]
 
 _SELECTOR_FIELDS = (
