@@ -401,7 +401,7 @@ def test_pretalx_shaped_pages_without_the_builtin_profile():
             f"More {n} " * 9,
             f"Ann Person{'abcdef'[n]}",
             f"2031-05-0{n + 1} <time>1{n}:00</time>\u2013<time>1{n}:30</time>",
-        )  # fmt: skip
+        )
         for n in range(5)
     ]
     samples_ = [
