@@ -1,4 +1,5 @@
-"""The ``topics`` command: ``run`` = ``crawl`` then ``build``; ``sources`` lists sources.
+"""The ``topics`` command: ``run`` = ``crawl`` then ``build``; ``sources`` lists sources;
+``profile`` writes the site profile inferred from a talk list page.
 
 Exit codes: see :data:`EXIT_CODES`.
 """
@@ -233,6 +234,9 @@ def _sources() -> str:
     ]
     lines += [f"  {name:16} {what}" for name, what in FIELDS.items()]
     lines += [
+        "",
+        "Without --profile, a site no built-in profile knows gets one inferred from its pages;",
+        "'topics profile URL' writes it as TOML, to check, edit and pass back with --profile.",
         "",
         "Example:",
         '  talk_links = "ul.talks li > a"',

@@ -1,7 +1,8 @@
 """Sources: everything that yields the talks of a conference as a :class:`~topics.corpus.Corpus`.
 
 :func:`load` picks the source from what the user named (see :data:`KINDS`): a pretalx
-event (recognised from its page), a list page URL (crawled with a site profile), a
+event (recognised from its page), a list page URL (crawled with a site profile, built in
+or inferred from the site: :mod:`topics.sources.inference`), a
 schedule file or URL, a pyvideo event, a local pyvideo folder, a CSV/JSON/JSONL file.
 Every source returns a :class:`~topics.corpus.Corpus`; crawling sources report the pages
 that failed in the ``failures`` list they are given.
@@ -31,7 +32,7 @@ DEFAULT_SOURCE = "pyvideo:europython-2016"
 KINDS: tuple[tuple[str, str], ...] = (
     ("pretalx event (schedule export, else its talk pages)", "https://pretalx.com/democon/"),
     (
-        "talk list page, crawled with a site profile",
+        "talk list page, crawled with a site profile (built in, --profile, or inferred)",
         "https://us.pycon.org/2019/schedule/talks/list/",
     ),
     ("frab/pentabarf schedule.xml, c3voc schedule.json (file or URL)", "fosdem-2024.xml"),

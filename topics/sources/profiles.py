@@ -31,6 +31,14 @@ The built-in profiles were written against these sites:
     ``agenda/schedule_nojs.html``). :mod:`topics.sources.pretalx` uses it only when an
     event's schedule export is missing.
 
+Inferred profiles
+-----------------
+A site no built-in profile matches gets a profile inferred from its own pages
+(:mod:`topics.sources.inference`), named ``"inferred"``; ``topics profile URL`` writes it
+as a profile file. Detection skips the built-in profiles when the environment variable
+``TOPICS_BUILTIN_PROFILES`` is ``off`` (:data:`BUILTIN_VARIABLE`): tests read the sites
+the built-in profiles were written for as if they were new.
+
 Profile files
 -------------
 Any other site is described in a TOML file (https://toml.io/en/v1.0.0) whose keys are
@@ -43,6 +51,8 @@ tried in order::
     talk_links = "ul.talks li > a"            # the talk links, on the list page
     title = "h1.talk-title"                   # then, on each talk page:
     abstract = ["div.abstract", "div.description"]   # the first that matches
+    abstract_parts = ["div.description", "div.abstract"]  # or all, in page order
+    list_pages = "nav.days a"                 # the programme's other list pages
     speakers = "span.speaker"                 # every match is one speaker
     track = "a.track"
     when = "p.when"                           # "Friday 10:30-11:00 in Room 1"
@@ -293,8 +303,8 @@ def required_fields() -> str:
     """Say, in one line, which fields a profile needs (for error messages)."""
     return (
         "talk_links (CSS selector of the talk links on the list page) and title (selector"
-        " of the title on a talk page); optionally abstract, details, speakers, track,"
-        " tags, when (or day, time, room) and language selectors"
+        " of the title on a talk page); optionally abstract (or abstract_parts), details,"
+        " speakers, track, tags, when (or day, time, room), language and list_pages selectors"
     )
 
 
