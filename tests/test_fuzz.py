@@ -25,12 +25,13 @@ from topics.corpus import MAX_TITLE, Corpus, CorpusError, Talk, is_safe_id
 from topics.sources import SourceError, load
 from topics.sources.crawler import parse_html, parse_talk, talk_links
 from topics.sources.http import Fetcher, Page
-from topics.sources.inference import Sample, find_talk_links, learn_fields
+from topics.sources.inference import Sample, learn_fields
 from topics.sources.links import site_links
 from topics.sources.profiles import PROFILES, Profile, detect_profile
 from topics.sources.pyvideo import load_folder
 from topics.sources.structured import event_fields
 from topics.sources.tables import load_table
+from topics.sources.talklinks import find_talk_links
 
 from .reliability_table import reliability
 

@@ -21,16 +21,7 @@ from topics.corpus import Corpus
 from topics.sources import SourceError
 from topics.sources.crawler import crawl_site, parse_talk
 from topics.sources.http import Fetcher, Page
-from topics.sources.inference import (
-    Sample,
-    find_programme_pages,
-    find_talk_links,
-    is_day,
-    is_name,
-    learn_fields,
-    spread,
-    title_likeness,
-)
+from topics.sources.inference import Sample, learn_fields, spread
 from topics.sources.links import site_links, url_shapes
 from topics.sources.profiles import (
     BUILTIN_VARIABLE,
@@ -39,6 +30,13 @@ from topics.sources.profiles import (
     detect_profile,
     load_profile,
     matching_profile,
+)
+from topics.sources.talklinks import (
+    find_programme_pages,
+    find_talk_links,
+    is_day,
+    is_name,
+    title_likeness,
 )
 
 from .conftest import FIXTURES

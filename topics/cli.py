@@ -87,7 +87,8 @@ def _parser() -> tuple[argparse.ArgumentParser, dict[str, argparse.ArgumentParse
         "--profile",
         metavar="NAME_OR_FILE",
         help=f"site profile: one of {', '.join(PROFILES)}, or a TOML profile file"
-        " (see 'topics sources'); default: detected from the page",
+        " (see 'topics sources'); default: detected from the page, else inferred from the"
+        " site",
     )
     fetching = argparse.ArgumentParser(add_help=False)
     fetching.add_argument(

@@ -109,7 +109,7 @@ def load(
     profile : str or Profile, optional
         For a list page URL: a built-in site profile's name, a TOML profile file's path
         (see :mod:`topics.sources.profiles`) or a :class:`Profile`; detected from the
-        page when omitted.
+        page when omitted, else inferred from the site.
     pyvideo_data : str
         Local folder or URL of pyvideo's ``data`` repository.
     progress : bool

@@ -1,7 +1,10 @@
 """Crawl a conference website: its talk list page, then every talk page it links to.
 
 The site's layout comes from a :class:`~topics.sources.profiles.Profile` (named, read
-from a TOML file, or detected from the list page). Every page goes through a
+from a TOML file, detected from the list page, or, on a site no built-in profile knows,
+inferred from its pages: :func:`infer_site_profile`; the run logs which, one line, on
+this module's logger at INFO). The profile's ``list_pages`` (day tabs) are read too,
+and their talk links joined. Every page goes through a
 :class:`~topics.sources.http.Fetcher`, which paces requests, honours robots.txt and
 caches each page as it arrives, so a second crawl, or one resumed after an interruption,
 reads what it had from the cache. Talk pages are fetched ``fetcher.concurrency`` at a
@@ -34,19 +37,11 @@ from ..corpus import Corpus, Talk, slugify, unique_ids
 from ..text import element_text
 from .errors import SourceError
 from .http import Fetcher, FetchError, Page
-from .inference import (
-    MAX_PROGRAMME_PAGES,
-    Inference,
-    Sample,
-    find_programme_pages,
-    find_talk_links,
-    learn_fields,
-    link_text,
-    spread,
-)
+from .inference import Inference, Sample, learn_fields, spread
 from .links import same_page, site_links
 from .profiles import Profile, detect_profile, get_profile, matching_profile
 from .structured import event_fields
+from .talklinks import MAX_PROGRAMME_PAGES, find_programme_pages, find_talk_links, link_text
 
 logger = logging.getLogger(__name__)
 
@@ -129,7 +124,7 @@ def crawl(
     profile : str or Profile, optional
         A built-in profile's name (see :data:`topics.sources.profiles.PROFILES`), a
         profile file's path (``.toml``), or a :class:`Profile`; detected from the list
-        page when omitted.
+        page when omitted, else inferred from the site (:func:`infer_site_profile`).
     progress : bool
         Show a progress bar on stderr while fetching talk pages.
     failures : list of CrawlFailure, optional
@@ -194,7 +189,8 @@ def crawl_site(
     ------
     SourceError
         If the list page cannot be fetched or is not HTML; if ``profile`` names no
-        built-in profile; if no profile is given and none fits the page; if the
+        built-in profile; if no profile is given, none fits the page and none can be
+        inferred from it; if the
         profile's ``talk_links`` selector finds no talk link on the page (the message
         names the selector and the profile); or if not one talk page could be read.
     """
@@ -279,7 +275,7 @@ def programme_links(
 ) -> Iterator[tuple[str, list[str]]]:
     """The talk links of the programme's other list pages (``profile.list_pages``).
 
-    At most :data:`~topics.sources.inference.MAX_PROGRAMME_PAGES` pages are read, on the
+    At most :data:`~topics.sources.talklinks.MAX_PROGRAMME_PAGES` pages are read, on the
     list page's host, one link level deep; a page that cannot be fetched is added to
     ``failures``, and one without talk links gives none.
 
@@ -358,8 +354,8 @@ def infer_site_profile(
     """Infer a site's profile from its list page and a sample of its talk pages.
 
     The talk links and the programme's other list pages (day tabs) are found on the
-    list page (:func:`~topics.sources.inference.find_talk_links`,
-    :func:`~topics.sources.inference.find_programme_pages`); ``sample_size`` talk pages,
+    list page (:func:`~topics.sources.talklinks.find_talk_links`,
+    :func:`~topics.sources.talklinks.find_programme_pages`); ``sample_size`` talk pages,
     spread over the list, are fetched (through ``fetcher``, on the list page's host,
     cached for the crawl that follows) and their fields learnt
     (:func:`~topics.sources.inference.learn_fields`).

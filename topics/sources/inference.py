@@ -6,13 +6,13 @@ template, and the list page links them all alike. Two things are learnt, and the
 is a :class:`~topics.sources.profiles.Profile` (CSS selectors) that the crawler reads
 every page with, and that ``topics profile`` writes as TOML:
 
-Talk links (:func:`find_talk_links`)
+Talk links (:func:`~topics.sources.talklinks.find_talk_links`)
     On the list page, links are grouped by the shape of their URL: the same path with
     one segment varying (an id, a slug; :func:`~topics.sources.links.url_shapes`). The
     group with the most links whose text reads like a title wins (day tabs, speaker
     names, one-word navigation and repeated "Video" links read like none), and a
     selector is built that selects exactly that group on the page.
-Programme pages (:func:`find_programme_pages`)
+Programme pages (:func:`~topics.sources.talklinks.find_programme_pages`)
     Links to pages of the list page's own shape with one segment varying (``/friday/``
     ... ``/monday/``), named after a day or date: day tabs, read too when they hold
     talk links.
@@ -28,8 +28,9 @@ Fields (:func:`learn_fields`)
     speaker's biography. Each field becomes the shortest selector that finds it on the
     sampled pages, with the share of pages it was found on.
 
-Everything runs on parsed pages; fetching is the crawler's
-(:func:`topics.sources.crawler.infer_site_profile`).
+This module learns the fields and holds the result (:class:`Inference`); the talk links
+and day tabs are :mod:`topics.sources.talklinks`'. Everything runs on parsed pages;
+fetching is the crawler's (:func:`topics.sources.crawler.infer_site_profile`).
 """
 
 from __future__ import annotations
@@ -42,12 +43,21 @@ from dataclasses import dataclass, field
 from bs4 import BeautifulSoup, NavigableString, Tag
 
 from .errors import SourceError
-from .links import Shape, path_segments, same_page, site_links, url_shapes
+from .links import Shape, site_links, url_shapes
 from .profiles import ANY_WHEN_PATTERN, FIELDS, Profile
 from .structured import page_events
-
-#: Links a talk-link group needs at least.
-MIN_GROUP = 2
+from .talklinks import (
+    HEADINGS,
+    class_words,
+    common_contexts,
+    href_selectors,
+    in_chrome,
+    is_name,
+    normalise,
+    select,
+    select_one,
+    simple_selector,
+)
 
 
 def spread(items: list, n: int) -> list:
@@ -63,485 +73,6 @@ def spread(items: list, n: int) -> list:
     if n <= 1:
         return list(items[:n])
     return [items[round(i * (len(items) - 1) / (n - 1))] for i in range(n)]
-
-
-_WEEKDAYS = "monday|tuesday|wednesday|thursday|friday|saturday|sunday"
-_WEEKDAYS_SHORT = "mon|tue|tues|wed|thu|thur|thurs|fri|sat|sun"
-_MONTHS = (
-    "january|february|march|april|may|june|july|august|september|october|november|december"
-    "|jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec"
-)
-#: A day or a date: "Friday", "fri", "day 2", "2024-05-17", "17.05.", "May 17", "17 May".
-_DAY = re.compile(
-    rf"(?i)\b(?:{_WEEKDAYS}|{_WEEKDAYS_SHORT})\b|\bday[\s_-]*\d{{1,2}}\b|\bday\d{{1,2}}\b"
-    r"|\b\d{4}-\d{1,2}-\d{1,2}\b|\b\d{1,2}[./]\d{1,2}[./]"
-    rf"|\b(?:{_MONTHS})\.?\s+\d{{1,2}}\b|\b\d{{1,2}}(?:st|nd|rd|th)?\s+(?:{_MONTHS})\b"
-)
-#: Words of a person's name besides capitalised ones.
-_NAME_PARTICLES = frozenset(
-    [
-        "de",
-        "da",
-        "di",
-        "du",
-        "del",
-        "della",
-        "der",
-        "den",
-        "van",
-        "von",
-        "la",
-        "le",
-        "el",
-        "al",
-        "bin",
-        "ibn",
-        "dos",
-        "das",
-        "y",
-        "e",
-    ]
-)
-_NAME_WORD = re.compile(r"^(?:[A-ZÀ-ÖØ-Þ][\w'\u2019.-]*|[A-Z]\.)$")
-_URL_TEXT = re.compile(r"^(?:https?:|/|\.\./|www\.)\S*$", re.I)
-
-
-def normalise(text: str) -> str:
-    """Whitespace collapsed, case folded: how texts are compared."""
-    return " ".join(text.split()).casefold()
-
-
-def is_day(text: str) -> bool:
-    """Whether a short text names a day or a date ("Friday", "Day 2", "2024-05-17")."""
-    return bool(_DAY.search(text.replace("_", " ")))
-
-
-def is_name(text: str, most: int = 4) -> bool:
-    """Whether a text is shaped like a person's name: 2 to ``most`` capitalised words.
-
-    Examples
-    --------
-    >>> is_name("Ada Lovelace"), is_name("Guido van Rossum"), is_name("Async all the way")
-    (True, True, False)
-    """
-    words = text.split()
-    if not 2 <= len(words) <= most or any(ch.isdigit() for ch in text):
-        return False
-    capitalised = [w for w in words if _NAME_WORD.match(w)]
-    rest = [w for w in words if not _NAME_WORD.match(w)]
-    return len(capitalised) >= 2 and all(w.lower() in _NAME_PARTICLES for w in rest)
-
-
-#: Link texts that stand for any page ("Read more").
-_GENERIC_LINKS = frozenset(
-    {
-        *("read more", "more", "more info", "more information", "details", "view details"),
-        *("show details", "view", "learn more", "see more", "show more", "continue reading"),
-        *("view session", "view talk", "info", "abstract", "open", "link", "here"),
-        *("click here", "go to contribution page"),
-    }
-)
-
-
-def title_likeness(text: str) -> float:
-    """How much a link text reads like a talk title, from 0 to 1.
-
-    Several words read like a title; one word ("Video", "Details"), a generic link text
-    ("Read more"), a URL, a day or a date, or a person's name do not (or barely).
-    """
-    text = " ".join(text.split())
-    words = text.split()
-    if not words or _URL_TEXT.match(text):
-        return 0.0
-    if re.sub(r"[^\w ]", "", text).strip().lower() in _GENERIC_LINKS:
-        return 0.05
-    if len(words) <= 4 and is_day(text):
-        return 0.0
-    if len(words) == 1:
-        return 0.15
-    if is_name(text, most=3):
-        return 0.35
-    if len(words) == 2:
-        return 0.7
-    return 1.0
-
-
-def in_chrome(element: Tag) -> bool:
-    """Whether an element sits in a page's navigation or sidebar, or in the site's header
-    or footer (not an article's: one inside ``<article>``, ``<main>`` or ``<section>``, or
-    holding a heading)."""
-    for parent in element.parents:
-        if parent.name in ("nav", "aside"):
-            return True
-        if parent.name in ("header", "footer"):
-            inside = parent.find_parent(("article", "main", "section")) is not None
-            if not inside and parent.find(("h1", "h2", "h3")) is None:
-                return True
-    return False
-
-
-@dataclass
-class LinkGroup:
-    """Links of one URL shape on a list page.
-
-    Attributes
-    ----------
-    shape : Shape
-        Their URL shape.
-    urls : list of str
-        Their absolute URLs, deduplicated, in page order.
-    texts : dict
-        Each URL's link texts on the page (whitespace normalised, empty ones left out).
-    anchors : list of bs4.Tag
-        Every ``<a>`` element linking one of the URLs.
-    score : float
-        Number of links times how much their texts read like titles.
-    selector : str
-        A CSS selector that selects exactly these links on the page (``""`` until built).
-    values : dict
-        Each URL's open part (its id or slug).
-    """
-
-    shape: Shape
-    urls: list[str]
-    texts: dict[str, list[str]]
-    anchors: list[Tag]
-    score: float = 0.0
-    selector: str = ""
-    values: dict[str, str] = field(default_factory=dict)
-
-
-def link_groups(page_url: str, soup: BeautifulSoup) -> list[LinkGroup]:
-    """Group a page's site links by URL shape, best first (see :func:`find_talk_links`).
-
-    A group is kept when its open part takes at least :data:`MIN_GROUP` values; groups
-    of the same links under another shape are dropped.
-    """
-    members: dict[Shape, dict[str, str]] = defaultdict(dict)  # shape -> url -> open value
-    anchors: dict[str, list[Tag]] = defaultdict(list)
-    for anchor, url in site_links(page_url, soup):
-        if url not in anchors:
-            for shape, value in url_shapes(url):
-                members[shape][url] = value
-        anchors[url].append(anchor)
-    groups = []
-    for shape, values in members.items():
-        texts = {url: [t for a in anchors[url] if (t := link_text(a))] for url in values}
-        values = _prune(values, texts)
-        if len(set(values.values())) < max(MIN_GROUP, 0.8 * len(values)):
-            continue
-        texts = {url: texts[url] for url in values}
-        group = LinkGroup(shape, list(values), texts, [a for u in values for a in anchors[u]])
-        group.values = values
-        group.score = _group_score(group)
-        groups.append(group)
-    groups.sort(key=lambda g: (-g.score, -len(g.urls), str(g.shape)))
-    kept, seen = [], set()
-    for group in groups:
-        key = frozenset(group.urls)
-        if key not in seen:
-            seen.add(key)
-            kept.append(group)
-    return kept
-
-
-def link_text(anchor: Tag) -> str:
-    """A link's text; for "Read more", "Details" and the like, the title of the item the
-    link sits in (the one heading, or element named title, of its nearest parents)."""
-    text = " ".join(anchor.get_text(" ").split())
-    if title_likeness(text) > 0.15:
-        return text
-    for depth, parent in enumerate(anchor.parents):
-        if depth == 4 or parent.name in ("body", "html", "[document]"):
-            break
-        heads = parent.find_all(lambda e: e.name in _HEADINGS or "title" in _words(e))
-        if len(heads) > 1:
-            break
-        if heads:
-            found = " ".join(heads[0].get_text(" ").split())
-            return found if title_likeness(found) > title_likeness(text) else text
-    return text
-
-
-def _best_text(texts: list[str]) -> str:
-    return max(texts, key=title_likeness, default="")
-
-
-def _form(value: str) -> str:
-    """The form of a URL part: its digits as 0 (``session-12.html`` -> ``session-0.html``)."""
-    return re.sub(r"\d+", "0", value)
-
-
-def _prune(values: dict[str, str], texts: dict[str, list[str]]) -> dict[str, str]:
-    """A group without its odd members: when most open values share a form (ids,
-    ``session-<n>``), the others whose text reads like no title (``/contributions/speakers``
-    "Speaker List" among ``/contributions/101/``); and pages named after a day among pages
-    that are not."""
-    forms = Counter(map(_form, values.values()))
-    form, n = forms.most_common(1)[0] if forms else ("", 0)
-    if n >= 0.5 * len(values) and "0" in form:
-        values = {
-            u: v
-            for u, v in values.items()
-            if _form(v) == form or title_likeness(_best_text(texts[u])) >= 0.5
-        }
-    days = {
-        url
-        for url, value in values.items()
-        if is_day(value) or (title_likeness(_best_text(texts[url])) == 0 and texts[url])
-    }
-    if len(days) <= 0.4 * len(values):
-        values = {u: v for u, v in values.items() if u not in days}
-    return values
-
-
-def _group_score(group: LinkGroup) -> float:
-    """Links that read like titles, told apart by their texts, outside the navigation."""
-    best = [_best_text(texts) for texts in group.texts.values()]
-    likeness = sum(map(title_likeness, best)) / len(best)
-    distinct = len({normalise(t) for t in best}) / len(best)
-    chrome = sum(map(in_chrome, group.anchors)) / len(group.anchors)
-    return len(group.urls) * (0.1 + likeness) * distinct * (1 - 0.8 * chrome)
-
-
-def find_talk_links(page_url: str, soup: BeautifulSoup) -> LinkGroup:
-    """The links of a list page that lead to its talk pages, with a selector for them.
-
-    The site links (same host, http(s)) are grouped by URL shape
-    (:func:`~topics.sources.links.url_shapes`); the group scoring highest wins: its
-    number of links, times the share of link texts that read like titles
-    (:func:`title_likeness`), times the share of distinct texts, less the share of links
-    in ``<nav>``, ``<header>``, ``<footer>`` or ``<aside>``.
-
-    Parameters
-    ----------
-    page_url : str
-        The list page's final URL.
-    soup : bs4.BeautifulSoup
-        The parsed list page.
-
-    Returns
-    -------
-    LinkGroup
-        With its ``selector`` set: it selects exactly the group's links on this page.
-
-    Raises
-    ------
-    SourceError
-        If no group of :data:`MIN_GROUP` links or more is found, or no selector selects
-        the best group alone.
-    """
-    groups = link_groups(page_url, soup)
-    if not groups:
-        raise SourceError(f"no group of {MIN_GROUP} or more links of one URL shape on {page_url}")
-    for group in groups[:3]:
-        group.selector = links_selector(page_url, soup, group)
-        if group.selector:
-            return group
-    raise SourceError(f"no CSS selector selects the talk links ({groups[0].shape}) alone")
-
-
-def links_selector(
-    page_url: str, soup: BeautifulSoup, group: LinkGroup, likeness=title_likeness
-) -> str:
-    """A CSS selector that selects the links of ``group`` and no other site link, or ``""``.
-
-    Tried in order: the fixed path segments around the open one in the ``href``
-    (``a[href*="presentation/"]``), the links' own class, then either with the parents
-    that the links (for each URL, the one whose text scores highest by ``likeness``)
-    share.
-    """
-    wanted = set(group.urls)
-
-    def exact(selector: str) -> bool:
-        return {url for _, url in site_links(page_url, soup, _select(soup, selector))} == wanted
-
-    best: dict[str, tuple[float, Tag]] = {}
-    for anchor, url in site_links(page_url, soup, group.anchors):
-        score = likeness(" ".join(anchor.get_text(" ").split()))
-        if url not in best or score > best[url][0]:
-            best[url] = (score, anchor)
-    reps = [anchor for _, anchor in best.values()]
-    attributes = _href_selectors(group.shape, list(group.values.values()))
-    names = {simple_selector(a) for a in reps}
-    own = [names.pop()] if len(names) == 1 and "." in next(iter(names), "") else []
-    contexts = _common_contexts(reps)
-    for candidate in [
-        *attributes,
-        *own,
-        *(f"{ctx} {x}" for ctx in contexts for x in [*own, *attributes[:2]] if "," not in x),
-        *(f"{ctx} a[href]" for ctx in contexts),
-    ]:
-        if exact(candidate):
-            return candidate
-    return ""
-
-
-_SAFE = re.compile(r"^[\w.~%+-]+$")
-
-
-def _attr(value: str) -> str:
-    return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
-
-
-def _href_selectors(shape: Shape, values: list[str] = ()) -> list[str]:
-    """``a[href*=...]`` selectors from the fixed parts next to the open one, and from what
-    the open values start with (``session-`` of ``session-12.html``)."""
-    fixed, i = shape.fixed, shape.open_at
-    if any("=" in part for part in fixed):  # an open query value
-        key = fixed[i].split("=", 1)[0]
-        path = [p for p in fixed if "=" not in p]
-        last = path[-1] if path and _SAFE.match(path[-1]) else ""
-        if not _SAFE.match(key):
-            return []
-        ends = [f"a[href*={_attr('?' + key + '=')}]", f"a[href*={_attr('&' + key + '=')}]"]
-        return [", ".join(f"{e}[href*={_attr(last)}]" for e in ends) if last else ", ".join(ends)]
-    before = fixed[i - 1] if i > 0 and _SAFE.match(fixed[i - 1]) else ""
-    after = fixed[i + 1] if i + 1 < len(fixed) and _SAFE.match(fixed[i + 1]) else ""
-    selectors = []
-    if before:
-        selectors.append(f"a[href*={_attr(before + '/')}]")
-        if i > 1 and _SAFE.match(fixed[i - 2]):
-            selectors.append(f"a[href*={_attr(fixed[i - 2] + '/' + before + '/')}]")
-    if after:
-        selectors.append(f"a[href*={_attr('/' + after)}]")
-        if before:
-            selectors.append(f"a[href*={_attr(before + '/')}][href*={_attr('/' + after)}]")
-    starts = {re.match(r"[A-Za-z_-]*", v).group() for v in values}
-    start = starts.pop() if len(starts) == 1 else ""
-    if len(start) >= 2:
-        selectors.append(f"a[href*={_attr((before + '/' if before else '/') + start)}]")
-    if shape.suffix:
-        selectors += [f"{s}[href$={_attr(shape.suffix)}]" for s in selectors[:1]]
-    return selectors
-
-
-def _common_contexts(anchors: list[Tag]) -> list[str]:
-    """Selector prefixes for the parents every anchor shares: ``"span.title >"``,
-    ``"td.slot > span.title >"``, then the nearest shared ancestor with a class or id
-    (``"div.schedule"``, descendant)."""
-    chains = [_chain(a) for a in anchors]
-    depth = min(map(len, chains), default=0)
-    shared = []
-    for level in range(min(depth, 6)):
-        names = {chain[level] for chain in chains}
-        shared.append(names.pop() if len(names) == 1 else None)
-    contexts = []
-    if shared and shared[0]:
-        contexts.append(f"{shared[0]} >")
-        if len(shared) > 1 and shared[1]:
-            contexts.append(f"{shared[1]} > {shared[0]} >")
-    named = next((s for s in shared if s and re.search(r"[.#]", s)), None)
-    if named:
-        contexts.append(named)
-    return contexts
-
-
-def _chain(element: Tag) -> list[str]:
-    """Simple selectors of an element's parents, nearest first."""
-    chain = []
-    for parent in element.parents:
-        if parent.name in ("[document]", "html", "body"):
-            break
-        chain.append(simple_selector(parent))
-    return chain
-
-
-_STABLE_TOKEN = re.compile(r"^[A-Za-z_][\w-]*$")
-
-
-def simple_selector(element: Tag, classes: set[str] | None = None) -> str:
-    """``tag.class1.class2`` (or ``tag#id``) naming an element, from its stable names.
-
-    Classes and ids holding digits after a letter run (``presentation-235``) name one
-    page, not the template, and are left out; so are those not in ``classes`` when given.
-    """
-    tag = element.name
-    ident = element.get("id")
-    if (
-        isinstance(ident, str)
-        and _STABLE_TOKEN.match(ident)
-        and not _page_specific(ident)
-        and (classes is None or ident in classes)
-    ):
-        return f"{tag}#{ident}"
-    names = element.get("class") or []
-    kept = [
-        c
-        for c in names
-        if _STABLE_TOKEN.match(c) and not _page_specific(c) and (classes is None or c in classes)
-    ]
-    return tag + "".join(f".{c}" for c in sorted(kept)[:3])
-
-
-def _page_specific(name: str) -> bool:
-    """Names like ``presentation-235``, ``post-1234``: a long number names one page."""
-    return bool(re.search(r"\d{3,}", name))
-
-
-# --------------------------------------------------------------------------- programme pages
-
-#: Largest number of other list pages of one programme (day tabs) read.
-MAX_PROGRAMME_PAGES = 14
-
-
-def find_programme_pages(page_url: str, soup: BeautifulSoup) -> tuple[str, list[str]]:
-    """Links to the other pages of a programme split over days (day tabs).
-
-    A link qualifies when its URL has the list page's own shape with one part changed
-    (``/programme/schedule/friday/`` -> ``/saturday/``), or adds one segment to it
-    (``/schedule/`` -> ``/schedule/day-2/``), and the changed part names a day or a
-    date (:func:`is_day`), or is an id (holds a digit) and the link's text names one:
-    "Posters (Sunday)" at ``/posters/`` is another programme, not a day.
-
-    Parameters
-    ----------
-    page_url : str
-        The list page's final URL.
-    soup : bs4.BeautifulSoup
-        The parsed list page.
-
-    Returns
-    -------
-    (str, list of str)
-        A selector that selects exactly these links (and links to the page itself), and
-        their URLs other than the page's own, at most :data:`MAX_PROGRAMME_PAGES`, in
-        page order; ``("", [])`` when there are none or no selector selects them alone.
-    """
-    own_shapes = {shape: value for shape, value in url_shapes(page_url)}
-    own_segments = path_segments(page_url)
-    found: dict[str, list[Tag]] = {}
-    for anchor, url in site_links(page_url, soup):
-        text = " ".join(anchor.get_text(" ").split())
-        changed = [
-            value
-            for shape, value in url_shapes(url)
-            if shape in own_shapes and own_shapes[shape] != value
-        ]
-        segments = path_segments(url)
-        if segments[:-1] == own_segments and len(segments) == len(own_segments) + 1:
-            changed.append(segments[-1])
-        if same_page(url, page_url) or any(
-            is_day(v) or (any(ch.isdigit() for ch in v) and is_day(text)) for v in changed
-        ):
-            found.setdefault(url, []).append(anchor)
-    others = [url for url in found if not same_page(url, page_url)]
-    if not others:
-        return "", []
-    group = LinkGroup(
-        url_shapes(others[0])[-1][0], list(found), {}, [a for u in found for a in found[u]]
-    )
-    shared = [
-        shape
-        for shape, _ in url_shapes(others[0])
-        if all(shape in dict(url_shapes(u)) for u in others)
-    ]
-    for shape in shared or [group.shape]:
-        group.shape = shape
-        selector = links_selector(page_url, soup, group, likeness=lambda t: float(is_day(t)))
-        if selector:
-            return selector, others[:MAX_PROGRAMME_PAGES]
-    return "", []
 
 
 # --------------------------------------------------------------------------- talk pages
@@ -570,7 +101,6 @@ class Sample:
 
 
 _SKIPPED = frozenset({"script", "style", "noscript", "template", "svg", "iframe", "object"})
-_HEADINGS = ("h1", "h2", "h3", "h4", "h5", "h6")
 #: Class or id words of elements that hold no abstract: navigation, sidebars, biographies.
 _NOT_MAIN = frozenset(
     [
@@ -668,17 +198,6 @@ _CLASS_FIELDS = {
 _CONTROLS = ("button", "select", "option", "label", "form")
 _INLINE = frozenset({"span", "small", "time", "em", "strong", "b", "i"})
 _CLOCK = re.compile(r"(?i)\b\d{1,2}[:.h]\d{2}\b|\b\d{1,2}(?::\d{2})?\s*[ap]\.?m\b|\bnoon\b")
-_WORDS = re.compile(r"[a-z]+")
-
-
-def _words(element: Tag) -> set[str]:
-    """The words of an element's classes and id: ``"talk-speaker_name"`` -> talk, speaker, name."""
-    names = [*(element.get("class") or []), str(element.get("id") or "")]
-    words = set()
-    for name in names:
-        name = re.sub(r"([a-z])([A-Z])", r"\1 \2", str(name)).lower()
-        words.update(_WORDS.findall(name))
-    return words
 
 
 class _Page:
@@ -708,23 +227,6 @@ class _Page:
             (elements[key], " ".join(" ".join(parts).split())) for key, parts in own.items()
         ]
         self.texts = {normalise(text) for _, text in self.carriers}
-
-
-def _select(soup: BeautifulSoup, selector: str) -> list[Tag]:
-    try:
-        return soup.select(selector)
-    except Exception:
-        return []
-
-
-def _select_one(soup: BeautifulSoup, selector: str) -> Tag | None:
-    found = _select(soup, selector) if "," in selector else None
-    if found is not None:
-        return found[0] if found else None
-    try:
-        return soup.select_one(selector)
-    except Exception:
-        return None
 
 
 def element_value(element: Tag | None) -> str:
@@ -900,7 +402,7 @@ def _learn_title(
         for element, text in page.carriers:
             if _title_match(normalise(text), page.expected) is None:
                 continue
-            heading = element if element.name in _HEADINGS else element.find_parent(_HEADINGS)
+            heading = element if element.name in HEADINGS else element.find_parent(HEADINGS)
             if heading is not None and _title_match(
                 normalise(heading.get_text(" ")), page.expected
             ):
@@ -910,16 +412,16 @@ def _learn_title(
             break
     candidates += ['meta[property="og:title"]', "title"]
     candidates = list(dict.fromkeys(candidates))
-    candidates.sort(key=lambda s: s.split()[-1].split(".")[0].split(">")[-1] not in _HEADINGS)
+    candidates.sort(key=lambda s: s.split()[-1].split(".")[0].split(">")[-1] not in HEADINGS)
 
     def check(page: _Page, selector: str) -> bool:
-        value = normalise(element_value(_select_one(page.soup, selector)))
+        value = normalise(element_value(select_one(page.soup, selector)))
         return _title_match(value, page.expected) is not None
 
     selector, share = _best(pages, candidates, check) if candidates else ("", 0.0)
     if share >= 0.5:
         matches = [
-            _title_match(normalise(element_value(_select_one(p.soup, selector))), p.expected)
+            _title_match(normalise(element_value(select_one(p.soup, selector))), p.expected)
             for p in pages
         ]
         modes = [m for m in matches if m]
@@ -941,7 +443,7 @@ def _learn_title(
         )
     learnt.fields["title"] = (selector,)
     learnt.shares["title"] = share
-    return [_select_one(p.soup, selector) for p in pages]
+    return [select_one(p.soup, selector) for p in pages]
 
 
 def _affix(parts: list[str], prefix: bool) -> str:
@@ -959,7 +461,7 @@ def _affix(parts: list[str], prefix: bool) -> str:
 
 def _varying_heading(pages: list[_Page], stable: set[str], common: set[str]) -> tuple[str, float]:
     """The first heading level whose first heading varies from page to page."""
-    for level in _HEADINGS:
+    for level in HEADINGS:
         candidates: list[str] = []
         for page in pages[:4]:
             heading = next((h for h in page.soup.find_all(level) if not in_chrome(h)), None)
@@ -968,15 +470,15 @@ def _varying_heading(pages: list[_Page], stable: set[str], common: set[str]) -> 
         candidates = list(dict.fromkeys(candidates))
 
         def check(page: _Page, selector: str) -> bool:
-            value = normalise(element_value(_select_one(page.soup, selector)))
+            value = normalise(element_value(select_one(page.soup, selector)))
             return bool(value) and value not in common
 
         selector, share = _best(pages, candidates, check)
-        values = [normalise(element_value(_select_one(p.soup, selector))) for p in pages]
+        values = [normalise(element_value(select_one(p.soup, selector))) for p in pages]
         if share >= 0.5 and len(set(values)) >= 0.8 * len(values):
             return selector, share
     for selector in ('meta[property="og:title"]', "title"):
-        values = [normalise(element_value(_select_one(p.soup, selector))) for p in pages]
+        values = [normalise(element_value(select_one(p.soup, selector))) for p in pages]
         found = [v for v in values if v]
         if len(found) >= 0.5 * len(pages) and len(set(found)) >= 0.8 * len(found):
             return selector, len(found) / len(pages)
@@ -989,7 +491,7 @@ def _varying_heading(pages: list[_Page], stable: set[str], common: set[str]) -> 
 def _mark(pages: list[_Page], selector: str, taken: list[set[int]], many: bool = True) -> None:
     """Mark what ``selector`` selects on each page (and everything inside) as read."""
     for page, marks in zip(pages, taken, strict=True):
-        found = _select(page.soup, selector) if many else [_select_one(page.soup, selector)]
+        found = select(page.soup, selector) if many else [select_one(page.soup, selector)]
         for element in found:
             if element is not None:
                 marks.update(map(id, [element, *element.descendants]))
@@ -1031,8 +533,8 @@ def _learn_speakers(
     if best is not None:
         by_page = shapes[best]
         anchors = [a for found in by_page.values() for a, _ in found]
-        attributes = _href_selectors(best)
-        contexts = _common_contexts(anchors)
+        attributes = href_selectors(best)
+        contexts = common_contexts(anchors)
         candidates = [
             *attributes,
             *(f"{ctx} {attr}" for ctx in contexts for attr in attributes[:2]),
@@ -1042,7 +544,7 @@ def _learn_speakers(
         def check(page: _Page, selector: str) -> bool:
             i = pages.index(page)
             wanted = {normalise(t) for _, t in by_page.get(i, [])}
-            found = {normalise(element_value(a)) for a in _select(page.soup, selector)}
+            found = {normalise(element_value(a)) for a in select(page.soup, selector)}
             return found - {""} == wanted
 
         selector, share = _best(pages, candidates, check)
@@ -1067,11 +569,11 @@ def _learn_byline(
         for element, text in page.carriers:
             if id(element) in taken[i] or in_chrome(element) or len(text.split()) > 10:
                 continue
-            if (_words(element) | _words(element.parent)) & _SPEAKER_WORDS:
+            if (class_words(element) | class_words(element.parent)) & _SPEAKER_WORDS:
                 named += _selectors_for(element, stable)
             follows = element.find_next_sibling(True)
             if (
-                element.name in _HEADINGS
+                element.name in HEADINGS
                 and is_name(text)
                 and normalise(text) not in common
                 and follows is not None
@@ -1080,11 +582,11 @@ def _learn_byline(
                 headings += _selectors_for(element, stable)
 
     def short(page: _Page, selector: str) -> bool:
-        found = [element_value(e) for e in _select(page.soup, selector)]
+        found = [element_value(e) for e in select(page.soup, selector)]
         return bool(found) and all(0 < len(v.split()) <= 10 for v in found)
 
     def names(page: _Page, selector: str) -> bool:
-        found = [element_value(e) for e in _select(page.soup, selector)]
+        found = [element_value(e) for e in select(page.soup, selector)]
         return bool(found) and all(map(is_name, found))
 
     for candidates, check, least in ((named, short, 0.3), (headings, names, 0.5)):
@@ -1099,7 +601,7 @@ def _keep_speakers(
 ) -> None:
     learnt.fields["speakers"] = (selector,)
     learnt.shares["speakers"] = share
-    learnt.speakers = [{id(e) for e in _select(p.soup, selector)} for p in pages]
+    learnt.speakers = [{id(e) for e in select(p.soup, selector)} for p in pages]
     _mark(pages, selector, taken)
 
 
@@ -1142,7 +644,7 @@ def _value_selectors(element: Tag, label: str, inline: bool) -> list[tuple[str, 
         if len(rest) > len(label) + 2:
             out.append((f"{parent.name}:has(> {own})", True))
     follows = element.find_next_sibling(True)
-    if follows is not None and follows.name not in _HEADINGS:
+    if follows is not None and follows.name not in HEADINGS:
         out.append((f"{own} + {follows.name}", False))
     return out
 
@@ -1169,7 +671,7 @@ def _learn_labelled(pages: list[_Page], learnt: Learnt, taken: list[set[int]]) -
         strip = {selector: inline for selector, inline in options}
 
         def check(page: _Page, selector: str, strip=strip) -> bool:
-            values = [element_value(e) for e in _select(page.soup, selector)]
+            values = [element_value(e) for e in select(page.soup, selector)]
             values = [_strip_label(v) if strip[selector] else v for v in values]
             return bool(values) and all(0 < len(v) <= 200 for v in values)
 
@@ -1185,7 +687,7 @@ def _learn_labelled(pages: list[_Page], learnt: Learnt, taken: list[set[int]]) -
         learnt.shares[name] = share
         _mark(pages, selector, taken)
         if strip.get(selector):
-            label = _label_of(element_value(_select_one(pages[0].soup, selector)) or "")
+            label = _label_of(element_value(select_one(pages[0].soup, selector)) or "")
             prefixes += [re.escape(label[1])] if label else []
         # the label itself is template, not abstract
         bare = selector.split(" + ")[0].split(":has(> ")[-1].rstrip(")")
@@ -1223,7 +725,9 @@ def _learn_named_fields(
                 beside += _selectors_for(element, stable)
             if normalise(text) in common:
                 continue
-            words = _words(element) | (_words(element.parent) if element.parent else set())
+            words = class_words(element)
+            if element.parent is not None:
+                words |= class_words(element.parent)
             named = {_CLASS_FIELDS[w] for w in words if w in _CLASS_FIELDS}
             for name in named:
                 candidates[name] += _selectors_for(element, stable)
@@ -1232,14 +736,14 @@ def _learn_named_fields(
             continue
 
         def check(page: _Page, selector: str) -> bool:
-            value = element_value(_select_one(page.soup, selector))
+            value = element_value(select_one(page.soup, selector))
             return 0 < len(value.split()) <= 8
 
         _keep(pages, learnt, taken, name, _best(pages, list(dict.fromkeys(options)), check))
     if "track" not in learnt.fields and beside:
 
         def next_to_title(page: _Page, selector: str) -> bool:
-            element = _select_one(page.soup, selector)
+            element = select_one(page.soup, selector)
             i = pages.index(page)
             return element is not None and id(element) in near[i] and bool(element_value(element))
 
@@ -1275,7 +779,7 @@ def _beside_title(title: Tag | None) -> set[int]:
     return {
         id(e)
         for e in box.descendants
-        if isinstance(e, Tag) and id(e) not in inside and e.name not in _HEADINGS
+        if isinstance(e, Tag) and id(e) not in inside and e.name not in HEADINGS
     }
 
 
@@ -1297,7 +801,7 @@ def _learn_when(
                 candidates += _selectors_for(element, stable)
 
     def check(page: _Page, selector: str) -> bool:
-        value = element_value(_select_one(page.soup, selector))
+        value = element_value(select_one(page.soup, selector))
         return bool(_CLOCK.search(value)) and len(value.split()) <= 25
 
     selector, share = _best(pages, list(dict.fromkeys(candidates)), check)
@@ -1365,7 +869,7 @@ class _Blocks:
         words_cache: dict[int, bool] = {}
         for element, text in page.carriers:
             norm = normalise(text)
-            heading = element if element.name in _HEADINGS else element.find_parent(_HEADINGS)
+            heading = element if element.name in HEADINGS else element.find_parent(HEADINGS)
             if heading is not None:
                 bio = bool(_BIO_HEADING.search(norm)) or id(heading) in speakers
             is_other = (
@@ -1443,7 +947,7 @@ class _Blocks:
                 verdict = cache[id(parent)]
                 break
             chain.append(parent)
-            if _words(parent) & _NOT_MAIN:
+            if class_words(parent) & _NOT_MAIN:
                 verdict = True
                 break
         for parent in chain:
@@ -1503,9 +1007,7 @@ def _learn_abstract(
         for selector in candidates[:80]:
             gain, fits, selects, hits = 0, 0, 0, 0
             for page_blocks, done in zip(blocks, covered, strict=True):
-                found = [
-                    e for e in _select(page_blocks.page.soup, selector) if e.get_text().strip()
-                ]
+                found = [e for e in select(page_blocks.page.soup, selector) if e.get_text().strip()]
                 if not found:
                     continue
                 selects += 1
@@ -1524,20 +1026,20 @@ def _learn_abstract(
         chosen.append(best)
         shares.append(best_pages / len(pages))
         for page_blocks, done in zip(blocks, covered, strict=True):
-            for element in _select(page_blocks.page.soup, best):
+            for element in select(page_blocks.page.soup, best):
                 done.update(map(id, [element, *element.descendants]))
     if not chosen:
         return
     chosen = [named for selector in chosen for named in _named(pages, selector, stable)]
     learnt.fields["abstract_parts"] = tuple(chosen)
     learnt.shares["abstract_parts"] = sum(
-        any(_select(p.soup, s) for s in chosen) for p in pages
+        any(select(p.soup, s) for s in chosen) for p in pages
     ) / len(pages)
     plain = [
         c
         for b in blocks
         for c in b.containers
-        if any(_select(b.page.soup, s) and c in _select(b.page.soup, s) for s in chosen)
+        if any(select(b.page.soup, s) and c in select(b.page.soup, s) for s in chosen)
     ]
     if plain and sum(_is_plain_text(c) for c in plain) > len(plain) / 2:
         learnt.fields["abstract_format"] = "text"
@@ -1547,7 +1049,7 @@ def _named(pages: list[_Page], selector: str, stable: set[str]) -> list[str]:
     """``selector`` as the classes of what it selects: ``div.box > div`` that selects
     ``div.description`` and ``div.abstract`` becomes ``div.box > div.abstract`` and
     ``div.box > div.description``, when those select the same elements."""
-    found = [[e for e in _select(p.soup, selector) if e.get_text().strip()] for p in pages]
+    found = [[e for e in select(p.soup, selector) if e.get_text().strip()] for p in pages]
     names = {simple_selector(e, stable) for elements in found for e in elements}
     if not names or len(names) > 4 or not all(re.search(r"[.#]", n) for n in names):
         return [selector]
@@ -1555,7 +1057,7 @@ def _named(pages: list[_Page], selector: str, stable: set[str]) -> list[str]:
     parts = [f"{context}{name}" for name in sorted(names)]
     joined = ", ".join(parts)
     for page, elements in zip(pages, found, strict=True):
-        again = [e for e in _select(page.soup, joined) if e.get_text().strip()]
+        again = [e for e in select(page.soup, joined) if e.get_text().strip()]
         if {id(e) for e in again} != {id(e) for e in elements}:
             return [selector]
     return parts
@@ -1566,7 +1068,7 @@ def _in_main(blocks: list[_Blocks], selector: str, mains: list[str]) -> bool:
     that have one."""
     votes = []
     for page_blocks, main in zip(blocks, mains, strict=True):
-        found = _select(page_blocks.page.soup, selector)
+        found = select(page_blocks.page.soup, selector)
         if not main or not found:
             continue
         votes.append(all(normalise(e.get_text(" "))[:60] in main for e in found))
