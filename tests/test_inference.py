@@ -430,3 +430,29 @@ def test_labels_in_other_languages():
     talk = parse_talk(Page("http://x/t/3/", pages[3].encode(), "text/html"), profile)
     assert (talk.room, talk.track) == ("Saal 1", "Daten")
     assert talk.abstract == "Wir zeigen Beispiel 3 aus der Praxis, mit Code und Messungen."
+
+
+def test_titles_match_across_typography_and_link_texts_with_more():
+    pages = [
+        f"<h1>Day {n + 1}</h1><h2>Don\u2019t panic \u2013 async part {n}</h2>"
+        f"<div class='x'><p>Body {n} with enough words to count as an abstract.</p></div>"
+        for n in range(4)
+    ]
+    texts = [f"Don't panic - async part {n} \u2014 Ann Lee, Bob Ray, Cy Twombly" for n in range(4)]
+    learnt = learn_fields(
+        [
+            Sample(f"http://x/t/{n}/", soup_of(p), [t])
+            for n, (p, t) in enumerate(zip(pages, texts, strict=True))
+        ]
+    )
+    assert learnt.fields["title"] == ("h2",) and learnt.shares["title"] == 1.0
+
+
+def test_pages_of_a_paginated_list_are_programme_pages():
+    page = (
+        '<a href="/talks/page/2/">2</a> <a href="/talks/page/3/">3</a>'
+        ' <a href="/talks/page/2/">Next \u203a</a> <a href="/talks/tag/web/">web</a>'
+    )
+    selector, urls = find_programme_pages("http://x.test/talks/page/1/", soup_of(page))
+    assert urls == ["http://x.test/talks/page/2/", "http://x.test/talks/page/3/"]
+    assert "tag" not in str(soup_of(page).select(selector))

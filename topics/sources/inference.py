@@ -383,11 +383,16 @@ def _title_match(value: str, expected: list[str]) -> tuple[str, str] | None:
             suffix = value[len(text) :]
             if len(suffix) <= 150 and _SEP_START.match(suffix):
                 return "suffix", suffix
-        # the link adds a number or a code: "12. Title", "Title (T-4)"
-        if len(value) >= max(8, 0.6 * len(text)) and re.search(
-            rf"(?:^|\W){re.escape(value)}(?:\W|$)", text
-        ):
-            return "exact", ""
+        # the link adds a number, a code or the speakers: "12. Title", "Title (T-4)",
+        # "Title - Ann Lee, Bob Ray"
+        found = re.search(rf"(?:^|\W){re.escape(value)}(?:\W|$)", text) if value else None
+        if found and len(value) >= 8:
+            before, after = text[: found.start()].strip(), text[found.end() :].strip()
+            apart = all(not x or _SEP_END.search(x) for x in [before]) and (
+                not after or _SEP_START.match(" " + after) or after.startswith("(")
+            )
+            if len(value) >= 0.6 * len(text) or apart:
+                return "exact", ""
     return None
 
 

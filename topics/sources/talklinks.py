@@ -96,9 +96,16 @@ def select_one(soup: BeautifulSoup, selector: str) -> Tag | None:
         return None
 
 
+#: Typographic quotes and dashes, as their plain forms.
+_PLAIN = str.maketrans(
+    {"\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201d": '"', "\u2013": "-", "\u2014": "-"}
+)
+
+
 def normalise(text: str) -> str:
-    """Whitespace collapsed, case folded: how texts are compared."""
-    return " ".join(text.split()).casefold()
+    """Whitespace collapsed, case folded, typographic quotes and dashes made plain: how
+    texts are compared."""
+    return " ".join(text.split()).casefold().translate(_PLAIN)
 
 
 def is_day(text: str) -> bool:
@@ -471,6 +478,9 @@ def _page_specific(name: str) -> bool:
 
 # --------------------------------------------------------------------------- programme pages
 
+#: The text of a link to another page of a list: a number, "Next", "Older", an arrow.
+_PAGER = re.compile(r"(?i)^(?:\d{1,3}|next|previous|prev|older|newer|more)?\W{0,3}$")
+
 #: Largest number of other list pages of one programme (day tabs) read.
 MAX_PROGRAMME_PAGES = 14
 
@@ -481,8 +491,9 @@ def find_programme_pages(page_url: str, soup: BeautifulSoup) -> tuple[str, list[
     A link qualifies when its URL has the list page's own shape with one part changed
     (``/programme/schedule/friday/`` -> ``/saturday/``), or adds one segment to it
     (``/schedule/`` -> ``/schedule/day-2/``), and the changed part names a day or a
-    date (:func:`is_day`), or is an id (holds a digit) and the link's text names one:
-    "Posters (Sunday)" at ``/posters/`` is another programme, not a day.
+    date (:func:`is_day`), or is an id (holds a digit) and the link's text names a day or
+    is a page number or "Next" (the pages of a paginated list): "Posters (Sunday)" at
+    ``/posters/`` is another programme, not a day.
 
     Parameters
     ----------
@@ -512,7 +523,8 @@ def find_programme_pages(page_url: str, soup: BeautifulSoup) -> tuple[str, list[
         if segments[:-1] == own_segments and len(segments) == len(own_segments) + 1:
             changed.append(segments[-1])
         if same_page(url, page_url) or any(
-            is_day(v) or (any(ch.isdigit() for ch in v) and is_day(text)) for v in changed
+            is_day(v) or (any(ch.isdigit() for ch in v) and (is_day(text) or _PAGER.match(text)))
+            for v in changed
         ):
             found.setdefault(url, []).append(anchor)
     others = [url for url in found if not same_page(url, page_url)]
