@@ -1003,49 +1003,50 @@ def _learn_abstract(
             candidates += _selectors_for(container, stable)
     candidates = list(dict.fromkeys(candidates))
     mains = [main_text(p.sample) for p in pages]
+    memo: dict[tuple[int, str], list[Tag]] = {}
+
+    def found(i: int, selector: str) -> list[Tag]:
+        """What ``selector`` selects on page ``i``, with text (each select made once)."""
+        if (i, selector) not in memo:
+            selected = select(pages[i].soup, selector)
+            memo[i, selector] = [e for e in selected if e.get_text().strip()]
+        return memo[i, selector]
+
     covered: list[set[int]] = [set() for _ in pages]
     chosen: list[str] = []
     total = sum(sum(b.chars.values()) for b in blocks) or 1
-    shares = []
     while len(chosen) < 4:
-        best, best_gain, best_pages = "", 0, 0
+        best, best_gain = "", 0
         for selector in candidates[:80]:
-            gain, fits, selects, hits = 0, 0, 0, 0
-            for page_blocks, done in zip(blocks, covered, strict=True):
-                found = [e for e in select(page_blocks.page.soup, selector) if e.get_text().strip()]
-                if not found:
+            gain, fits, selects = 0, 0, 0
+            for i, (page_blocks, done) in enumerate(zip(blocks, covered, strict=True)):
+                elements = found(i, selector)
+                if not elements:
                     continue
                 selects += 1
-                if all(id(e) in page_blocks.ids for e in found):
+                if all(id(e) in page_blocks.ids for e in elements):
                     fits += 1
-                    new = [id(e) for e in found if id(e) not in done]
-                    gain += sum(page_blocks.chars[k] for k in new)
-                    hits += bool(new)
+                    gain += sum(page_blocks.chars[id(e)] for e in elements if id(e) not in done)
             if selects and fits >= 0.9 * selects and gain > best_gain:
-                best, best_gain, best_pages = selector, gain, hits
+                best, best_gain = selector, gain
         if not best or best_gain < 0.05 * total:
             break
         if chosen and not _in_main(blocks, best, mains):
             candidates.remove(best)
             continue
         chosen.append(best)
-        shares.append(best_pages / len(pages))
-        for page_blocks, done in zip(blocks, covered, strict=True):
-            for element in select(page_blocks.page.soup, best):
+        for i, done in enumerate(covered):
+            for element in found(i, best):
                 done.update(map(id, [element, *element.descendants]))
     if not chosen:
         return
-    chosen = [named for selector in chosen for named in _named(pages, selector, stable)]
-    learnt.fields["abstract_parts"] = tuple(chosen)
+    parts = [named for selector in chosen for named in _named(pages, selector, stable)]
+    learnt.fields["abstract_parts"] = tuple(parts)
     learnt.shares["abstract_parts"] = sum(
-        any(select(p.soup, s) for s in chosen) for p in pages
+        any(found(i, s) for s in chosen) for i in range(len(pages))
     ) / len(pages)
-    plain = [
-        c
-        for b in blocks
-        for c in b.containers
-        if any(select(b.page.soup, s) and c in select(b.page.soup, s) for s in chosen)
-    ]
+    read = [{id(e) for s in chosen for e in found(i, s)} for i in range(len(pages))]
+    plain = [c for i, b in enumerate(blocks) for c in b.containers if id(c) in read[i]]
     if plain and sum(_is_plain_text(c) for c in plain) > len(plain) / 2:
         learnt.fields["abstract_format"] = "text"
 
