@@ -456,3 +456,39 @@ def test_pages_of_a_paginated_list_are_programme_pages():
     selector, urls = find_programme_pages("http://x.test/talks/page/1/", soup_of(page))
     assert urls == ["http://x.test/talks/page/2/", "http://x.test/talks/page/3/"]
     assert "tag" not in str(soup_of(page).select(selector))
+
+
+def frab_page(n: int) -> str:
+    """A talk page in the shape of frab's public schedule (badges, cards, speaker cards
+    with a short biography, concurrent events)."""
+    topic = ["parsers", "queues", "caches", "compilers", "sensors", "notebooks"][n % 6]
+    track, room = ["Hardware", "Security", "Community"][n % 3], ["Hall A", "Saal 2"][n % 2]
+    other = (n + 1) % 6
+    return f"""<html><body><nav><a href="/s/events.html">Events</a></nav><article>
+    <div class="mb-4"><h2 class="h3 fw-bold">All about {topic}</h2><div class="text-muted">
+    <div class="badge bg-light">August 2{n}, 2019 <time datetime="x">10:{n}0</time> &ndash;
+    <time datetime="y">11:{n}0</time></div><div class="badge bg-secondary">{room}</div>
+    <div class="d-flex"><div class="badge bg-success">{track}</div></div></div></div>
+    <div class="row"><div class="col-8"><div class="card"><div class="card-body">
+    <h4 class="card-title">Abstract</h4><div class="text-muted fs-5"><p>What {topic} do,
+    in talk {n}, from the ground up.</p><p>Part two of talk {n}: {topic} in production.</p>
+    </div></div></div></div><div class="col-4"><div class="speakers-section"><div class="card">
+    <a href="/s/speakers/{n}.html"><img src="/a.png" alt="profile picture"></a>
+    <div class="title"><a href="/s/speakers/{n}.html">Ann Person{"abcdef"[n]}</a></div>
+    <div class="abstract small">Ann has built {topic} for years at a large company.</div>
+    </div></div><div class="concurrent-events"><h5>Concurrent Events</h5><div><small>Hall
+    B</small><a href="/s/events/{other}.html">All about {["a", "b", "c", "d", "e", "f"][other]}
+    things</a></div></div></div></div></article></body></html>"""
+
+
+def test_frab_shaped_pages_badges_are_room_track_and_time():
+    titles = [f"All about {t}" for t in ["parsers", "queues", "caches", "compilers", "sensors"]]
+    learnt = learn_fields(
+        [Sample(f"http://x/t/{n}/", soup_of(frab_page(n)), [titles[n]]) for n in range(5)]
+    )
+    profile = Profile(name="x", description="", talk_links="a", **learnt.fields)
+    talk = parse_talk(Page("http://x/t/5/", frab_page(5).encode(), "text/html"), profile)
+    assert (talk.title, talk.track, talk.room) == ("All about notebooks", "Community", "Saal 2")
+    assert (talk.day, talk.time) == ("August 25, 2019", "10:50 \u2013 11:50")
+    assert talk.speakers == ("Ann Personf",)
+    assert talk.abstract.startswith("What notebooks do") and talk.abstract.endswith("production.")

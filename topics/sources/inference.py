@@ -52,6 +52,7 @@ from .talklinks import (
     common_contexts,
     href_selectors,
     in_chrome,
+    is_day,
     is_name,
     normalise,
     select,
@@ -197,6 +198,11 @@ _CLASS_FIELDS = {
 }  # fmt: skip
 _CONTROLS = ("button", "select", "option", "label", "form")
 _INLINE = frozenset({"span", "small", "time", "em", "strong", "b", "i"})
+#: A room's name: "Hall B", "Saal 1", "Room 3".
+_ROOM = re.compile(
+    r"(?i)\b(?:room|rooms|hall|saal|salle|sala|aula|auditorium|stage|theat(?:er|re)|raum"
+    r"|h[o\u00f6]rsaal|amphi\w*|lecture)\b"
+)
 _CLOCK = re.compile(r"(?i)\b\d{1,2}[:.h]\d{2}\b|\b\d{1,2}(?::\d{2})?\s*[ap]\.?m\b|\bnoon\b")
 
 
@@ -715,8 +721,8 @@ def _learn_named_fields(
     taken: list[set[int]],
     titles: list[Tag | None],
 ) -> None:
-    """Fields in elements named after them (``span.track``, ``div.room``), and a short
-    category beside the title (a "pill")."""
+    """Fields in elements named after them (``span.track``, ``div.room``), and short
+    names beside the title (a "pill"): a room ("Hall B"), else a category."""
     candidates: dict[str, list[str]] = defaultdict(list)
     beside: list[str] = []
     near = [_beside_title(title) for title in titles]
@@ -745,16 +751,22 @@ def _learn_named_fields(
             return 0 < len(value.split()) <= 8
 
         _keep(pages, learnt, taken, name, _best(pages, list(dict.fromkeys(options)), check))
-    if "track" not in learnt.fields and beside:
+    beside = list(dict.fromkeys(beside))
+    for name, roomish in (("room", True), ("track", False)):
+        if name in learnt.fields or not beside:
+            continue
 
-        def next_to_title(page: _Page, selector: str) -> bool:
+        def next_to_title(page: _Page, selector: str, roomish=roomish) -> bool:
+            """A short name beside the title, not a date or a time; a room's for "room"."""
             element = select_one(page.soup, selector)
-            i = pages.index(page)
-            return element is not None and id(element) in near[i] and bool(element_value(element))
+            if element is None or id(element) not in near[pages.index(page)]:
+                return False
+            value = element_value(element)
+            if not 0 < len(value.split()) <= 5 or _CLOCK.search(value) or is_day(value):
+                return False
+            return bool(_ROOM.search(value)) == roomish
 
-        _keep(
-            pages, learnt, taken, "track", _best(pages, list(dict.fromkeys(beside)), next_to_title)
-        )
+        _keep(pages, learnt, taken, name, _best(pages, beside, next_to_title))
 
 
 def _keep(
@@ -801,7 +813,7 @@ def _learn_when(
                 continue
             if (_CLOCK.search(text) or element.name == "time") and normalise(text) not in common:
                 # the whole line: "2031-05-05 <time>10:00</time>-<time>10:30</time>, Hall"
-                while element.parent is not None and element.parent.name in _INLINE:
+                while element.parent is not None and _line(element.parent):
                     element = element.parent
                 candidates += _selectors_for(element, stable)
 
@@ -815,6 +827,15 @@ def _learn_when(
         learnt.fields["when_pattern"] = ANY_WHEN_PATTERN
         learnt.shares["when"] = share
         _mark(pages, selector, taken, many=False)
+
+
+def _line(element: Tag) -> bool:
+    """Whether an element is one short line: inline, or holding inline elements only."""
+    if element.name in _INLINE:
+        return True
+    if element.name in ("body", "html", "[document]") or len(element.get_text().split()) > 15:
+        return False
+    return all(child.name in _INLINE for child in element.find_all(True, recursive=False))
 
 
 def _learn_structured(samples: list[Sample], learnt: Learnt) -> None:
