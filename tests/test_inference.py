@@ -91,6 +91,22 @@ def test_talk_links_varying_in_a_query_value():
     assert str(group.shape) == "/session.php?id=*"
 
 
+def test_talk_links_told_apart_by_a_fixed_query_parameter():
+    def link(action: str, n: int, text: str) -> str:
+        return f'<a href="request.php?module=oc_program&amp;action={action}&amp;id={n}">{text}</a>'
+
+    rows = "".join(
+        f"<tr><td>{link('summary.php', n, f'Paper {n}: on the theory of things')}<br>"
+        f"{link('author.php', n + 40, f'Ann Lee{n}')}</td></tr>"
+        for n in range(1, 8)
+    )
+    url = "http://x.test/modules/request.php?module=oc_program&action=program.php"
+    soup = soup_of(f"<table>{rows}</table>")
+    group = find_talk_links(url, soup)
+    assert len(group.urls) == 7 and all("summary.php" in u for u in group.urls)
+    assert {u for _, u in site_links(url, soup, soup.select(group.selector))} == set(group.urls)
+
+
 def test_a_link_of_the_talks_shape_that_is_no_talk_is_left_out():
     rows = "".join(
         f'<li class="row"><span class="t"><a href="/event/7/contributions/{n}/">{n}. Talk'

@@ -391,8 +391,11 @@ def href_selectors(shape: Shape, values: list[str] = ()) -> list[str]:
         last = path[-1] if path and _SAFE.match(path[-1]) else ""
         if not _SAFE.match(key):
             return []
+        # the other parameters, fixed: ?module=program&action=summary.php&id=*
+        pairs = [p for p in fixed if "=" in p and p != fixed[i] and _SAFE.match(p.replace("=", ""))]
+        also = "".join(f"[href*={_attr(p)}]" for p in [last, *pairs] if p)
         ends = [f"a[href*={_attr('?' + key + '=')}]", f"a[href*={_attr('&' + key + '=')}]"]
-        return [", ".join(f"{e}[href*={_attr(last)}]" for e in ends) if last else ", ".join(ends)]
+        return [", ".join(f"{e}{also}" for e in ends)]
     before = fixed[i - 1] if i > 0 and _SAFE.match(fixed[i - 1]) else ""
     after = fixed[i + 1] if i + 1 < len(fixed) and _SAFE.match(fixed[i + 1]) else ""
     selectors = []
