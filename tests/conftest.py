@@ -86,20 +86,27 @@ def _handler(root: str, log: list[str]) -> type[SimpleHTTPRequestHandler]:
     return Handler
 
 
+def start_server(root: Path) -> tuple[Server, ThreadingHTTPServer]:
+    """Serve a folder over real HTTP on 127.0.0.1 from a daemon thread: ``(server, httpd)``;
+    ``httpd.shutdown()`` then ``httpd.server_close()`` stop it."""
+    log: list[str] = []
+    httpd = ThreadingHTTPServer(("127.0.0.1", 0), _handler(str(root), log))
+    threading.Thread(
+        target=httpd.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
+    ).start()
+    server = Server(f"http://127.0.0.1:{httpd.server_address[1]}")
+    server.requests = log
+    return server, httpd
+
+
 @pytest.fixture
 def serve() -> Iterator:
     """Serve a folder over real HTTP on 127.0.0.1: ``serve(folder) -> Server``."""
     servers = []
 
     def start(root: Path) -> Server:
-        log: list[str] = []
-        httpd = ThreadingHTTPServer(("127.0.0.1", 0), _handler(str(root), log))
-        threading.Thread(
-            target=httpd.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
-        ).start()
+        server, httpd = start_server(root)
         servers.append(httpd)
-        server = Server(f"http://127.0.0.1:{httpd.server_address[1]}")
-        server.requests = log
         return server
 
     yield start

@@ -31,6 +31,14 @@ The built-in profiles were written against these sites:
     ``agenda/schedule_nojs.html``). :mod:`topics.sources.pretalx` uses it only when an
     event's schedule export is missing.
 
+Inferred profiles
+-----------------
+A site no built-in profile matches gets a profile inferred from its own pages
+(:mod:`topics.sources.inference`), named ``"inferred"``; ``topics profile URL`` writes it
+as a profile file. Detection skips the built-in profiles when the environment variable
+``TOPICS_BUILTIN_PROFILES`` is ``off`` (:data:`BUILTIN_VARIABLE`): tests read the sites
+the built-in profiles were written for as if they were new.
+
 Profile files
 -------------
 Any other site is described in a TOML file (https://toml.io/en/v1.0.0) whose keys are
@@ -43,6 +51,8 @@ tried in order::
     talk_links = "ul.talks li > a"            # the talk links, on the list page
     title = "h1.talk-title"                   # then, on each talk page:
     abstract = ["div.abstract", "div.description"]   # the first that matches
+    abstract_parts = ["div.description", "div.abstract"]  # or all, in page order
+    list_pages = "nav.days a"                 # the programme's other list pages
     speakers = "span.speaker"                 # every match is one speaker
     track = "a.track"
     when = "p.when"                           # "Friday 10:30-11:00 in Room 1"
@@ -53,6 +63,7 @@ tried in order::
 from __future__ import annotations
 
 import logging
+import os
 import re
 import reprlib
 import tomllib
@@ -83,11 +94,21 @@ WHEN_PATTERN = (
     rf"^(?P<day>.+?)\s+(?P<time>{_CLOCK}\s*[\u2013\u2014-]\s*{_CLOCK})\s+in\s+(?P<room>.+)$"
 )
 
+#: :attr:`Profile.when_pattern` of inferred profiles, for any "<day> <time> <room>" line:
+#: the text before the first clock time is the day, the time (or range) follows, and what
+#: comes after a separator ("in", ",", "@", "|", "-") is the room, as in "2031-05-05
+#: 10:00-10:30, Main hall" or "Sat 12:00 @ Aula 1".
+ANY_WHEN_PATTERN = (
+    rf"^(?P<day>.*?)[\s,;:\u2013\u2014-]*(?P<time>{_CLOCK}(?:\s*[\u2013\u2014-]\s*{_CLOCK})?)"
+    rf"(?:\s*(?:,|;|\bin\b|@|\||\u00b7|[\u2013\u2014-])\s*(?P<room>\S.*?))?\s*$"
+)
+
 Selectors = tuple[str, ...]
 
 _SELECTOR_FIELDS = (
     "title",
     "abstract",
+    "abstract_parts",
     "details",
     "speakers",
     "track",
@@ -119,10 +140,18 @@ class Profile:
         One line for people: which site and years the profile was written for.
     talk_links : str
         Selector of the ``<a href>`` elements on the list page that lead to talk pages.
+    list_pages : str
+        Selector of the ``<a href>`` elements on the list page that lead to the other
+        list pages of the programme (one per day, say); their talk links are read too.
     title : tuple of str
         Selectors of the talk title on a talk page. A page without a title is a failure.
     abstract : tuple of str
         Selectors of the element holding the talk's description; missing means ``""``.
+    abstract_parts : tuple of str
+        Selectors of the parts of the abstract (a "Description" and an "Abstract", say):
+        every element they select, in page order, is one part, and the parts joined by
+        blank lines are the abstract. When they select something, ``abstract`` is not
+        read.
     details : tuple of str
         Selectors of a second, longer text (pretalx's "description" after its
         "abstract"), appended to the abstract unless the abstract already holds it.
@@ -145,6 +174,15 @@ class Profile:
         Regular expression matched at the start of the title and removed (such as
         ``"Talks: "``). If it has a named group ``track`` and the profile's ``track``
         selectors find nothing, that group gives the track. See :func:`match_pattern`.
+    title_suffix : str
+        Regular expression searched at the end of the title and removed (such as
+        ``" | MyCon 2024"`` after a ``<title>``).
+    value_prefix : str
+        Regular expression matched at the start of the speakers, track, tags, day, time,
+        room and language values and removed (a label such as ``"Track: "``).
+    structured_data : {"", "Event"}
+        ``"Event"``: fields the selectors leave empty are read from the page's
+        schema.org Event data (JSON-LD or microdata; :mod:`topics.sources.structured`).
     abstract_format : {"html", "text"}
         ``"html"``: line breaks in the source are spaces, as a browser shows them.
         ``"text"``: the element holds plain text or Markdown whose line breaks matter.
@@ -174,6 +212,7 @@ class Profile:
     talk_links: str
     title: Selectors
     abstract: Selectors = ()
+    abstract_parts: Selectors = ()
     details: Selectors = ()
     speakers: Selectors = ()
     track: Selectors = ()
@@ -185,6 +224,10 @@ class Profile:
     room: Selectors = ()
     language: Selectors = ()
     title_prefix: str = ""
+    title_suffix: str = ""
+    value_prefix: str = ""
+    structured_data: str = ""
+    list_pages: str = ""
     abstract_format: str = "html"
     url_pattern: str = ""
     markers: Selectors = ()
@@ -198,13 +241,15 @@ class Profile:
                 f"a profile needs a name, {required_fields()}; got name={self.name!r}"
             )
         _check_selector(self.name, "talk_links", self.talk_links)
+        if self.list_pages:
+            _check_selector(self.name, "list_pages", self.list_pages)
         for key in _SELECTOR_FIELDS:
             value = getattr(self, key)
             value = ((value,) if value else ()) if isinstance(value, str) else tuple(value)
             object.__setattr__(self, key, value)
             for selector in value:
                 _check_selector(self.name, key, selector)
-        for key in ("when_pattern", "title_prefix", "url_pattern"):
+        for key in ("when_pattern", "title_prefix", "title_suffix", "value_prefix", "url_pattern"):
             try:
                 regex.compile(getattr(self, key))
             except regex.error as exc:
@@ -215,6 +260,11 @@ class Profile:
             raise SourceError(
                 f"profile {self.name!r}: abstract_format must be 'html' or 'text',"
                 f" not {self.abstract_format!r}"
+            )
+        if self.structured_data not in ("", "Event"):
+            raise SourceError(
+                f"profile {self.name!r}: structured_data must be 'Event' or empty,"
+                f" not {self.structured_data!r}"
             )
 
 
@@ -279,8 +329,10 @@ FIELDS: dict[str, str] = {
     "name": "identifier, such as 'mycon-2024' (default: the file's name)",
     "description": "one line for people: which site and years the profile is for",
     "talk_links": "REQUIRED: CSS selector of the <a href> talk links on the list page",
+    "list_pages": "selector of links to the programme's other list pages (day tabs)",
     "title": "REQUIRED: selector(s) of the talk's title on a talk page",
     "abstract": "selector(s) of the element holding the talk's description",
+    "abstract_parts": "selector(s) of the abstract's parts: all, in page order (wins)",
     "details": "selector(s) of a longer text appended to the abstract",
     "speakers": "selector(s) matching one speaker name each",
     "track": "selector(s) of the track or category",
@@ -292,6 +344,9 @@ FIELDS: dict[str, str] = {
     "room": "selector(s) of the room alone",
     "language": "selector(s) of the talk's language",
     "title_prefix": "regular expression removed from the start of titles, e.g. 'Talks: '",
+    "title_suffix": "regular expression removed from the end of titles, e.g. ' | MyCon'",
+    "value_prefix": "regular expression removed from the start of other values ('Track:')",
+    "structured_data": "'Event': read empty fields from schema.org Event data (JSON-LD)",
     "abstract_format": "'html' (line breaks are spaces) or 'text' (Markdown, breaks kept)",
     "url_pattern": "regular expression matching the list page URL (detection hint)",
     "markers": "selector(s) found on this site's list page (detection hints)",
@@ -305,8 +360,8 @@ def required_fields() -> str:
     """Say, in one line, which fields a profile needs (for error messages)."""
     return (
         "talk_links (CSS selector of the talk links on the list page) and title (selector"
-        " of the title on a talk page); optionally abstract, details, speakers, track,"
-        " tags, when (or day, time, room) and language selectors"
+        " of the title on a talk page); optionally abstract (or abstract_parts), details,"
+        " speakers, track, tags, when (or day, time, room), language and list_pages selectors"
     )
 
 
@@ -504,6 +559,40 @@ def get_profile(name: str) -> Profile:
     )
 
 
+#: Environment variable that switches the built-in profiles off for detection when set to
+#: ``"off"``: tests use it to read sites the built-in profiles know as if they were new.
+BUILTIN_VARIABLE = "TOPICS_BUILTIN_PROFILES"
+
+
+def builtin_profiles() -> list[Profile]:
+    """The built-in profiles detection may pick: none when ``$TOPICS_BUILTIN_PROFILES`` is
+    ``off``."""
+    if os.environ.get(BUILTIN_VARIABLE, "").strip().lower() == "off":
+        return []
+    return list(PROFILES.values())
+
+
+def _ranked(url: str, soup: BeautifulSoup) -> list[tuple]:
+    ranked = []
+    for order, profile in enumerate(builtin_profiles()):
+        n_links = sum(bool(a.get("href")) for a in soup.select(profile.talk_links))
+        url_match = bool(profile.url_pattern and re.search(profile.url_pattern, url))
+        n_markers = sum(bool(soup.select_one(m)) for m in profile.markers)
+        ranked.append((n_links > 0, url_match, n_markers, n_links, -order, profile))
+    ranked.sort(key=lambda r: r[:5], reverse=True)
+    return ranked
+
+
+def matching_profile(url: str, soup: BeautifulSoup) -> Profile | None:
+    """The built-in profile whose talk-link selector matches a list page, if any.
+
+    Candidates are ranked as by :func:`detect_profile`; ``None`` when no built-in
+    profile's ``talk_links`` selector matches a link on the page.
+    """
+    ranked = _ranked(url, soup)
+    return ranked[0][-1] if ranked and ranked[0][0] else None
+
+
 def detect_profile(url: str, soup: BeautifulSoup) -> Profile:
     """Pick the built-in profile that fits a fetched list page.
 
@@ -531,13 +620,7 @@ def detect_profile(url: str, soup: BeautifulSoup) -> Profile:
         If no profile fits; the message names the known profiles and what a profile
         needs.
     """
-    ranked = []
-    for order, profile in enumerate(PROFILES.values()):
-        n_links = sum(bool(a.get("href")) for a in soup.select(profile.talk_links))
-        url_match = bool(profile.url_pattern and re.search(profile.url_pattern, url))
-        n_markers = sum(bool(soup.select_one(m)) for m in profile.markers)
-        ranked.append((n_links > 0, url_match, n_markers, n_links, -order, profile))
-    ranked.sort(key=lambda r: r[:5], reverse=True)
+    ranked = _ranked(url, soup)
     if ranked and ranked[0][0]:
         return ranked[0][-1]
     by_url = [r[-1] for r in ranked if r[1]]
