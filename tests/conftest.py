@@ -3,17 +3,14 @@
 from __future__ import annotations
 
 import os
-import threading
 from collections.abc import Iterator
-from dataclasses import dataclass, field
-from http.server import ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, settings
 
 from tests.helpers import ARTIFACTS, shared_path
-from tests.helpers.loopback import static_handler
+from tests.helpers.loopback import Server, start_server
 
 # Tests crawl their own servers on 127.0.0.1: no pause between requests unless a test
 # asks for one (the tests of politeness pass delay= or unset the variable).
@@ -43,32 +40,14 @@ def shared() -> Path:
     return path
 
 
-@dataclass
-class Server:
-    """A static file server on 127.0.0.1 that records the path of every request."""
-
-    url: str
-    requests: list[str] = field(default_factory=list)
-
-    def count(self, prefix: str = "") -> int:
-        """Requests whose path starts with ``prefix``."""
-        return sum(path.startswith(prefix) for path in self.requests)
-
-
 @pytest.fixture
 def serve() -> Iterator:
     """Serve a folder over real HTTP on 127.0.0.1: ``serve(folder) -> Server``."""
     servers = []
 
     def start(root: Path) -> Server:
-        log: list[str] = []
-        httpd = ThreadingHTTPServer(("127.0.0.1", 0), static_handler(str(root), log))
-        threading.Thread(
-            target=httpd.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
-        ).start()
+        server, httpd = start_server(root)
         servers.append(httpd)
-        server = Server(f"http://127.0.0.1:{httpd.server_address[1]}")
-        server.requests = log
         return server
 
     yield start
@@ -87,7 +66,7 @@ def artifacts() -> Path:
 @pytest.fixture(scope="module")
 def browser():
     """Headless Chromium for a test module (skips when it is not installed)."""
-    from .browser import chromium, require_chromium
+    from tests.helpers.browser import chromium, require_chromium
 
     require_chromium()
     with chromium() as browser:

@@ -54,7 +54,7 @@ def load(
         ``<cache>/pages`` and the corpus is saved to ``<cache>/talks.jsonl``.
     profile : str or Profile, optional
         Site profile for a talk list page (name, TOML file or :class:`Profile`); detected
-        from the page when omitted.
+        from the page when omitted, else inferred from the site.
     pyvideo_data : str, optional
         pyvideo's data repository, a folder or URL, for ``pyvideo:`` sources;
         ``$TOPICS_PYVIDEO_DATA`` or https://github.com/pyvideo/data when omitted.
@@ -105,7 +105,8 @@ def crawl(url: str, profile: str | Profile | None = None, **options) -> Corpus:
         http(s) URL of the page listing the talks, or of a pretalx event.
     profile : str or Profile, optional
         Site profile: a built-in name (``topics sources`` lists them), a TOML profile
-        file, or a :class:`Profile`; detected from the page when omitted.
+        file, or a :class:`Profile`; detected from the page when omitted, else inferred
+        from the site.
     **options
         As for :func:`load` (``cache``, ``delay``, ``failures``, ...).
 

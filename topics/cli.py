@@ -1,4 +1,5 @@
-"""The ``topics`` command: ``run`` = ``crawl`` then ``build``; ``sources`` lists sources.
+"""The ``topics`` command: ``run`` = ``crawl`` then ``build``; ``sources`` lists sources;
+``profile`` writes the site profile inferred from a talk list page.
 
 Exit codes: see :data:`EXIT_CODES`.
 """
@@ -25,10 +26,11 @@ from .sources import (
     CrawlFailure,
     SourceError,
 )
-from .sources.crawler import MAX_PAGES
+from .sources.builtin_profiles import PROFILES, get_profile
+from .sources.crawler import MAX_PAGES, infer_profile
 from .sources.errors import one_line
 from .sources.http import CONCURRENCY, DELAY, DELAY_VARIABLE, MAX_WAIT, TIMEOUT
-from .sources.profiles import FIELDS, PROFILES, get_profile
+from .sources.profiles import FIELDS
 from .workspace import (
     DEFAULT_CACHE,
     PYVIDEO_DATA_VARIABLE,
@@ -104,9 +106,11 @@ def _parser() -> tuple[_Parser, dict[str, _Parser]]:
         "--profile",
         metavar="NAME_OR_FILE",
         help=f"site profile: one of {', '.join(PROFILES)}, or a TOML profile file"
-        " (see 'topics sources'); default: detected from the page",
+        " (see 'topics sources'); default: detected from the page, else inferred from the"
+        " site",
     )
-    crawling.add_argument(
+    fetching = argparse.ArgumentParser(add_help=False)
+    fetching.add_argument(
         "--delay",
         type=_seconds(0.0, MAX_DELAY, zero=True),
         metavar="SECONDS",
@@ -114,7 +118,7 @@ def _parser() -> tuple[_Parser, dict[str, _Parser]]:
         f" ${DELAY_VARIABLE} or {DELAY}; a robots.txt Crawl-delay that asks for more wins,"
         f" up to {MAX_WAIT:g} s)",
     )
-    crawling.add_argument(
+    fetching.add_argument(
         "--concurrency",
         type=_whole(1, MAX_CONCURRENCY),
         default=CONCURRENCY,
@@ -122,7 +126,7 @@ def _parser() -> tuple[_Parser, dict[str, _Parser]]:
         help=f"requests in flight to one host at a time, 1 to {MAX_CONCURRENCY}"
         " (default: %(default)s)",
     )
-    crawling.add_argument(
+    fetching.add_argument(
         "--timeout",
         type=_seconds(0.0, MAX_TIMEOUT, zero=False),
         default=TIMEOUT[1],
@@ -138,7 +142,7 @@ def _parser() -> tuple[_Parser, dict[str, _Parser]]:
         metavar="N",
         help="talk pages read from one list page at most (default: %(default)s)",
     )
-    crawling.add_argument(
+    fetching.add_argument(
         "--refresh",
         action="store_true",
         help="revalidate cached pages with conditional requests (ETag, Last-Modified)",
@@ -196,11 +200,11 @@ def _parser() -> tuple[_Parser, dict[str, _Parser]]:
     parsers = {
         "run": commands.add_parser(
             "run",
-            parents=[common, crawling, building],
+            parents=[common, crawling, fetching, building],
             help="crawl a conference, then build its site",
         ),
         "crawl": commands.add_parser(
-            "crawl", parents=[common, crawling], help="fetch the talks only"
+            "crawl", parents=[common, crawling, fetching], help="fetch the talks only"
         ),
         "build": commands.add_parser(
             "build", parents=[common, building], help="fit topics and render the site from a crawl"
@@ -209,6 +213,19 @@ def _parser() -> tuple[_Parser, dict[str, _Parser]]:
             "sources", help="list the kinds of source, site profiles, profile fields"
         ),
     }
+    parsers["profile"] = inferring = commands.add_parser(
+        "profile",
+        parents=[common, fetching],
+        help="infer a site profile from a talk list page and write it as TOML",
+        description="Infer the profile of a conference site from its talk list page (and"
+        " other list pages of the same programme) and a sample of its talk pages, and write"
+        " it as TOML, each selector with the share of sampled pages it matched: check it,"
+        " edit it, and pass it back with 'topics run URL --profile FILE'.",
+    )
+    inferring.add_argument("urls", nargs="+", metavar="URL", help="talk list page(s)")
+    inferring.add_argument(
+        "--out", metavar="FILE", help="where to write the profile (default: standard output)"
+    )
     return parser, parsers
 
 
@@ -238,7 +255,7 @@ def _parse(argv: list[str] | None) -> argparse.Namespace:
             args.delay = _seconds(0.0, MAX_DELAY, zero=True)(os.environ[DELAY_VARIABLE])
         except argparse.ArgumentTypeError as exc:
             command.error(f"${DELAY_VARIABLE}: {exc}")
-    if args.command != "sources":
+    if args.command in ("run", "crawl", "build"):
         clash = _clash(args)
         if clash:
             commands[args.command].error(clash)
@@ -330,6 +347,9 @@ def _sources() -> str:
     lines += [f"  {name:16} {what}" for name, what in FIELDS.items()]
     lines += [
         "",
+        "Without --profile, a site no built-in profile knows gets one inferred from its pages;",
+        "'topics profile URL' writes it as TOML, to check, edit and pass back with --profile.",
+        "",
         "Example:",
         '  talk_links = "ul.talks li > a"',
         '  title = "h1"',
@@ -416,19 +436,48 @@ def main(argv: list[str] | None = None) -> int:
     handler.setFormatter(logging.Formatter("topics: %(message)s"))
     handler.addFilter(_one_line_cache_warning)
     loggers = [logging.getLogger("topics"), logging.getLogger("joblib")]
-    propagate = loggers[1].propagate
+    propagate, level = loggers[1].propagate, loggers[0].level
     for logger in loggers:
         logger.addHandler(handler)
     loggers[1].propagate = False
+    loggers[0].setLevel(logging.INFO)  # which profile a crawl uses, one line
     try:
         return _run(args)
     finally:
         for logger in loggers:
             logger.removeHandler(handler)
         loggers[1].propagate = propagate
+        loggers[0].setLevel(level)
+
+
+def _profile(args: argparse.Namespace) -> int:
+    """``topics profile URL...``: infer the site's profile, write it as TOML."""
+    fetcher = open_fetcher(args.cache, args.delay, args.concurrency, args.timeout, args.refresh)
+    try:
+        inference = infer_profile(args.urls, fetcher)
+        text = inference.to_toml()
+        if args.out:
+            Path(args.out).write_text(text, encoding="utf-8")
+        else:
+            sys.stdout.write(text)
+    except (SourceError, OSError) as exc:
+        print(f"topics: error: {one_line(exc, limit=None)}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("topics: interrupted; everything fetched so far is cached", file=sys.stderr)
+        return 130
+    where = f" -> {args.out}" if args.out else ""
+    print(
+        f"profile inferred from {inference.n_links} talk links and {inference.n_sampled}"
+        f" sampled talk pages{where}",
+        file=sys.stderr,
+    )
+    return 0
 
 
 def _run(args: argparse.Namespace) -> int:
+    if args.command == "profile":
+        return _profile(args)
     start = time.perf_counter()
     corpus_path = Path(args.corpus or corpus_file(args.cache))
     failures: list[CrawlFailure] = []

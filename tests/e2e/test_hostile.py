@@ -1,6 +1,7 @@
 """A hostile site (tests/hostile_site.py) crawled and published by the real command line.
 
-The site is crawled over HTTP on 127.0.0.1 with ``topics run``, the published site is
+The site is crawled over HTTP on 127.0.0.1 with ``topics run`` (with a profile file, and
+again with the profile inferred from the site's own pages), the published site is
 served by another server on 127.0.0.1 and opened in headless Chromium: no script of the
 attacker runs, no request leaves the published site, the hostile server receives no
 request from a script, a link, a style or a redirect, and every file written is inside
@@ -41,13 +42,15 @@ def hostile():
         running.server_close()
 
 
-@pytest.fixture(scope="module")
-def published(hostile, tmp_path_factory):
-    """``topics run`` on the hostile site: (work folder, exit code, stderr lines)."""
+@pytest.fixture(scope="module", params=["profile", "generic"])
+def published(hostile, tmp_path_factory, request):
+    """``topics run`` on the hostile site, with the user's profile or with the one inferred
+    from the site (the generic path): (work folder, exit code, stderr lines)."""
     work = tmp_path_factory.mktemp("hostile")
     (work / "hostile.toml").write_text(PROFILE_TOML)
     before = len(hostile.requests)
-    args = ["run", f"{hostile.url}/list/", "--profile", str(work / "hostile.toml"), "--topics",
+    profile = ["--profile", str(work / "hostile.toml")] if request.param == "profile" else []
+    args = ["run", f"{hostile.url}/list/", *profile, "--topics",
             "3", "--cache", str(work / "cache"), "--out", str(work / "site")]  # fmt: skip
     err = io.StringIO()
     with contextlib.redirect_stderr(err):  # the CLI's messages and log lines

@@ -31,11 +31,13 @@ from topics.model.vocabulary import Analyzer
 from topics.site.search_index import tokenize
 from topics.site.views import paragraphs
 from topics.sources import profiles
-from topics.sources.crawler import crawl_site, parse_when, talk_id
+from topics.sources.builtin_profiles import PROFILES
+from topics.sources.crawler import crawl_site
 from topics.sources.http import Fetcher
-from topics.sources.profiles import PATTERN_TIMEOUT, PROFILES, match_pattern
+from topics.sources.profiles import PATTERN_TIMEOUT, match_pattern
 from topics.sources.schedule import _plain, load_schedule
 from topics.sources.tables import load_table
+from topics.sources.talkpages import parse_when, talk_id
 from topics.sources.text import contains_words
 
 #: CPU seconds any one hostile input may take.

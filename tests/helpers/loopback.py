@@ -17,6 +17,7 @@ from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, SimpleHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 
 #: What each special path does (any other /talk/<name>/ is a plain talk page).
 BEHAVIOURS = {
@@ -290,3 +291,28 @@ def static_handler(root: str, log: list[str]) -> type[SimpleHTTPRequestHandler]:
             pass
 
     return Handler
+
+
+@dataclass
+class Server:
+    """A static file server on 127.0.0.1 that records the path of every request."""
+
+    url: str
+    requests: list[str] = field(default_factory=list)
+
+    def count(self, prefix: str = "") -> int:
+        """Requests whose path starts with ``prefix``."""
+        return sum(path.startswith(prefix) for path in self.requests)
+
+
+def start_server(root: Path) -> tuple[Server, ThreadingHTTPServer]:
+    """Serve a folder over real HTTP on 127.0.0.1 from a daemon thread: ``(server, httpd)``;
+    ``httpd.shutdown()`` then ``httpd.server_close()`` stop it."""
+    log: list[str] = []
+    httpd = ThreadingHTTPServer(("127.0.0.1", 0), static_handler(str(root), log))
+    threading.Thread(
+        target=httpd.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
+    ).start()
+    server = Server(f"http://127.0.0.1:{httpd.server_address[1]}")
+    server.requests = log
+    return server, httpd

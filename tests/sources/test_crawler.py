@@ -11,22 +11,11 @@ from bs4 import BeautifulSoup
 from tests.helpers import FIXTURES
 from topics.corpus import Talk
 from topics.sources import SourceError, load
-from topics.sources.crawler import (
-    CrawlFailure,
-    crawl,
-    crawl_site,
-    event_name,
-    parse_when,
-    talk_id,
-)
+from topics.sources.builtin_profiles import PROFILES, detect_profile, get_profile
+from topics.sources.crawler import CrawlFailure, crawl, crawl_site
 from topics.sources.http import Fetcher
-from topics.sources.profiles import (
-    PROFILES,
-    WHEN_PATTERN,
-    Profile,
-    detect_profile,
-    get_profile,
-)
+from topics.sources.profiles import WHEN_PATTERN, Profile
+from topics.sources.talkpages import event_name, parse_when, talk_id
 
 SITES = FIXTURES / "sites"
 EN = "\u2013"  # the en dash PyCon sites put between two times

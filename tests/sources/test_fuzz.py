@@ -25,11 +25,16 @@ from hypothesis import strategies as st
 from tests.reliability_table import reliability
 from topics.corpus import MAX_TITLE, Corpus, CorpusError, Talk, clean_text, is_safe_id
 from topics.sources import SourceError, load
-from topics.sources.crawler import parse_html, parse_talk, talk_links
+from topics.sources.builtin_profiles import PROFILES, detect_profile
 from topics.sources.http import Fetcher, Page
-from topics.sources.profiles import PROFILES, Profile, detect_profile
+from topics.sources.inference import Sample, learn_fields
+from topics.sources.links import site_links
+from topics.sources.profiles import Profile
 from topics.sources.pyvideo import load_folder
+from topics.sources.structured import event_fields
 from topics.sources.tables import load_table
+from topics.sources.talklinks import find_talk_links
+from topics.sources.talkpages import parse_html, parse_talk, talk_links
 
 pytestmark = pytest.mark.fuzz
 
@@ -132,6 +137,36 @@ SIMPLE = Profile(
 )
 
 
+#: A profile as one inferred from a site: every field the generic path may set.
+INFERRED = Profile(
+    name="inferred",
+    description="as inferred",
+    talk_links='a[href*="talk/"]',
+    title=("div.grid-100 > h1",),
+    title_prefix=r"^(?P<track>[^:]{1,60}?)\s*:\s*",
+    title_suffix=r"\s*\|\s*Conf$",
+    abstract_parts=("div.abstract > :not(h3)", "div.description"),
+    speakers=('a[href*="speaker/"]', "span.speaker"),
+    track=('dt:-soup-contains-own("Track") + dd',),
+    room=('p:has(> b:-soup-contains-own("Room"))',),
+    value_prefix=r"^\s*(?:Track|Room)\s*:?\s*",
+    structured_data="Event",
+)
+
+#: JSON-LD a page may carry: schema.org Events, odd ones, and not JSON at all.
+JSON_LD = st.sampled_from(
+    [
+        "",
+        '{"@type": "Event", "name": "N", "startDate": "2024-05-17T10:00", "performer": '
+        '[{"name": "A"}, "B", 3], "location": {"name": ["x"]}, "keywords": ["a", {"b": 1}]}',
+        '{"@graph": [{"@type": ["Event", "Thing"], "description": {"@value": "<b>d</b>"}}]}',
+        '[{"@type": "Event", "name": null, "startDate": 7, "about": []}]',
+        '{"@type": "Event"' + "[" * 3000,
+        "not json",
+    ]
+)
+
+
 @st.composite
 def pages(draw) -> Page:
     """A fetched page: random markup, maybe damaged, in a random (or bogus) encoding."""
@@ -152,6 +187,9 @@ def pages(draw) -> Page:
             ]
         )
     )
+    data = draw(JSON_LD)
+    if data:
+        head += f'<script type="application/ld+json">{data}</script>'
     markup = f"<!DOCTYPE html><html><head>{head}</head><body>{body}</body></html>"
     encoding = draw(st.sampled_from([None, "utf-8", "latin-1", "utf-16", "x-no-such-charset"]))
     try:
@@ -195,7 +233,7 @@ def _check_error(error: Exception) -> None:
     assert str(error) and "\n" not in str(error), str(error)
 
 
-@given(pages(), st.sampled_from([SIMPLE, *PROFILES.values()]))
+@given(pages(), st.sampled_from([SIMPLE, INFERRED, *PROFILES.values()]))
 @reliability(
     "150 random talk pages (random markup, encodings, bogus charsets, cut short, random"
     " bytes) read with every built-in profile",
@@ -228,6 +266,56 @@ def test_random_list_pages_give_links_or_a_source_error(page):
     for link in links:
         assert link.startswith(("http://127.0.0.1/", "https://conf.example/")), link
         assert "@" not in link.split("/")[2]
+
+
+@given(pages())
+def test_random_list_pages_give_a_group_of_site_links_or_a_source_error(page):
+    try:
+        soup = parse_html(page)
+        group = find_talk_links(page.url, soup)
+    except Exception as error:
+        _check_error(error)
+        return
+    host = page.url.split("/")[2]
+    assert len(group.urls) >= 2
+    assert all(u.split("/")[2] == host and u.startswith("http") for u in group.urls)
+    selected = {u for _, u in site_links(page.url, soup, soup.select(group.selector))}
+    assert selected == set(group.urls)
+
+
+@given(st.lists(pages(), min_size=2, max_size=4), st.lists(text, min_size=4, max_size=4))
+@reliability(
+    "150 random samples of 2-4 random talk pages (random markup, JSON-LD, encodings, cut"
+    " short) to learn a site's profile from, then read with it",
+    "A profile whose every selector is valid CSS, which reads each page into a talk or a"
+    " one-line SourceError; or a one-line SourceError; nothing else was raised",
+)
+def test_random_talk_pages_teach_a_profile_or_give_a_source_error(pages, texts):
+    try:
+        samples = [
+            Sample(p.url, parse_html(p), [t], p.content) for p, t in zip(pages, texts, strict=False)
+        ]
+        learnt = learn_fields(samples)
+        profile = Profile(name="inferred", description="", talk_links="a", **learnt.fields)
+    except Exception as error:
+        _check_error(error)
+        return
+    assert all(0 <= share <= 1 for share in learnt.shares.values())
+    for page in pages:
+        try:
+            talk = parse_talk(page, profile)
+        except Exception as error:
+            _check_error(error)
+            continue
+        _check_talk(talk)
+
+
+@given(pages())
+def test_random_pages_give_schema_org_fields_or_none(page):
+    fields = event_fields(page.content, page.url)
+    assert isinstance(fields, dict)
+    for key, value in fields.items():
+        assert isinstance(value, str | tuple), (key, value)
 
 
 COLUMNS = [

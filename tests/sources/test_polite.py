@@ -17,6 +17,7 @@ from tests.reliability_table import reliability
 from topics.cli import PAGES_FAILED, main
 from topics.corpus import Corpus
 from topics.sources import SourceError, http
+from topics.sources.builtin_profiles import get_profile
 from topics.sources.crawler import CrawlFailure, crawl_site
 from topics.sources.http import (
     DELAY,
@@ -26,7 +27,7 @@ from topics.sources.http import (
     Fetcher,
     FetchError,
 )
-from topics.sources.profiles import FIELDS, Profile, get_profile, load_profile
+from topics.sources.profiles import FIELDS, Profile, load_profile
 from topics.workspace import open_fetcher
 
 MISBEHAVING = [

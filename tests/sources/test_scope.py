@@ -20,9 +20,9 @@ from topics.corpus import (
     is_safe_id,
     slugify,
 )
-from topics.sources.crawler import talk_links
 from topics.sources.http import Fetcher, FetchError, origin
 from topics.sources.profiles import load_profile
+from topics.sources.talkpages import talk_links
 
 
 @pytest.fixture

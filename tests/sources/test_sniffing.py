@@ -194,7 +194,7 @@ def test_encoding_is_read_as_browsers_do(content, charset, text, codec):
 
 
 def test_a_page_of_another_declared_type_is_not_sniffed():
-    from topics.sources.crawler import TalkPageError, parse_html
+    from topics.sources.talkpages import TalkPageError, parse_html
 
     with pytest.raises(TalkPageError, match=r"^not an HTML page \(image/png\)$"):
         parse_html(Page("http://127.0.0.1/", b"<html><h1>x</h1>", content_type="image/png"))

@@ -1,9 +1,10 @@
 """Sources: everything that yields the talks of a conference as a :class:`~topics.corpus.Corpus`.
 
 :func:`load` picks the source from what the user named (see :data:`KINDS`): a pretalx
-event (recognised from its page), a list page URL (crawled with a site profile), a
-schedule file or URL, an iCalendar feed (file or URL), a pyvideo event, a local pyvideo
-folder, a CSV/JSON/JSONL file.
+event (recognised from its page), a list page URL (crawled with a site profile, built in
+or inferred from the site: :mod:`topics.sources.inference`), a schedule file or URL, an
+iCalendar feed (file or URL), a pyvideo event, a local pyvideo folder, a CSV/JSON/JSONL
+file.
 Every source returns a :class:`~topics.corpus.Corpus`; crawling sources report the pages
 that failed in the ``failures`` list they are given.
 """
@@ -11,11 +12,12 @@ that failed in the ``failures`` list they are given.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 from pathlib import Path
 from urllib.parse import urlsplit
 
 from ..corpus import Corpus
-from .crawler import MAX_PAGES, CrawlFailure, crawl, crawl_site, crawl_warning, parse_html
+from .crawler import MAX_PAGES, CrawlFailure, crawl, crawl_site, crawl_warning
 from .errors import SourceError
 from .http import Fetcher, FetchError
 from .ical import MEDIA_TYPE as CALENDAR_TYPE
@@ -25,6 +27,7 @@ from .profiles import Profile
 from .pyvideo import DEFAULT_DATA, load_event, load_folder
 from .schedule import is_schedule, load_schedule, parse_schedule
 from .tables import is_table, load_table
+from .talkpages import parse_html
 
 #: What ``topics run`` builds when given no source: the original EuroPython topic site's event.
 DEFAULT_SOURCE = "pyvideo:europython-2016"
@@ -33,7 +36,7 @@ DEFAULT_SOURCE = "pyvideo:europython-2016"
 KINDS: tuple[tuple[str, str], ...] = (
     ("pretalx event (schedule export, else its talk pages)", "https://pretalx.com/democon/"),
     (
-        "talk list page, crawled with a site profile",
+        "talk list page, crawled with a site profile (built in, --profile, or inferred)",
         "https://us.pycon.org/2019/schedule/talks/list/",
     ),
     ("frab/pentabarf schedule.xml, c3voc schedule.json (file or URL)", "fosdem-2024.xml"),
@@ -61,6 +64,8 @@ __all__ = [
 def load_all(sources: Sequence[str], fetcher: Fetcher, **options) -> Corpus:
     """Read several sources (editions of a conference, say) into one corpus.
 
+    A talk page read from two sources (two list pages of one programme) is kept once.
+
     Parameters
     ----------
     sources : sequence of str
@@ -74,7 +79,16 @@ def load_all(sources: Sequence[str], fetcher: Fetcher, **options) -> Corpus:
     SourceError
         If any source cannot be read.
     """
-    return Corpus.merge([load(s, fetcher, **options) for s in sources or [DEFAULT_SOURCE]])
+    corpora = [load(s, fetcher, **options) for s in sources or [DEFAULT_SOURCE]]
+    if len(corpora) > 1:  # list pages of one programme lead to the same talk pages
+        seen: set[str] = set()
+        for n, corpus in enumerate(corpora):
+            talks = [t for t in corpus.talks if not t.url or t.url not in seen]
+            seen.update(t.url for t in corpus.talks if t.url)
+            if len(talks) < len(corpus.talks):
+                corpora[n] = replace(corpus, talks=talks)
+        corpora = [c for c in corpora if len(c)] or corpora[:1]
+    return Corpus.merge(corpora)
 
 
 def load(
@@ -105,7 +119,7 @@ def load(
     profile : str or Profile, optional
         For a list page URL: a built-in site profile's name, a TOML profile file's path
         (see :mod:`topics.sources.profiles`) or a :class:`Profile`; detected from the
-        page when omitted.
+        page when omitted, else inferred from the site.
     pyvideo_data : str
         Local folder or URL of pyvideo's ``data`` repository.
     progress : bool

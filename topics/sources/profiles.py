@@ -31,6 +31,14 @@ The built-in profiles were written against these sites:
     ``agenda/schedule_nojs.html``). :mod:`topics.sources.pretalx` uses it only when an
     event's schedule export is missing.
 
+Inferred profiles
+-----------------
+A site no built-in profile matches gets a profile inferred from its own pages
+(:mod:`topics.sources.inference`), named ``"inferred"``; ``topics profile URL`` writes it
+as a profile file. Detection skips the built-in profiles when the environment variable
+``TOPICS_BUILTIN_PROFILES`` is ``off`` (:data:`BUILTIN_VARIABLE`): tests read the sites
+the built-in profiles were written for as if they were new.
+
 Profile files
 -------------
 Any other site is described in a TOML file (https://toml.io/en/v1.0.0) whose keys are
@@ -43,6 +51,8 @@ tried in order::
     talk_links = "ul.talks li > a"            # the talk links, on the list page
     title = "h1.talk-title"                   # then, on each talk page:
     abstract = ["div.abstract", "div.description"]   # the first that matches
+    abstract_parts = ["div.description", "div.abstract"]  # or all, in page order
+    list_pages = "nav.days a"                 # the programme's other list pages
     speakers = "span.speaker"                 # every match is one speaker
     track = "a.track"
     when = "p.when"                           # "Friday 10:30-11:00 in Room 1"
@@ -53,7 +63,6 @@ tried in order::
 from __future__ import annotations
 
 import logging
-import re
 import reprlib
 import tomllib
 from dataclasses import dataclass
@@ -61,7 +70,6 @@ from pathlib import Path
 
 import regex
 import soupsieve
-from bs4 import BeautifulSoup
 
 from .errors import SourceError
 
@@ -83,11 +91,21 @@ WHEN_PATTERN = (
     rf"^(?P<day>.+?)\s+(?P<time>{_CLOCK}\s*[\u2013\u2014-]\s*{_CLOCK})\s+in\s+(?P<room>.+)$"
 )
 
+#: :attr:`Profile.when_pattern` of inferred profiles, for any "<day> <time> <room>" line:
+#: the text before the first clock time is the day, the time (or range) follows, and what
+#: comes after a separator ("in", ",", "@", "|", "-") is the room, as in "2031-05-05
+#: 10:00-10:30, Main hall" or "Sat 12:00 @ Aula 1".
+ANY_WHEN_PATTERN = (
+    rf"^(?P<day>.*?)[\s,;:\u2013\u2014-]*(?P<time>{_CLOCK}(?:\s*[\u2013\u2014-]\s*{_CLOCK})?)"
+    rf"(?:\s*(?:,|;|\bin\b|@|\||\u00b7|[\u2013\u2014-])\s*(?P<room>\S.*?))?\s*$"
+)
+
 Selectors = tuple[str, ...]
 
 _SELECTOR_FIELDS = (
     "title",
     "abstract",
+    "abstract_parts",
     "details",
     "speakers",
     "track",
@@ -119,10 +137,18 @@ class Profile:
         One line for people: which site and years the profile was written for.
     talk_links : str
         Selector of the ``<a href>`` elements on the list page that lead to talk pages.
+    list_pages : str
+        Selector of the ``<a href>`` elements on the list page that lead to the other
+        list pages of the programme (one per day, say); their talk links are read too.
     title : tuple of str
         Selectors of the talk title on a talk page. A page without a title is a failure.
     abstract : tuple of str
         Selectors of the element holding the talk's description; missing means ``""``.
+    abstract_parts : tuple of str
+        Selectors of the parts of the abstract (a "Description" and an "Abstract", say):
+        every element they select, in page order, is one part, and the parts joined by
+        blank lines are the abstract. When they select something, ``abstract`` is not
+        read.
     details : tuple of str
         Selectors of a second, longer text (pretalx's "description" after its
         "abstract"), appended to the abstract unless the abstract already holds it.
@@ -145,6 +171,15 @@ class Profile:
         Regular expression matched at the start of the title and removed (such as
         ``"Talks: "``). If it has a named group ``track`` and the profile's ``track``
         selectors find nothing, that group gives the track. See :func:`match_pattern`.
+    title_suffix : str
+        Regular expression searched at the end of the title and removed (such as
+        ``" | MyCon 2024"`` after a ``<title>``).
+    value_prefix : str
+        Regular expression matched at the start of the speakers, track, tags, day, time,
+        room and language values and removed (a label such as ``"Track: "``).
+    structured_data : {"", "Event"}
+        ``"Event"``: fields the selectors leave empty are read from the page's
+        schema.org Event data (JSON-LD or microdata; :mod:`topics.sources.structured`).
     abstract_format : {"html", "text"}
         ``"html"``: line breaks in the source are spaces, as a browser shows them.
         ``"text"``: the element holds plain text or Markdown whose line breaks matter.
@@ -174,6 +209,7 @@ class Profile:
     talk_links: str
     title: Selectors
     abstract: Selectors = ()
+    abstract_parts: Selectors = ()
     details: Selectors = ()
     speakers: Selectors = ()
     track: Selectors = ()
@@ -185,6 +221,10 @@ class Profile:
     room: Selectors = ()
     language: Selectors = ()
     title_prefix: str = ""
+    title_suffix: str = ""
+    value_prefix: str = ""
+    structured_data: str = ""
+    list_pages: str = ""
     abstract_format: str = "html"
     url_pattern: str = ""
     markers: Selectors = ()
@@ -198,13 +238,15 @@ class Profile:
                 f"a profile needs a name, {required_fields()}; got name={self.name!r}"
             )
         _check_selector(self.name, "talk_links", self.talk_links)
+        if self.list_pages:
+            _check_selector(self.name, "list_pages", self.list_pages)
         for key in _SELECTOR_FIELDS:
             value = getattr(self, key)
             value = ((value,) if value else ()) if isinstance(value, str) else tuple(value)
             object.__setattr__(self, key, value)
             for selector in value:
                 _check_selector(self.name, key, selector)
-        for key in ("when_pattern", "title_prefix", "url_pattern"):
+        for key in ("when_pattern", "title_prefix", "title_suffix", "value_prefix", "url_pattern"):
             try:
                 regex.compile(getattr(self, key))
             except regex.error as exc:
@@ -215,6 +257,11 @@ class Profile:
             raise SourceError(
                 f"profile {self.name!r}: abstract_format must be 'html' or 'text',"
                 f" not {self.abstract_format!r}"
+            )
+        if self.structured_data not in ("", "Event"):
+            raise SourceError(
+                f"profile {self.name!r}: structured_data must be 'Event' or empty,"
+                f" not {self.structured_data!r}"
             )
 
 
@@ -279,8 +326,10 @@ FIELDS: dict[str, str] = {
     "name": "identifier, such as 'mycon-2024' (default: the file's name)",
     "description": "one line for people: which site and years the profile is for",
     "talk_links": "REQUIRED: CSS selector of the <a href> talk links on the list page",
+    "list_pages": "selector of links to the programme's other list pages (day tabs)",
     "title": "REQUIRED: selector(s) of the talk's title on a talk page",
     "abstract": "selector(s) of the element holding the talk's description",
+    "abstract_parts": "selector(s) of the abstract's parts: all, in page order (wins)",
     "details": "selector(s) of a longer text appended to the abstract",
     "speakers": "selector(s) matching one speaker name each",
     "track": "selector(s) of the track or category",
@@ -292,6 +341,9 @@ FIELDS: dict[str, str] = {
     "room": "selector(s) of the room alone",
     "language": "selector(s) of the talk's language",
     "title_prefix": "regular expression removed from the start of titles, e.g. 'Talks: '",
+    "title_suffix": "regular expression removed from the end of titles, e.g. ' | MyCon'",
+    "value_prefix": "regular expression removed from the start of other values ('Track:')",
+    "structured_data": "'Event': read empty fields from schema.org Event data (JSON-LD)",
     "abstract_format": "'html' (line breaks are spaces) or 'text' (Markdown, breaks kept)",
     "url_pattern": "regular expression matching the list page URL (detection hint)",
     "markers": "selector(s) found on this site's list page (detection hints)",
@@ -305,8 +357,8 @@ def required_fields() -> str:
     """Say, in one line, which fields a profile needs (for error messages)."""
     return (
         "talk_links (CSS selector of the talk links on the list page) and title (selector"
-        " of the title on a talk page); optionally abstract, details, speakers, track,"
-        " tags, when (or day, time, room) and language selectors"
+        " of the title on a talk page); optionally abstract (or abstract_parts), details,"
+        " speakers, track, tags, when (or day, time, room), language and list_pages selectors"
     )
 
 
@@ -367,186 +419,3 @@ def load_profile(path: str | Path) -> Profile:
     if not data["talk_links"] or not data["title"]:
         raise SourceError(f"profile file {path} needs {required_fields()}")
     return Profile(**data)
-
-
-_PYCON_US_2019 = Profile(
-    name="pycon-us-2019",
-    description=(
-        "PyCon US 2019 (Symposion): list page /2019/schedule/talks/list/ or grid"
-        " /2019/schedule/talks/"
-    ),
-    # The list page, and the grid (whose markup the 2023 site kept).
-    talk_links=(
-        'h2 > a[id^="presentation-"][href],'
-        ' table.calendar td.slot span.title a[href*="/presentation/"]'
-    ),
-    title=("div.box-content > h2",),
-    abstract=("div.box-content div.description", "div.box-content div.abstract"),
-    speakers=('div.box-content h4 a[href*="/speaker/profile/"]',),
-    when=("div.box-content > h4:first-of-type:not(:has(a))",),
-    abstract_format="text",
-    url_pattern=r"/2019/schedule/",
-    markers=(
-        "body.presentation-list",
-        "body.schedule-page",
-        "div.presentation-description",
-        'link[href*="/site_media/static/"]',
-    ),
-    event_prefix="pycon-us",
-    conference="PyCon US",
-    year="2019",
-)
-
-_PYCON_US_2023 = Profile(
-    name="pycon-us-2023",
-    description="PyCon US 2023: talk grid /2023/schedule/talks/",
-    talk_links='table.calendar td.slot span.title a[href*="presentation/"]',
-    title=("div.panel-heading h3",),
-    title_prefix=(
-        r"(?P<track>Talks|Charlas|Tutorials|Sponsor Presentations|Posters|Lightning Talks"
-        r"|Keynotes?|Summits?|Open Spaces?)\s*:\s*"
-    ),
-    abstract=("div.panel-body div.description",),
-    speakers=("div.panel-body ul.no-list-style > li",),
-    when=("div.panel-heading > p",),
-    url_pattern=r"/2023/schedule/",
-    markers=("main table.calendar td.slot", "div.mobile-background"),
-    event_prefix="pycon-us",
-    conference="PyCon US",
-    year="2023",
-)
-
-_PYCON_US_2025 = Profile(
-    name="pycon-us-2025",
-    description="PyCon US 2025: talk grid /2025/schedule/talks/",
-    talk_links='section.slot div.title a[href*="/presentation/"]',
-    title=("hgroup.presentation-detail-header-headline h1",),
-    track=("hgroup.presentation-detail-header-headline span.pill",),
-    # The footer holds a second div.content: only the one in the description column counts.
-    abstract=("main div.max-medium > div.content", "main div.content"),
-    speakers=("p.speaker-list a",),
-    when=("div.presentation-detail-header > p",),
-    url_pattern=r"/2025/schedule/",
-    markers=("div.calendar section.slot", "div.time-slot-listing"),
-    event_prefix="pycon-us",
-    conference="PyCon US",
-    year="2025",
-)
-
-_EUROPYTHON_2016 = Profile(
-    name="europython-2016",
-    description="EuroPython 2016 (epcon): schedule grid /p3/schedule/ep2016/",
-    talk_links="td.event div.name a[href]",
-    title=("div.grid-100 > h1", "section h1", "h1"),
-    abstract=("div.readonly div.cms", "div.cms"),
-    speakers=("div.talk-speakers a",),
-    tags=("div.all-tags span.tag",),
-    when=("section.talk.when",),
-    # "in <track> on Tuesday 19 July at 11:15". Atomic groups: only the first "in" and the
-    # first "on" after it are tried, as a later one leaves less text for what follows (it
-    # matches only where they do); trying every pair of them was cubic (docs/decisions.md).
-    when_pattern=(
-        r"^(?>.*?\bin\s+)(?>(?P<room>.+?)\s+on\s+)(?P<day>.+?)\s+at\s+(?P<time>\d{1,2}:\d{2})"
-    ),
-    language=("div.talk.details dl > dd:first-of-type",),
-    url_pattern=r"ep2016\.europython\.eu|/ep2016/",
-    event_prefix="europython",
-    conference="EuroPython",
-    year="2016",
-)
-
-_PRETALX = Profile(
-    name="pretalx",
-    description="pretalx: schedule /<event>/schedule/nojs, talks /<event>/talk/<CODE>/",
-    talk_links='#fahrplan a[href*="/talk/"]',
-    title=("article h3.talk-title .heading-with-buttons > span", "article h3.talk-title"),
-    abstract=("article section.abstract",),
-    details=("article section.description",),
-    speakers=("article div.pretalx-session-info > div.title",),
-    # "2016-07-18 09:00 \u2013 09:30 , Anfiteatro 1"
-    when=("article h3.talk-title > small",),
-    when_pattern=(
-        r"^(?P<day>.+?)\s+(?P<time>\d{1,2}:\d{2}\s*[\u2013\u2014-]\s*\d{1,2}:\d{2})"
-        r"\s*,\s*(?P<room>.+)$"
-    ),
-    url_pattern=r"/schedule/nojs",
-    markers=('meta[name="generator"][content^="pretalx"]', "#fahrplan"),
-)
-
-#: The built-in profiles by name.
-PROFILES: dict[str, Profile] = {
-    p.name: p for p in (_PYCON_US_2019, _PYCON_US_2023, _PYCON_US_2025, _EUROPYTHON_2016, _PRETALX)
-}
-
-
-def get_profile(name: str) -> Profile:
-    """Return the built-in profile called ``name``, or read the profile file ``name``.
-
-    Parameters
-    ----------
-    name : str
-        A key of :data:`PROFILES`, or the path of a TOML profile file (see
-        :func:`load_profile`): a name ending in ``.toml`` or an existing file.
-
-    Raises
-    ------
-    SourceError
-        If there is no such profile; the message lists the known ones and says how to
-        write a profile file. See :func:`load_profile` for a file's errors.
-    """
-    if name in PROFILES:
-        return PROFILES[name]
-    if name.lower().endswith(".toml") or Path(name).is_file():
-        return load_profile(name)
-    raise SourceError(
-        f"no site profile {name!r}; known profiles: {', '.join(PROFILES)}; or give a"
-        " TOML profile file (--profile my-site.toml, fields: see 'topics sources')"
-    )
-
-
-def detect_profile(url: str, soup: BeautifulSoup) -> Profile:
-    """Pick the built-in profile that fits a fetched list page.
-
-    A profile is a candidate when its ``talk_links`` selector matches at least one
-    link with an ``href`` on the page. Candidates are ranked by whether their
-    ``url_pattern`` matches ``url``, then by how many of their ``markers`` match, then
-    by how many links they find; the first registered wins a tie. When no selector
-    matches, a profile is still chosen if it is the only one whose ``url_pattern``
-    matches (so the caller can say which selector found nothing).
-
-    Parameters
-    ----------
-    url : str
-        The list page's final URL.
-    soup : bs4.BeautifulSoup
-        The parsed list page.
-
-    Returns
-    -------
-    Profile
-
-    Raises
-    ------
-    SourceError
-        If no profile fits; the message names the known profiles and what a profile
-        needs.
-    """
-    ranked = []
-    for order, profile in enumerate(PROFILES.values()):
-        n_links = sum(bool(a.get("href")) for a in soup.select(profile.talk_links))
-        url_match = bool(profile.url_pattern and re.search(profile.url_pattern, url))
-        n_markers = sum(bool(soup.select_one(m)) for m in profile.markers)
-        ranked.append((n_links > 0, url_match, n_markers, n_links, -order, profile))
-    ranked.sort(key=lambda r: r[:5], reverse=True)
-    if ranked and ranked[0][0]:
-        return ranked[0][-1]
-    by_url = [r[-1] for r in ranked if r[1]]
-    if len(by_url) == 1:
-        return by_url[0]
-    known = "; ".join(f"{p.name} ({p.description})" for p in PROFILES.values())
-    raise SourceError(
-        f"no site profile recognises {url}: no profile's talk-link selector matches it."
-        f" Known profiles: {known}. Name one with --profile, or describe the site in a"
-        f" TOML profile file given as --profile my-site.toml, with {required_fields()}"
-        " ('topics sources' lists every field)"
-    )
