@@ -4,7 +4,7 @@ pretalx (the PyPI package, version in ``.ci/pretalx-requirements.txt``) runs in 
 virtual environment, ``.ci/pretalx-venv`` (made by ``.ci/setup``, or here when absent),
 on SQLite in a temporary folder (on ``/dev/shm`` when there is one: migrations are
 4 times faster there), with Django's development server bound to 127.0.0.1. The
-database is migrated, then ``tests/pretalx_seed.py`` creates the event through
+database is migrated, then ``tests/helpers/pretalx_seed.py`` creates the event through
 pretalx's own ORM from ``../shared/data/pyvideo/europython-2016`` (169 talks),
 schedules every talk and releases the schedule. Each step's seconds are written to
 ``artifacts/pretalx.json``.
@@ -51,7 +51,7 @@ pytestmark = [pytest.mark.pretalx, pytest.mark.shared]
 
 VENV = Path(os.environ.get("TOPICS_PRETALX_VENV", REPO / ".ci" / "pretalx-venv"))
 REQUIREMENTS = REPO / ".ci" / "pretalx-requirements.txt"
-SEED = Path(__file__).with_name("pretalx_seed.py")
+SEED = REPO / "tests" / "helpers" / "pretalx_seed.py"
 SLUG = "ep2016"
 EVENT = "europython-2016"
 #: Requests whose answer the proxy replaces by a 404 when the export is "switched off".

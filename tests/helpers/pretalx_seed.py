@@ -2,7 +2,7 @@
 
 Runs inside pretalx's virtual environment (never imported by the tests)::
 
-    PRETALX_DATA_DIR=DIR python tests/pretalx_seed.py EVENT_FOLDER SLUG
+    PRETALX_DATA_DIR=DIR python tests/helpers/pretalx_seed.py EVENT_FOLDER SLUG
 
 ``EVENT_FOLDER`` is a pyvideo event folder (``category.json`` + ``videos/*.json``,
 https://github.com/pyvideo/data#json-schema), such as ``../shared/data/pyvideo/

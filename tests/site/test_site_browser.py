@@ -19,6 +19,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from tests.helpers import REPO
 from tests.helpers.browser import broken_images, open_page
 from tests.helpers.tiny_site import EVENTS, fitted_two_events
 from topics.cli import main
@@ -30,7 +31,7 @@ from topics.site.search_index import process_term, tokenize
 pytestmark = pytest.mark.browser
 
 #: axe-core, vendored from npm (tests/vendor/README.md).
-AXE = Path(__file__).resolve().parent / "vendor" / "axe.min.js"
+AXE = REPO / "tests" / "vendor" / "axe.min.js"
 
 #: Screen widths of the screenshots: a phone and a wide desktop.
 WIDTHS = (390, 1440)

@@ -10,7 +10,7 @@ from bs4 import BeautifulSoup, Tag
 from bs4.exceptions import ParserRejectedMarkup
 
 from ..corpus import Talk, folded, slugify
-from .errors import SourceError
+from .errors import SourceError, one_line
 from .http import Page
 from .links import site_links
 from .profiles import Profile, match_pattern
@@ -61,7 +61,7 @@ def parse_html(page: Page) -> BeautifulSoup:
     try:
         return BeautifulSoup(text, "lxml")
     except (ValueError, LookupError, ParserRejectedMarkup) as exc:
-        raise TalkPageError(f"unreadable page ({' '.join(str(exc).split())[:200]})") from None
+        raise TalkPageError(f"unreadable page ({one_line(exc)})") from None
 
 
 def talk_links(page_url: str, soup: BeautifulSoup, profile: Profile) -> list[str]:
