@@ -109,6 +109,11 @@ RETRY_STATUSES = (429, 500, 502, 503, 504)
 MAX_REDIRECTS = 10
 #: robots.txt bytes parsed; RFC 9309 section 2.5 asks crawlers to parse at least 500 KiB.
 MAX_ROBOTS_BYTES = 512 * 1024
+#: Least seconds between the starts of two requests to these hosts, whatever ``delay``
+#: says, and one request at a time: what their terms of use ask. arXiv's API terms ask
+#: for one request every three seconds, on one connection at a time
+#: (https://info.arxiv.org/help/api/tou.html).
+HOST_PACES = {"export.arxiv.org": 3.0}
 
 _REDIRECTS = frozenset({301, 302, 303, 307, 308})
 _DEFAULT_PORTS = {"http": 80, "https": 443}
@@ -403,6 +408,12 @@ class Fetcher:
     ValueError
         If ``delay`` is negative or ``concurrency`` below 1.
 
+    Notes
+    -----
+    Hosts in :data:`HOST_PACES`, and origins given to :meth:`pace`, get at least the
+    pause they ask for and one request at a time, whatever ``delay`` and
+    ``concurrency`` say.
+
     Attributes
     ----------
     n_requests : int
@@ -456,6 +467,7 @@ class Fetcher:
         self.stale: list[tuple[str, str]] = []
         self._lock = threading.Lock()
         self._hosts: dict[str, _Host] = {}
+        self._paces: dict[tuple[str, str, int] | None, float] = {}
         self._revalidated: set[str] = set()
         memory = Memory(Path(cache_dir) / "pages" if cache_dir else None, verbose=0)
         self._cached = memory.cache(self._fetch, ignore=["self", "previous", "site", "robots"])
@@ -526,8 +538,23 @@ class Fetcher:
         key = origin(url)
         with self._lock:
             if key not in self._hosts:
-                self._hosts[key] = _Host(self.concurrency, self.delay)
+                least = self._paces.get(key, HOST_PACES.get(key[1], 0.0) if key else 0.0)
+                if least:
+                    self._hosts[key] = _Host(1, max(self.delay, least))
+                else:
+                    self._hosts[key] = _Host(self.concurrency, self.delay)
             return self._hosts[key]
+
+    def pace(self, url: str, seconds: float) -> None:
+        """Start requests to ``url``'s origin at least ``seconds`` apart, whatever
+        ``delay`` says (a service's terms of use, such as arXiv's API on a mirror); when
+        called before the first request to that origin, one request at a time too."""
+        key = origin(url)
+        with self._lock:
+            self._paces[key] = max(seconds, self._paces.get(key, 0.0))
+            if key in self._hosts:
+                host = self._hosts[key]
+                host.delay = max(host.delay, seconds)
 
     def allowed(self, url: str) -> bool:
         """Whether robots.txt lets this crawler fetch ``url`` (reading it if need be)."""
