@@ -338,9 +338,12 @@ class _BoundedAdapter(HTTPAdapter):
 class _Host:
     """The gate of one host: its robots.txt, its pace and its in-flight bound."""
 
-    def __init__(self, concurrency: int, delay: float):
+    def __init__(self, concurrency: int, delay: float, least: float = 0.0):
         self.slots = threading.BoundedSemaphore(concurrency)
-        self.delay = delay
+        self.delay = max(delay, least)
+        # A pause a host's terms ask for: counted from the end of the previous request
+        # too, so that the server sees it even when a request is slow to arrive.
+        self.least = least
         self.lock = threading.Lock()
         self.next_start = 0.0
         self.robots: Protego | None = None
@@ -362,7 +365,11 @@ class _Host:
                         break
                     wait = self.next_start - now
                 time.sleep(wait)
-            yield
+            try:
+                yield
+            finally:
+                if self.least:
+                    self.hold_back(self.least)
 
     def hold_back(self, seconds: float) -> None:
         """Start no request to this host for ``seconds`` (a ``Retry-After``, a backoff)."""
@@ -411,8 +418,8 @@ class Fetcher:
     Notes
     -----
     Hosts in :data:`HOST_PACES`, and origins given to :meth:`pace`, get at least the
-    pause they ask for and one request at a time, whatever ``delay`` and
-    ``concurrency`` say.
+    pause they ask for, between two starts and from the end of one request to the start
+    of the next, and one request at a time, whatever ``delay`` and ``concurrency`` say.
 
     Attributes
     ----------
@@ -539,22 +546,21 @@ class Fetcher:
         with self._lock:
             if key not in self._hosts:
                 least = self._paces.get(key, HOST_PACES.get(key[1], 0.0) if key else 0.0)
-                if least:
-                    self._hosts[key] = _Host(1, max(self.delay, least))
-                else:
-                    self._hosts[key] = _Host(self.concurrency, self.delay)
+                concurrency = 1 if least else self.concurrency
+                self._hosts[key] = _Host(concurrency, self.delay, least)
             return self._hosts[key]
 
     def pace(self, url: str, seconds: float) -> None:
-        """Start requests to ``url``'s origin at least ``seconds`` apart, whatever
-        ``delay`` says (a service's terms of use, such as arXiv's API on a mirror); when
-        called before the first request to that origin, one request at a time too."""
+        """Start requests to ``url``'s origin at least ``seconds`` apart, and ``seconds``
+        after the previous one ended, whatever ``delay`` says (a service's terms of use,
+        such as arXiv's API on a mirror); when called before the first request to that
+        origin, one request at a time too."""
         key = origin(url)
         with self._lock:
             self._paces[key] = max(seconds, self._paces.get(key, 0.0))
             if key in self._hosts:
                 host = self._hosts[key]
-                host.delay = max(host.delay, seconds)
+                host.delay, host.least = max(host.delay, seconds), max(host.least, seconds)
 
     def allowed(self, url: str) -> bool:
         """Whether robots.txt lets this crawler fetch ``url`` (reading it if need be)."""
