@@ -69,6 +69,7 @@ from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
 from urllib.parse import parse_qsl, urlencode, urlsplit
+from xml.parsers import expat
 
 import feedparser
 
@@ -101,6 +102,10 @@ ARXIV_DELAY = 3.0
 
 #: Bytes read to tell a feed from its start (a licence comment may come first).
 SNIFF_BYTES = 16 * 1024
+
+#: Largest feed read when it is not well-formed XML, in bytes: feedparser's lenient
+#: parser, which reads damaged XML, takes seconds of CPU a megabyte.
+MAX_LOOSE_BYTES = 2 * 1024 * 1024
 
 _NAMESPACES = {
     "rdf": ("http://purl.org/rss/1.0/", "http://my.netscape.com/rdf/simple/0.9/"),
@@ -282,6 +287,11 @@ def _parse(content: bytes, source: str, charset: str | None) -> feedparser.FeedP
     declaration = _DECLARATION.match(text)
     body = text[declaration.end() :] if declaration else text
     data = ('<?xml version="1.0" encoding="utf-8"?>' + body).encode("utf-8", "replace")
+    if len(data) > MAX_LOOSE_BYTES and not _well_formed(data):
+        raise SourceError(
+            f"{where} is not well-formed XML and larger than {MAX_LOOSE_BYTES} bytes: not read"
+            " (a damaged feed is read leniently only up to that size)"
+        )
     headers = {"content-type": "application/xml; charset=utf-8"}
     if source.startswith(("http://", "https://")):
         headers["content-location"] = source  # the base of relative links, nothing fetched
@@ -294,6 +304,16 @@ def _parse(content: bytes, source: str, charset: str | None) -> feedparser.FeedP
         )
     except (ValueError, TypeError, LookupError, AttributeError, RecursionError) as exc:
         raise SourceError(f"{where} is not a valid feed: {_one_line(exc)}") from None
+
+
+def _well_formed(data: bytes) -> bool:
+    """Whether ``data`` parses as XML (expat, which feedparser tries first)."""
+    parser = expat.ParserCreate()
+    try:
+        parser.Parse(data, True)
+    except expat.ExpatError:
+        return False
+    return True
 
 
 def _decode(content: bytes, charset: str | None) -> str:
