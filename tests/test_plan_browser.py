@@ -420,3 +420,10 @@ def test_axe_finds_no_serious_violation_on_the_plan_and_its_controls(request, br
     assert axe(browser, site, "plan.html#ids=" + ".".join(ids), []) == []  # import offered
     assert axe(browser, site, f"talks/{ids[0]}.html", ids[:1]) == []
     assert axe(browser, site, "topics/1.html", ids) == []
+
+
+def test_compact_export_adds_at_most_15_percent_at_fosdem_scale(fosdem):
+    # Measured with its numbers in benchmarks/results/site.md (benchmarks/plan_size.py).
+    export = (fosdem.root / "plan" / "talks.js").stat().st_size
+    total = sum(p.stat().st_size for p in fosdem.root.rglob("*") if p.is_file())
+    assert export / (total - export) <= 0.15
