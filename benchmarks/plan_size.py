@@ -11,6 +11,11 @@ measures the bytes on disk of the whole site, of the compact export ``plan/talks
 feature (``static/plan.js``, ``plan.html``, ``data/schedule.csv`` and ``.json``). The
 share is the export's bytes over the bytes of the site without it: what it adds.
 
+Then, for :data:`PLANS` random plans of three talks (seed 0), ranks the other talks by
+their cosine with the plan as the page does, from the export's quantised shares, and
+counts the plans whose first five are not each nearer (cosine of W, from
+``data/talk-topics.json``) than every talk not among the ten shown, with the worst margin.
+
 Writes ``benchmarks/results/plan-size.json`` and the "Plan export" section of
 ``benchmarks/results/site.md`` (between its ``<!-- plan-export -->`` markers, which
 ``benchmarks/site.py`` keeps when it rewrites the file), and prints the section.
@@ -30,12 +35,16 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
+import numpy as np  # noqa: E402
+
 from topics.cli import main  # noqa: E402
 
 RESULTS = REPO / "benchmarks" / "results"
 START, END = "<!-- plan-export -->", "<!-- /plan-export -->"
 #: Most the export may add to the site (issue 21).
 LIMIT = 0.15
+#: Random plans whose recommendations are checked against W.
+PLANS = 500
 
 
 def folder_bytes(folder: Path) -> tuple[int, int]:
@@ -44,13 +53,43 @@ def folder_bytes(folder: Path) -> tuple[int, int]:
     return sum(p.stat().st_size for p in files), len(files)
 
 
+def cosines(M: np.ndarray, saved: np.ndarray) -> np.ndarray:
+    """Cosine of every row of M with the mean of the saved rows made to sum to 1."""
+    mean = (M[saved] / M[saved].sum(axis=1, keepdims=True)).mean(axis=0)
+    norms = np.linalg.norm(M, axis=1) * np.linalg.norm(mean)
+    return np.divide(M @ mean, norms, out=np.zeros(len(M)), where=norms > 0)
+
+
+def reorders(export: dict, W: np.ndarray, plans: int = PLANS) -> dict:
+    """How often the quantised export changes which talks come first (see above)."""
+    Q = np.zeros_like(W)
+    for i, row in enumerate(export["talks"]):
+        Q[i, row[8][0::2]] = row[8][1::2]
+    rng = np.random.default_rng(0)
+    bad, margins = 0, []
+    for _ in range(plans):
+        saved = rng.choice(np.flatnonzero(Q.sum(axis=1) > 0), 3, replace=False)
+        shown_scores, exact = cosines(Q, saved), cosines(W, saved)
+        shown_scores[saved] = -1
+        shown = np.argsort(-shown_scores, kind="stable")[:10]
+        others = np.ones(len(W), dtype=bool)
+        others[np.r_[saved, shown]] = False
+        margin = exact[shown[:5]].min() - exact[others].max()
+        margins.append(margin)
+        bad += margin <= 0
+    return {"plans": plans, "reordered": int(bad), "worst_margin": float(min(margins))}
+
+
 def measure(site: Path) -> dict:
     total, files = folder_bytes(site)
     export = site / "plan" / "talks.js"
     data = export.read_bytes()
     rest = ["static/plan.js", "plan.html", "data/schedule.csv", "data/schedule.json"]
     talks = json.loads(data.decode().removeprefix("window.topicsPlan = ").rstrip().rstrip(";"))
+    listing = json.loads((site / "data" / "talk-topics.json").read_text("utf-8"))
+    W = np.array([t["weights"] for t in listing["talks"]])
     return {
+        "recommendations": reorders(talks, W),
         "talks": len(talks["talks"]),
         "topics": len(talks["topics"]),
         "weights_per_talk": sum(len(t[8]) for t in talks["talks"]) / 2 / len(talks["talks"]),
@@ -86,6 +125,12 @@ def section(result: dict) -> str:
             f"**{100 * result['share']:.1f} %** (limit {100 * LIMIT:.0f} %)",
         ),
         *((f"{name}", f"{size:,} bytes") for name, size in other.items()),
+        (
+            "random 3-talk plans whose first 5 recommendations are not each nearer (W) than"
+            " every talk not shown",
+            f"{result['recommendations']['reordered']} of {result['recommendations']['plans']}"
+            f" (worst margin {result['recommendations']['worst_margin']:.1e})",
+        ),
     ]
     table = "\n".join(f"| {a} | {b} |" for a, b in rows)
     return (
