@@ -105,3 +105,14 @@ def test_schedule_export_says_which_talks_have_no_usable_time(tmp_path):
     assert rows[0] == ["id", "title", "day", "time", "room", "start", "end", "timezone"]
     assert rows[1][1] == "'=HYPERLINK(1)" and rows[1][5] == "2024-02-03T09:30:00+01:00"
     assert rows[2][5] == ""
+
+
+def test_urls_share_a_base_that_leaves_each_a_suffix_and_only_web_urls_are_kept():
+    talks = [
+        Talk("a", "A", url="https://x.example/talks/"),
+        Talk("b", "B", url="https://x.example/talks/b/"),
+        Talk("c", "C", url="javascript:alert(1)"),
+    ]
+    data = plan_data(Corpus(talks), np.ones((3, 1)), [])
+    assert data["urlBase"] == "https://x.example/"
+    assert [row[7] for row in data["talks"]] == ["talks/", "talks/b/", ""]

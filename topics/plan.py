@@ -15,10 +15,10 @@ the browser, offline. It reads ``plan/talks.js``, written here::
 
 ``start``/``end`` are ISO 8601 date-times with their UTC offset, ``null`` when the talk
 has no usable time; ``zone`` indexes ``zones`` (``-1``: none named); ``url`` follows
-``urlBase``. The last item is the talk's topic mix, sparse and quantised: topic index
-``k`` (into ``topics``) and ``q = round(scale * W[i, k] / sum(W[i]))``, highest first,
-the zeros left out. Cosines of these rows are those of W's rows to within the rounding
-(``scale / 2`` of a share at most in each weight).
+``urlBase`` (``""``: none; only http(s) URLs are kept). The last item is the talk's topic
+mix, sparse and quantised: topic index ``k`` (into ``topics``) and ``q = round(scale *
+W[i, k] / sum(W[i]))``, highest first, the zeros left out. Cosines of these rows are those
+of W's rows to within the rounding (at most half of ``1 / scale`` in each share).
 
 The schedule export (``data/schedule.csv``, ``data/schedule.json``) gives every talk's
 day, time and room as the source wrote them, its normalised ``start``, ``end`` and
@@ -90,12 +90,13 @@ def vtimezone(name: str, first: date, last: date) -> str:
 
 
 def _common_prefix(urls: Sequence[str]) -> str:
+    """The longest start, up to a ``/``, of every non-empty URL, shorter than each."""
     urls = [u for u in urls if u]
     if len(urls) < 2:
         return ""
     # What the first and the last in sorted order share, all share.
     first, last = min(urls), max(urls)
-    n = min(len(first), len(last))
+    n = min(len(first), len(last), *(len(u) - 1 for u in urls))
     n = next((i for i, (a, b) in enumerate(zip(first[:n], last[:n], strict=True)) if a != b), n)
     prefix = first[:n]
     return prefix[: prefix.rfind("/") + 1]
@@ -125,7 +126,8 @@ def plan_data(corpus: Corpus, W: np.ndarray, topics: Sequence[SiteTopic]) -> dic
     names = sorted(zones)
     shown = {column: [number, label, href] for column, number, label, href in topics}
     index = {name: i for i, name in enumerate(names)}
-    base = _common_prefix([t.url for t in corpus])
+    urls = [t.url if t.url.startswith(("http://", "https://")) else "" for t in corpus]
+    base = _common_prefix(urls)
     talks = [
         [
             talk.id,
@@ -135,10 +137,10 @@ def plan_data(corpus: Corpus, W: np.ndarray, topics: Sequence[SiteTopic]) -> dic
             talk.end or None,
             index.get(talk.timezone, -1) if talk.start else -1,
             talk.room,
-            talk.url.removeprefix(base) if base and talk.url.startswith(base) else talk.url,
+            url.removeprefix(base),
             mix,
         ]
-        for talk, mix in zip(corpus, mixes(W), strict=True)
+        for talk, url, mix in zip(corpus, urls, mixes(W), strict=True)
     ]
     return {
         "scale": SCALE,

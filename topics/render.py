@@ -107,6 +107,7 @@ _OLDER_SITE = frozenset(
         *("index.html", "search.html", "map.html", "speakers.html", "editions.html"),
         *("unassigned.html", "speakers", "topics", "talks", "search", "map", "data"),
         *("wordclouds", "static", MARKER),
+        *("plan.html", "plan"),  # topics.plan
     }
 )
 

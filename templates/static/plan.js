@@ -195,7 +195,7 @@
       end: row[4],
       zone: row[5] >= 0 ? data.zones[row[5]] : null,
       room: row[6],
-      url: row[7] && !/^https?:/.test(row[7]) ? data.urlBase + row[7] : row[7],
+      url: row[7] ? data.urlBase + row[7] : "",
       mix: mix,
       norm: Math.sqrt(norm),
       sum: sum,
