@@ -141,7 +141,7 @@ def test_markup_of_the_attacker_is_text_on_the_site(published):
             continue
         page = BeautifulSoup(path.read_bytes(), "lxml")
         sources = {urlsplit(s["src"]).path.rsplit("/", 1)[-1] for s in page.find_all("script")}
-        assert sources <= {"search.js", "map.js", "points.js"}, path
+        assert sources <= {"search.js", "map.js", "points.js", "plan.js", "talks.js"}, path
         assert all(not s.string for s in page.find_all("script")), path
         assert not page.find_all(["iframe", "object", "form", "svg", "base", "style"]), path
         assert not page.find_all("meta", attrs={"http-equiv": "refresh"}), path

@@ -81,6 +81,7 @@ from .editions import event_shares
 from .export import TOP_WORDS, ExportedTopic, write_exports
 from .layout import talk_positions
 from .parallel import runs_here
+from .plan import SCHEDULE_DOWNLOADS, plan_jobs
 from .search_index import SearchDocument, write_search_index
 from .similar import related_topics, similar_talks, topic_shares, word_vectors
 from .wordclouds import HEIGHT, SCALE, WIDTH, drawable, topic_weights, write_wordclouds
@@ -106,6 +107,7 @@ _OLDER_SITE = frozenset(
         *("index.html", "search.html", "map.html", "speakers.html", "editions.html"),
         *("unassigned.html", "speakers", "topics", "talks", "search", "map", "data"),
         *("wordclouds", "static", MARKER),
+        *("plan.html", "plan"),  # topics.plan
     }
 )
 
@@ -568,6 +570,7 @@ class SiteView:
             ("map", "Map", "map.html"),
             ("search", "Search", "search.html"),
             ("speakers", "Speakers", "speakers.html"),
+            ("plan", "My plan", "plan.html"),
         ]
         if self.editions is not None:
             items.append(("editions", "Editions", "editions.html"))
@@ -583,6 +586,7 @@ DOWNLOADS = (
     ("topic-words.json", "The same, as JSON"),
     ("talk-topics.csv", "Talk-topic weights: every talk's weight in every topic"),
     ("talk-topics.json", "The same, as JSON"),
+    *SCHEDULE_DOWNLOADS,
 )
 
 
@@ -1146,6 +1150,7 @@ def render_pages(
         write("index.html", render("index.html", "", "index"))
         write("search.html", render("search.html", "", "search"))
         write("map.html", render("map.html", "", "map"))
+        write("plan.html", render("plan.html", "", "plan"))  # topics.plan: the attendee's plan
         split = any(group.href != "speakers.html" for group in site.speakers)
         groups_shown = [] if split else site.speakers
         write(
@@ -1321,6 +1326,9 @@ def data_jobs(corpus: Corpus, model, W: np.ndarray, site: SiteView, folder: Path
         ]
         talks = [(t.id, t.title, t.event) for t in corpus]
         jobs.append(delayed(write_exports)(exported, talks, W, folder / "data"))
+    # The plan export (plan/talks.js) and the schedule export (data/schedule.*): topics.plan
+    shown = [(t.index, t.number, t.label, t.href) for t in site.topics]
+    jobs += plan_jobs(corpus, W, shown, folder, parts)
     return jobs
 
 
@@ -1650,7 +1658,7 @@ PAGE_PARTS = ("speakers", "topics", "talks")
 #: Folders of the site written apart from the pages (search index, map data, export),
 #: each rebuilt only when its inputs changed (so are ``topics/`` and ``talks/``, when
 #: also their templates did not).
-DATA_PARTS = ("search", "map", "data")
+DATA_PARTS = ("search", "map", "data", "plan")
 
 
 def _stored_view(digest: str, code: str, blob: bytes | None) -> bytes | None:
@@ -1696,6 +1704,7 @@ def _code_digest() -> str:
     """Hash of the code that turns the inputs into pages and data files."""
     here = Path(__file__).parent
     names = ("render.py", "similar.py", "search_index.py", "layout.py", "export.py", "editions.py")
+    names += ("plan.py",)
     return joblib.hash([(here / name).read_bytes() for name in names])
 
 
