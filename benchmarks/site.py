@@ -69,6 +69,10 @@ VIEWPORTS = {"desktop": {"width": 1440, "height": 900}, "phone": {"width": 390, 
 MIN_WORDS = 20
 
 
+#: Where the section written by benchmarks/plan_size.py starts in the results.
+PLAN_SECTION = "<!-- plan-export -->"
+
+
 def shared_path() -> Path:
     return Path(os.environ.get("TOPICS_SHARED", REPO.parent / "shared"))
 
@@ -319,7 +323,10 @@ def main(argv: list[str] | None = None) -> int:
     out.mkdir(parents=True, exist_ok=True)
     stem = "site" if not args.limit else f"site-{args.limit}"
     (out / f"{stem}.json").write_text(json.dumps(result, indent=1) + "\n", encoding="utf-8")
-    (out / f"{stem}.md").write_text(markdown(result), encoding="utf-8")
+    # The plan export's section (benchmarks/plan_size.py) is kept.
+    old = (out / f"{stem}.md").read_text("utf-8") if (out / f"{stem}.md").is_file() else ""
+    kept = old[old.find(PLAN_SECTION) :] if PLAN_SECTION in old else ""
+    (out / f"{stem}.md").write_text(markdown(result) + ("\n" + kept if kept else ""), "utf-8")
     print(markdown(result))
     return 0
 

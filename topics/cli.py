@@ -29,6 +29,7 @@ from .sources import (
 from .sources.builtin_profiles import PROFILES, get_profile
 from .sources.crawler import MAX_PAGES, infer_profile
 from .sources.errors import one_line
+from .sources.feeds import ARXIV_PAGE_SIZE, ARXIV_PAGES
 from .sources.http import CONCURRENCY, DELAY, DELAY_VARIABLE, MAX_WAIT, TIMEOUT
 from .sources.profiles import FIELDS
 from .workspace import (
@@ -98,8 +99,9 @@ def _parser() -> tuple[_Parser, dict[str, _Parser]]:
         nargs="*",
         metavar="SOURCE",
         help="a pretalx event URL, a conference's talk list URL, 'pyvideo:EVENT', a pyvideo"
-        " event folder, a schedule.xml/schedule.json file or URL, or a CSV/JSON/JSONL file of"
-        " talks (see 'topics sources'); "
+        " event folder, a schedule.xml/schedule.json file or URL, an iCalendar, RSS or Atom"
+        " feed (file or URL), 'arxiv:CATEGORY', or a CSV/JSON/JSONL file of talks (see"
+        " 'topics sources'); "
         f"several are joined into one corpus (default: {DEFAULT_SOURCE})",
     )
     crawling.add_argument(
@@ -138,9 +140,9 @@ def _parser() -> tuple[_Parser, dict[str, _Parser]]:
     crawling.add_argument(
         "--max-pages",
         type=_whole(1),
-        default=MAX_PAGES,
         metavar="N",
-        help="talk pages read from one list page at most (default: %(default)s)",
+        help=f"talk pages read from one list page at most (default: {MAX_PAGES}); for"
+        f" arXiv, API pages of {ARXIV_PAGE_SIZE} papers (default: {ARXIV_PAGES})",
     )
     fetching.add_argument(
         "--refresh",

@@ -16,7 +16,10 @@ import unicodedata
 from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, fields, replace
+from datetime import datetime
+from functools import lru_cache
 from pathlib import Path
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 
 class CorpusError(ValueError):
@@ -67,6 +70,14 @@ class Talk:
         Identifier of the event (edition) the talk belongs to, such as ``"europython-2016"``.
     language : str
         Language code given by the source (``"eng"``, ``"en"``), ``""`` when unknown.
+    start, end : str
+        When the talk starts and ends, as ISO 8601 date-times with their UTC offset
+        (``"2024-02-03T09:30:00+01:00"``), from the sources that give them (see
+        :mod:`topics.sources.times`); ``""`` when unknown. A value that is not such a
+        date-time is dropped, and so is an end that is not after the start.
+    timezone : str
+        The IANA time zone of ``start`` and ``end`` (``"Europe/Brussels"``), ``""`` when
+        the source names none; a name the zone database does not know is dropped.
 
     Notes
     -----
@@ -90,6 +101,9 @@ class Talk:
     url: str = ""
     event: str = ""
     language: str = ""
+    start: str = ""
+    end: str = ""
+    timezone: str = ""
 
     def __post_init__(self) -> None:
         # Frozen: fields are set here only, while the talk is built. Only the long ones
@@ -115,6 +129,9 @@ class Talk:
                 object.__setattr__(self, name, tuple(map(clean_text, getattr(self, name))))
             if texts[0].strip() and not self.title.strip():  # a title of control characters
                 object.__setattr__(self, "title", "\ufffd")
+        if self.start or self.end or self.timezone:
+            for name, value in zip(_TIME_FIELDS, _checked_times(self), strict=True):
+                object.__setattr__(self, name, value)
 
     @property
     def text(self) -> str:
@@ -150,6 +167,40 @@ class Talk:
 
 
 _TALK_FIELDS = frozenset(f.name for f in fields(Talk))
+
+_TIME_FIELDS = ("start", "end", "timezone")
+
+
+def _aware(text) -> datetime | None:
+    if not isinstance(text, str) or not 16 <= len(text) <= 40:
+        return None
+    try:
+        value = datetime.fromisoformat(text)
+    except ValueError:
+        return None
+    return value if value.utcoffset() is not None else None
+
+
+@lru_cache(maxsize=64)
+def _known_zone(name: str) -> bool:
+    try:
+        return 0 < len(name) <= 64 and ZoneInfo(name) is not None
+    except (ZoneInfoNotFoundError, ValueError, OSError):  # OSError: "Europe", a folder
+        return False
+
+
+def _checked_times(talk: Talk) -> tuple[str, str, str]:
+    """``start``, ``end`` and ``timezone`` of a talk, each dropped when it is not valid
+    (the checks of the class's documentation: files are untrusted)."""
+    start, end = _aware(talk.start), _aware(talk.end)
+    if start is None or (end is not None and end <= start):
+        end = None
+    return (
+        talk.start if start is not None else "",
+        talk.end if end is not None else "",
+        talk.timezone if isinstance(talk.timezone, str) and _known_zone(talk.timezone) else "",
+    )
+
 
 #: Text fields of a talk and the length each is cut to.
 _TEXT_LIMITS = (
@@ -427,11 +478,11 @@ class Corpus:
 
         Returns
         -------
-        pandas.DataFrame, shape (n_talks, 13)
-            Columns ``id``, ``title``, ``abstract``, ``speakers`` (tuple of str),
-            ``track``, ``tags`` (tuple of str), ``day``, ``time``, ``room``, ``url``,
-            ``event``, ``language`` and ``text`` (what the topic model reads); default
-            integer index in corpus order.
+        pandas.DataFrame, shape (n_talks, 16)
+            Columns ``id``, ``title``, ``abstract``, ``speakers`` (tuple of str), ``track``,
+            ``tags`` (tuple of str), ``day``, ``time``, ``room``, ``url``, ``event``,
+            ``language``, ``start``, ``end``, ``timezone`` and ``text`` (what the topic
+            model reads); default integer index in corpus order.
         """
         import pandas as pd  # imported when asked: the command line never needs it
 

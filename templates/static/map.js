@@ -4,6 +4,8 @@
  * buckets finds the dot under the pointer in constant time, so hovering stays smooth with
  * tens of thousands of talks. Hover (or focus and arrow keys) shows a title, a click opens
  * the talk; +/- zoom, dragging or the arrow keys move. Titles are set with textContent.
+ * The tip holds the talk's save button (static/plan.js), reached by moving the pointer
+ * onto the tip; S saves the talk under the pointer too.
  */
 (function () {
   "use strict";
@@ -175,6 +177,7 @@
     topic.textContent = topics[talk[2]].label;
     tip.appendChild(title);
     tip.appendChild(topic);
+    if (window.topicsPlanStore) tip.appendChild(window.topicsPlanStore.button(talk[3], talk[4]));
     tip.hidden = false;
     var left = Math.max(0, Math.min(p[0] + 12, size - tip.offsetWidth));
     var top = p[1] + 14 + tip.offsetHeight > size ? p[1] - 14 - tip.offsetHeight : p[1] + 14;
@@ -233,8 +236,13 @@
     }
     showTip(nearest(p[0], p[1]));
   });
-  canvas.addEventListener("pointerleave", function () {
+  canvas.addEventListener("pointerleave", function (event) {
+    if (event.relatedTarget && tip.contains(event.relatedTarget)) return; // onto its button
     showTip(-1);
+  });
+  tip.addEventListener("pointerout", function (event) {
+    var to = event.relatedTarget;
+    if (to !== canvas && !(to && tip.contains(to))) showTip(-1);
   });
   canvas.addEventListener("click", function (event) {
     var moved = drag && drag.moved;
@@ -265,6 +273,8 @@
       zoomAt(0.8, size / 2, size / 2);
     } else if (event.key === "Enter" && hover >= 0) {
       open(hover);
+    } else if ((event.key === "s" || event.key === "S") && hover >= 0 && window.topicsPlanStore) {
+      window.topicsPlanStore.toggle(talks[hover][3]);
     }
   });
   document.querySelectorAll("[data-zoom]").forEach(function (button) {

@@ -5,7 +5,8 @@ again with the profile inferred from the site's own pages), the published site i
 served by another server on 127.0.0.1 and opened in headless Chromium: no script of the
 attacker runs, no request leaves the published site, the hostile server receives no
 request from a script, a link, a style or a redirect, and every file written is inside
-the output folders.
+the output folders. The same payloads in an RSS feed (:func:`~tests.helpers.hostile_site.feed`)
+are read by ``topics run`` and the site published from it passes the same checks.
 """
 
 from __future__ import annotations
@@ -23,6 +24,8 @@ from bs4 import BeautifulSoup
 from tests.helpers.browser import open_page
 from tests.helpers.hostile_site import (
     ESCAPED_MARKUP,
+    FEED_PATH,
+    FORBIDDEN_ENTRY_LINKS,
     FORBIDDEN_LINKS,
     NEIGHBOUR_TITLE,
     PROFILE_TOML,
@@ -140,7 +143,7 @@ def test_markup_of_the_attacker_is_text_on_the_site(published):
             continue
         page = BeautifulSoup(path.read_bytes(), "lxml")
         sources = {urlsplit(s["src"]).path.rsplit("/", 1)[-1] for s in page.find_all("script")}
-        assert sources <= {"search.js", "map.js", "points.js"}, path
+        assert sources <= {"search.js", "map.js", "points.js", "plan.js", "talks.js"}, path
         assert all(not s.string for s in page.find_all("script")), path
         assert not page.find_all(["iframe", "object", "form", "svg", "base", "style"]), path
         assert not page.find_all("meta", attrs={"http-equiv": "refresh"}), path
@@ -289,3 +292,62 @@ def test_every_csp_directive_forbids_other_origins(published):
         for directive in FETCH_DIRECTIVES:
             sources = set(_effective(policy, directive))
             assert sources <= ALLOWED.get(directive, {"'self'", "'none'"}), (directive, sources)
+
+
+@pytest.fixture(scope="module")
+def published_feed(hostile, tmp_path_factory):
+    """``topics run`` on the hostile site's feed: (work folder, exit code, stderr,
+    requests the site received)."""
+    work = tmp_path_factory.mktemp("hostile-feed")
+    before = len(hostile.requests)
+    args = ["run", f"{hostile.url}{FEED_PATH}", "--topics", "3",
+            "--cache", str(work / "cache"), "--out", str(work / "site")]  # fmt: skip
+    err = io.StringIO()
+    with contextlib.redirect_stderr(err):
+        code = main(args)
+    return work, code, err.getvalue(), hostile.requests[before:]
+
+
+@reliability(
+    "An RSS feed whose entries hold the hostile site's payloads (scripts, event handlers,"
+    " escaped markup, a 10 MB title, bytes that are not UTF-8, ids like ../../etc/passwd,"
+    " CON, NUL) and link javascript:, file: and data: URLs, read by 'topics run'",
+    "Only the feed (and robots.txt) was requested, without cookie or credentials; no link"
+    " is published but http(s) ones; each file is inside the output folders, named"
+    " [a-z0-9-]; the title is cut to 500 characters, bad bytes are U+FFFD; markup is text",
+)
+def test_feed_payloads_are_read_as_text(published_feed, hostile):
+    work, code, err, requests = published_feed
+    assert code == 0, err
+    assert [r.path for r in requests] == ["/robots.txt", FEED_PATH]
+    for request in requests:
+        assert "Cookie" not in request.headers and "Authorization" not in request.headers
+    assert hostile.neighbour_requests == []
+    corpus = Corpus.load(work / "cache" / "talks.jsonl")
+    assert len(corpus) == len(hostile.talks) + len(FORBIDDEN_ENTRY_LINKS)
+    for talk in corpus:
+        assert not talk.url or talk.url.startswith(f"{hostile.url}/talk/"), talk.url
+    site = work / "site"
+    for path in _files(site):
+        for link in FORBIDDEN_ENTRY_LINKS:
+            assert link not in path.read_text("utf-8", "replace"), (path, link)
+    names = sorted(p.stem for p in (site / "talks").iterdir())
+    assert {"escape", "page-id-etc-passwd", "con-talk", "nul-byte", "etc-passwd"} <= set(names)
+    assert all(len(n) <= 100 and n.replace("-", "").isalnum() for n in names)
+    for path in _files(work):
+        assert path.resolve().is_relative_to(work.resolve())
+    test_huge_title_is_cut_and_bad_bytes_replaced(published_feed)
+    test_markup_of_the_attacker_is_text_on_the_site(published_feed)
+    test_every_csp_directive_forbids_other_origins(published_feed)
+
+
+@pytest.mark.browser
+@reliability(
+    "Every page of the site published from the hostile feed opened in headless Chromium",
+    "No script of the attacker ran, no request left the site, the hostile server got no"
+    " request, no console error",
+)
+def test_no_script_of_the_feed_runs(published_feed, hostile, serve, browser, artifacts):
+    test_no_script_runs_and_no_request_leaves_the_site(
+        published_feed, hostile, serve, browser, artifacts
+    )

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import importlib.util
 import os
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -27,6 +28,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+
+from tests.helpers import REPO
 
 #: The browser binary: Debian's chromium, not a Playwright download.
 CHROMIUM = Path(os.environ.get("TOPICS_CHROMIUM", "/usr/bin/chromium"))
@@ -140,3 +143,42 @@ def broken_images(page) -> list[str]:
     return page.eval_on_selector_all(
         "img", "imgs => imgs.filter(i => !(i.complete && i.naturalWidth > 0)).map(i => i.src)"
     )
+
+
+#: axe-core, vendored from npm (tests/vendor/README.md).
+AXE = REPO / "tests" / "vendor" / "axe.min.js"
+
+
+def serious_axe_violations(page) -> list[str]:
+    """Serious and critical axe-core violations of the page loaded in ``page``.
+
+    axe is injected as an inline script, so ``page`` must belong to a context opened with
+    ``bypass_csp=True``.
+    """
+    page.add_script_tag(path=str(AXE))
+    violations = page.evaluate(
+        """async () => {
+            const result = await axe.run(document, {resultTypes: ["violations"]});
+            return result.violations.map(v => ({
+                id: v.id, impact: v.impact, help: v.help,
+                nodes: v.nodes.slice(0, 3).map(n => n.target.join(" ")),
+            }));
+        }"""
+    )
+    return [
+        f"{v['impact']}: {v['id']} ({v['help']}) at {v['nodes']}"
+        for v in violations
+        if v["impact"] in {"serious", "critical"}
+    ]
+
+
+def wait_until(page, predicate: str, timeout: float = 10.0) -> None:
+    """Poll ``predicate`` (a JavaScript function) until it is true.
+
+    Not ``page.wait_for_function``: its polling evaluates the predicate with ``eval``,
+    which the site's Content-Security-Policy (no 'unsafe-eval') rightly refuses.
+    """
+    deadline = time.monotonic() + timeout
+    while not page.evaluate(predicate):
+        assert time.monotonic() < deadline, f"still false after {timeout} s: {predicate}"
+        time.sleep(0.05)

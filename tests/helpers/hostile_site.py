@@ -7,12 +7,14 @@ ids built to escape a folder; its list page links ``file:``, ``data:`` and
 (a second server, the "neighbour", which serves talk pages too), and redirects to
 ``file:``, to another host and to the neighbour; it sets a cookie. Any request for
 ``/beacon/...`` means a script or a link of the attacker's ran, any request to the
-neighbour that the crawl left the site's origin: tests assert there is none. All markup
-is hand-written here.
+neighbour that the crawl left the site's origin: tests assert there is none. The same
+talks, payloads included, are served as an RSS 2.0 feed at :data:`FEED_PATH` (see
+:func:`feed`). All markup is hand-written here.
 """
 
 from __future__ import annotations
 
+import html
 import threading
 from dataclasses import dataclass, field
 from http.server import ThreadingHTTPServer
@@ -212,6 +214,8 @@ def start_hostile_site() -> tuple[HostileSite, ThreadingHTTPServer]:
             if self.path == "/list/":
                 cookie = [("Set-Cookie", "session=stolen-if-sent-back; Path=/")]
                 return self._send(200, _list_page(site), cookie)
+            if self.path == FEED_PATH:
+                return self._send(200, feed(site), type="application/rss+xml")
             if self.path == "/talk/to-file/":
                 return self._send(302, b"", [("Location", "file:///etc/passwd")])
             if self.path == "/talk/to-other-host/":
@@ -227,9 +231,9 @@ def start_hostile_site() -> tuple[HostileSite, ThreadingHTTPServer]:
                 return self._send(200, _page(Talk(self.path, "web", "Should not be read")))
             return self._send(404, b"not found")
 
-        def _send(self, status: int, body: bytes, headers=()) -> None:
+        def _send(self, status: int, body: bytes, headers=(), type="text/html") -> None:
             self.send_response(status)
-            self.send_header("Content-Type", "text/html; charset=utf-8")
+            self.send_header("Content-Type", f"{type}; charset=utf-8")
             for name, value in headers:
                 self.send_header(name, value)
             self.send_header("Content-Length", str(len(body)))
@@ -241,3 +245,51 @@ def start_hostile_site() -> tuple[HostileSite, ThreadingHTTPServer]:
     site.url = f"http://127.0.0.1:{site.port}"
     site.talks = _talks()
     return site, server
+
+
+#: Where the site serves its talks as a feed.
+FEED_PATH = "/feed"
+
+#: Links of feed entries that must never be requested nor published.
+FORBIDDEN_ENTRY_LINKS = (
+    "javascript:fetch('/beacon/feed-js')",
+    "file:///etc/passwd",
+    "data:text/html,<script>fetch('/beacon/feed-data-url')</script>",
+)
+
+
+def _xml(text: bytes) -> bytes:
+    return text.replace(b"&", b"&amp;").replace(b"<", b"&lt;").replace(b">", b"&gt;")
+
+
+def feed(site: HostileSite) -> bytes:
+    """The site's talks as an RSS 2.0 feed: each entry's title, text (HTML, in CDATA) and
+    author (``dc:creator``) are what its talk page shows, payloads included, and its link is
+    the talk page's URL, so that its talk id is the one a crawl gives. Entries linking
+    :data:`FORBIDDEN_ENTRY_LINKS` follow, with a guid trying to escape a folder."""
+    items = []
+    for talk in site.talks:
+        page = _page(talk)
+        title = page.split(b"<h1>", 1)[1].split(b"</h1>", 1)[0]
+        text = page.split(b"<div class='abstract'>", 1)[1].rsplit(b"</div>", 1)[0]
+        author = html.unescape(talk.speaker).encode()
+        link = f"{site.url}{talk.path}".encode()
+        items.append(
+            b"<item><title>" + _xml(title) + b"</title><link>" + _xml(link) + b"</link>"
+            b"<dc:creator>" + _xml(author) + b"</dc:creator>"
+            b"<description><![CDATA[" + text + b"]]></description></item>"
+        )
+    text = html.escape(_abstract(Talk("", "web", "")))
+    for n, link in enumerate(FORBIDDEN_ENTRY_LINKS):
+        item = (
+            f"<item><title>Forbidden link {n}</title><link>{html.escape(link)}</link>"
+            f"<guid isPermaLink='false'>../../etc/passwd</guid>"
+            f"<description>{text}</description></item>"
+        )
+        items.append(item.encode())
+    return (
+        b"<?xml version='1.0' encoding='utf-8'?>\n"
+        b"<rss version='2.0' xmlns:dc='http://purl.org/dc/elements/1.1/'><channel>"
+        b"<title>HostileCon 2024 &lt;script&gt;window.pwned = 'feed'&lt;/script&gt;</title>"
+        b"<link>javascript:fetch('/beacon/channel')</link>" + b"".join(items) + b"</channel></rss>"
+    )

@@ -70,12 +70,13 @@ def test_every_page_and_asset_exists(site):
             assert image.size == (800, 400)  # 400x200 CSS pixels at scale 2
     talk_pages = {p.stem for p in (site / "talks").glob("*.html")}
     assert talk_pages == {talk.id for talk in corpus}
-    site_wide = {"index.html", "search.html", "map.html", "speakers.html"}
+    site_wide = {"index.html", "search.html", "map.html", "speakers.html", "plan.html"}
     assert {p.name for p in site.glob("*.html")} == site_wide  # one event, every talk has a topic
     assert len(pages(site)) == len(site_wide) + N_TOPICS + len(corpus)
-    for asset in ("search.js", "map.js", "vendor/minisearch.js", "vendor/minisearch.LICENSE.txt"):
+    for asset in ("search.js", "map.js", "plan.js", "vendor/minisearch.js"):
         assert (site / "static" / asset).is_file()
-    for data in ("search/manifest.js", "search/shard-0.js", "map/points.js"):
+    assert (site / "static" / "vendor" / "minisearch.LICENSE.txt").is_file()
+    for data in ("search/manifest.js", "search/shard-0.js", "map/points.js", "plan/talks.js"):
         assert (site / data).is_file()
     assert [p.name for p in site.parent.iterdir()] == ["site"]  # no temporary folder left
 
@@ -189,7 +190,7 @@ def test_talk_text_is_escaped(site):
 
 
 #: The only scripts a page may load: the site's own files, never inline code.
-SCRIPTS = {"static/search.js", "static/map.js", "map/points.js"}
+SCRIPTS = {"static/search.js", "static/map.js", "map/points.js", "static/plan.js", "plan/talks.js"}
 
 
 def test_only_own_scripts_no_inline_handlers_no_external_urls(site):

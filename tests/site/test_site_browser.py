@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import re
 import statistics
-import time
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
@@ -19,8 +18,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from tests.helpers import REPO
-from tests.helpers.browser import broken_images, open_page
+from tests.helpers.browser import broken_images, open_page, serious_axe_violations, wait_until
 from tests.helpers.tiny_site import EVENTS, fitted_two_events
 from topics.cli import main
 from topics.corpus import Corpus, Talk
@@ -29,9 +27,6 @@ from topics.site import build_site
 from topics.site.search_index import process_term, tokenize
 
 pytestmark = pytest.mark.browser
-
-#: axe-core, vendored from npm (tests/vendor/README.md).
-AXE = REPO / "tests" / "vendor" / "axe.min.js"
 
 #: Screen widths of the screenshots: a phone and a wide desktop.
 WIDTHS = (390, 1440)
@@ -152,35 +147,9 @@ def axe_violations(browser, url: str) -> list[str]:
         page = context.new_page()
         page.goto(url)
         page.wait_for_load_state("load")
-        page.add_script_tag(path=str(AXE))
-        violations = page.evaluate(
-            """async () => {
-                const result = await axe.run(document, {resultTypes: ["violations"]});
-                return result.violations.map(v => ({
-                    id: v.id, impact: v.impact, help: v.help,
-                    nodes: v.nodes.slice(0, 3).map(n => n.target.join(" ")),
-                }));
-            }"""
-        )
+        return serious_axe_violations(page)
     finally:
         context.close()
-    return [
-        f"{v['impact']}: {v['id']} ({v['help']}) at {v['nodes']}"
-        for v in violations
-        if v["impact"] in {"serious", "critical"}
-    ]
-
-
-def wait_until(page, predicate: str, timeout: float = 10.0) -> None:
-    """Poll ``predicate`` (a JavaScript function) until it is true.
-
-    Not ``page.wait_for_function``: its polling evaluates the predicate with ``eval``,
-    which the site's Content-Security-Policy (no 'unsafe-eval') rightly refuses.
-    """
-    deadline = time.monotonic() + timeout
-    while not page.evaluate(predicate):
-        assert time.monotonic() < deadline, f"still false after {timeout} s: {predicate}"
-        time.sleep(0.05)
 
 
 def search(page, query: str) -> list[str]:

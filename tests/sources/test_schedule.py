@@ -60,6 +60,9 @@ def test_frab_xml_gives_every_field():
             url="https://miniconf.example/2023/talks/101/",
             event="miniconf-2023",
             language="en",
+            start="2023-02-04T10:00:00+01:00",
+            end="2023-02-04T10:25:00+01:00",
+            timezone="Europe/Brussels",
         ),
         Talk(  # no <slug>: acronym and id; CDATA abstract; subtitle first; relative url dropped
             id="miniconf-2023-102",
@@ -75,6 +78,9 @@ def test_frab_xml_gives_every_field():
             url="",
             event="miniconf-2023",
             language="de",
+            start="2023-02-05T11:30:00+01:00",
+            end="2023-02-05T12:10:00+01:00",
+            timezone="Europe/Brussels",
         ),
         Talk(  # subtitle = title and description = abstract: each given once
             id="miniconf-2023-103-closing",
@@ -86,6 +92,9 @@ def test_frab_xml_gives_every_field():
             time="14:00",
             room="Room B",
             event="miniconf-2023",
+            start="2023-02-05T14:00:00+01:00",
+            end="2023-02-05T14:20:00+01:00",
+            timezone="Europe/Brussels",
         ),
     ]
 
@@ -106,6 +115,9 @@ def test_c3voc_json_gives_every_field():
             url="https://pretalx.tinycamp.example/tinycamp-2021/talk/QX7R2M/",
             event="tinycamp-2021",
             language="en",
+            start="2021-08-13T12:00:00+02:00",
+            end="2021-08-13T12:30:00+02:00",
+            timezone="Europe/Berlin",
         ),
         Talk(  # empty abstract, HTML description, person with "name" only
             id="tinycamp-2021-12-radio-basics",
@@ -118,6 +130,9 @@ def test_c3voc_json_gives_every_field():
             room="Tent 2",
             event="tinycamp-2021",
             language="en",
+            start="2021-08-14T15:15:00+02:00",
+            end="2021-08-14T16:15:00+02:00",
+            timezone="Europe/Berlin",
         ),
         Talk(  # no slug: acronym and id; identical abstract and description given once
             id="tinycamp-2021-13",
@@ -129,6 +144,9 @@ def test_c3voc_json_gives_every_field():
             room="Tent 2",
             event="tinycamp-2021",
             language="de",
+            start="2021-08-14T17:00:00+02:00",
+            end="2021-08-14T17:45:00+02:00",
+            timezone="Europe/Berlin",
         ),
     ]
 
@@ -195,6 +213,7 @@ def test_schedule2_draft_with_flat_event_list():
             url="https://draft.example/open-boards",
             event="draft-2025",
             language="de",
+            start="2025-03-01T10:15:00+01:00",
         )
     ]
 

@@ -24,6 +24,7 @@ from ..model.summary import ModelSummary
 from . import templates as template_folder
 from .export import TOP_WORDS, ExportedTopic, write_exports
 from .layout import write_map_data
+from .plan import plan_jobs
 from .search_index import SearchDocument
 from .templates import environment
 from .views import Pager, PageSite, SiteView, TalkViews, TopicView
@@ -165,6 +166,7 @@ def render_pages(
         write("index.html", render("index.html", "", "index"))
         write("search.html", render("search.html", "", "search"))
         write("map.html", render("map.html", "", "map"))
+        write("plan.html", render("plan.html", "", "plan"))  # the attendee's plan
         split = any(group.href != "speakers.html" for group in site.speakers)
         groups_shown = [] if split else site.speakers
         write(
@@ -250,7 +252,8 @@ def search_documents(corpus: Corpus, site: SiteView) -> list[SearchDocument]:
 def data_jobs(corpus: Corpus, summary: ModelSummary, site: SiteView, folder: Path, parts):
     """The jobs writing the map's data and the export into the site ``folder``.
 
-    ``parts`` says which: ``"map"``, ``"data"`` (the export). Returns
+    ``parts`` says which: ``"map"``, ``"data"`` (the export), ``"plan"`` (the plan and
+    schedule exports). Returns
     :func:`joblib.delayed` calls whose arguments are small (not the view), to be run in
     any process of this machine.
     """
@@ -281,4 +284,7 @@ def data_jobs(corpus: Corpus, summary: ModelSummary, site: SiteView, folder: Pat
         ]
         talks = [(t.id, t.title, t.event) for t in corpus]
         jobs.append(delayed(write_exports)(exported, talks, W, folder / "data"))
+    # The plan export (plan/talks.js) and the schedule export (data/schedule.*)
+    shown = [(t.index, t.number, t.label, t.href) for t in site.topics]
+    jobs += plan_jobs(corpus, W, shown, folder, parts)
     return jobs

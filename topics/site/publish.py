@@ -61,6 +61,7 @@ _OLDER_SITE = frozenset(
         *("index.html", "search.html", "map.html", "speakers.html", "editions.html"),
         *("unassigned.html", "speakers", "topics", "talks", "search", "map", "data"),
         *("wordclouds", "static", MARKER),
+        *("plan.html", "plan"),  # topics.site.plan
     }
 )
 
@@ -387,7 +388,7 @@ PAGE_PARTS = ("speakers", "topics", "talks")
 #: Folders of the site written apart from the pages (search index, map data, export),
 #: each rebuilt only when its inputs changed (so are ``topics/`` and ``talks/``, when
 #: also their templates did not).
-DATA_PARTS = ("search", "map", "data")
+DATA_PARTS = ("search", "map", "data", "plan")
 
 
 def _stored_view(digest: str, code: str, blob: bytes | None) -> bytes | None:

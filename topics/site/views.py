@@ -17,6 +17,7 @@ from ..corpus import Talk
 from ..model.languages import language_name
 from ..model.wordclouds import HEIGHT, WIDTH
 from .export import TOP_WORDS
+from .plan import SCHEDULE_DOWNLOADS
 
 #: Words of a topic listed as text on its page.
 LISTED_WORDS = 15
@@ -445,6 +446,7 @@ class SiteView:
             ("map", "Map", "map.html"),
             ("search", "Search", "search.html"),
             ("speakers", "Speakers", "speakers.html"),
+            ("plan", "My plan", "plan.html"),
         ]
         if self.editions is not None:
             items.append(("editions", "Editions", "editions.html"))
@@ -460,6 +462,7 @@ DOWNLOADS = (
     ("topic-words.json", "The same, as JSON"),
     ("talk-topics.csv", "Talk-topic weights: every talk's weight in every topic"),
     ("talk-topics.json", "The same, as JSON"),
+    *SCHEDULE_DOWNLOADS,
 )
 
 

@@ -3,8 +3,8 @@
 :func:`load` picks the source from what the user named (see :data:`KINDS`): a pretalx
 event (recognised from its page), a list page URL (crawled with a site profile, built in
 or inferred from the site: :mod:`topics.sources.inference`), a schedule file or URL, an
-iCalendar feed (file or URL), a pyvideo event, a local pyvideo folder, a CSV/JSON/JSONL
-file.
+iCalendar feed (file or URL), an RSS or Atom feed (file or URL), arXiv's listing of a
+category, a pyvideo event, a local pyvideo folder, a CSV/JSON/JSONL file.
 Every source returns a :class:`~topics.corpus.Corpus`; crawling sources report the pages
 that failed in the ``failures`` list they are given.
 """
@@ -19,6 +19,7 @@ from urllib.parse import urlsplit
 from ..corpus import Corpus
 from .crawler import MAX_PAGES, CrawlFailure, crawl, crawl_site, crawl_warning
 from .errors import SourceError
+from .feeds import SNIFF_BYTES, is_arxiv_api, is_feed, load_arxiv, load_feed, parse_feed
 from .http import Fetcher, FetchError
 from .ical import MEDIA_TYPE as CALENDAR_TYPE
 from .ical import is_calendar, load_ical, parse_ical
@@ -43,6 +44,14 @@ KINDS: tuple[tuple[str, str], ...] = (
     (
         "iCalendar feed: pretalx, frab, Indico, calendar tools (.ics file or URL)",
         "https://pretalx.com/democon/schedule/export/schedule.ics",
+    ),
+    (
+        "RSS 0.9x/1.0/2.0 or Atom feed: blogs, conference news (file or URL)",
+        "https://blog.example.org/feed.xml",
+    ),
+    (
+        "arXiv: a category's most recent papers, or an arXiv API query URL (--max-pages)",
+        "arxiv:cs.CL",
     ),
     ("pyvideo event, read from --pyvideo-data", "pyvideo:europython-2016"),
     ("pyvideo event folder (category.json + videos/*.json)", "data/pyvideo/scipy-2019"),
@@ -98,7 +107,7 @@ def load(
     pyvideo_data: str = DEFAULT_DATA,
     progress: bool = False,
     failures: list[CrawlFailure] | None = None,
-    max_pages: int = MAX_PAGES,
+    max_pages: int | None = None,
 ) -> Corpus:
     """Read the talks ``source`` names.
 
@@ -113,7 +122,10 @@ def load(
         a frab/pentabarf ``schedule.xml`` or c3voc ``schedule.json``, as a file or URL;
         an iCalendar feed (see :mod:`topics.sources.ical`), as a file or URL: told by
         its ``.ics`` name, its ``text/calendar`` type or its first bytes
-        (``BEGIN:VCALENDAR``). ``None`` means :data:`DEFAULT_SOURCE`.
+        (``BEGIN:VCALENDAR``); an RSS or Atom feed (see :mod:`topics.sources.feeds`), as a
+        file or URL, told by its root element whatever its name or type;
+        ``arxiv:<category>`` or an arXiv API query URL (read page by page, see
+        :func:`~topics.sources.feeds.load_arxiv`). ``None`` means :data:`DEFAULT_SOURCE`.
     fetcher : Fetcher
         Fetches (and caches) every page read over HTTP.
     profile : str or Profile, optional
@@ -126,8 +138,10 @@ def load(
         Show a progress bar while crawling.
     failures : list of CrawlFailure, optional
         Receives the pages a crawl could not read (they are logged when omitted).
-    max_pages : int
-        Largest number of talk pages a crawl reads from one list page.
+    max_pages : int, optional
+        Largest number of talk pages a crawl reads from one list page (default
+        :data:`~topics.sources.crawler.MAX_PAGES`), or of API pages read from arXiv
+        (default :data:`~topics.sources.feeds.ARXIV_PAGES`).
 
     Returns
     -------
@@ -141,24 +155,46 @@ def load(
     source = source or DEFAULT_SOURCE
     if source.startswith("pyvideo:"):
         return load_event(source.removeprefix("pyvideo:"), pyvideo_data, fetcher)
+    if source.startswith("arxiv:") or (
+        source.startswith(("http://", "https://")) and is_arxiv_api(source)
+    ):
+        return load_arxiv(source, fetcher, max_pages=max_pages, failures=failures)
+    pages = MAX_PAGES if max_pages is None else max_pages
     if source.startswith(("http://", "https://")):
         if urlsplit(source).path.lower().endswith(".ics"):
             return load_ical(source, fetcher)
-        if urlsplit(source).path.endswith((".xml", ".json")):
+        if urlsplit(source).path.endswith(".xml"):
+            return _load_xml(source, fetcher)
+        if urlsplit(source).path.endswith(".json"):
             return load_schedule(source, fetcher)
-        return _load_url(source, fetcher, profile, progress, failures, max_pages)
+        return _load_url(source, fetcher, profile, progress, failures, pages)
     path = Path(source)
     if path.is_dir():
         return load_folder(path)
     if path.suffix.lower() == ".ics" or (path.is_file() and is_calendar(_head(path))):
         return load_ical(source)
+    if path.is_file() and is_feed(_head(path)):
+        return load_feed(source)
     if is_table(path):
         return load_table(path)
     if path.is_file():
         return load_schedule(source)
     raise SourceError(
-        f"{source!r} is neither a URL, 'pyvideo:<event>', a pyvideo event folder nor a corpus file"
+        f"{source!r} is neither a URL, 'pyvideo:<event>', 'arxiv:<category>', a pyvideo event"
+        " folder nor a corpus file"
     )
+
+
+def _load_xml(url: str, fetcher: Fetcher) -> Corpus:
+    """A URL named ``.xml``: an RSS or Atom feed (``feed.xml``) or a frab schedule, told
+    apart by the document's root element."""
+    try:
+        page = fetcher.get(url, robots=False)
+    except FetchError as exc:
+        raise SourceError(f"cannot fetch feed or schedule {exc}") from None
+    if is_feed(page.content):
+        return parse_feed(page.content, page.url, page.encoding)
+    return parse_schedule(page.content, url)
 
 
 def _load_url(
@@ -169,8 +205,8 @@ def _load_url(
     failures: list[CrawlFailure] | None,
     max_pages: int,
 ) -> Corpus:
-    """A page URL: a calendar, a schedule or a pretalx event when the page says so, else a list
-    page."""
+    """A page URL: a calendar, a feed, a schedule or a pretalx event when the page says so,
+    else a list page."""
     if profile is not None:
         return crawl(
             url, fetcher, profile=profile, progress=progress, failures=failures, max_pages=max_pages
@@ -181,6 +217,8 @@ def _load_url(
         raise SourceError(f"cannot fetch the talk list page {exc}") from None
     if page.content_type == CALENDAR_TYPE or is_calendar(page.content):
         return parse_ical(page.content, page.url)
+    if is_feed(page.content):  # whatever its type: application/rss+xml, text/xml, text/html
+        return parse_feed(page.content, page.url, page.encoding)
     if is_schedule(page.content, page.content_type):  # a schedule URL not named .xml/.json
         return parse_schedule(page.content, url)
     try:
@@ -203,6 +241,6 @@ def _head(path: Path) -> bytes:
     """A file's first bytes, to tell its format; ``b""`` when it cannot be read."""
     try:
         with path.open("rb") as file:
-            return file.read(1024)
+            return file.read(SNIFF_BYTES)
     except OSError:
         return b""

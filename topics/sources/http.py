@@ -108,6 +108,11 @@ RETRY_STATUSES = (429, 500, 502, 503, 504)
 MAX_REDIRECTS = 10
 #: robots.txt bytes parsed; RFC 9309 section 2.5 asks crawlers to parse at least 500 KiB.
 MAX_ROBOTS_BYTES = 512 * 1024
+#: Least seconds between the starts of two requests to these hosts, whatever ``delay``
+#: says, and one request at a time: what their terms of use ask. arXiv's API terms ask
+#: for one request every three seconds, on one connection at a time
+#: (https://info.arxiv.org/help/api/tou.html).
+HOST_PACES = {"export.arxiv.org": 3.0}
 
 _REDIRECTS = frozenset({301, 302, 303, 307, 308})
 _DEFAULT_PORTS = {"http": 80, "https": 443}
@@ -186,9 +191,12 @@ class Page:
 class _Host:
     """The gate of one host: its robots.txt, its pace and its in-flight bound."""
 
-    def __init__(self, concurrency: int, delay: float):
+    def __init__(self, concurrency: int, delay: float, least: float = 0.0):
         self.slots = threading.BoundedSemaphore(concurrency)
-        self.delay = delay
+        self.delay = max(delay, least)
+        # A pause a host's terms ask for: counted from the end of the previous request
+        # too, so that the server sees it even when a request is slow to arrive.
+        self.least = least
         self.lock = threading.Lock()
         self.next_start = 0.0
         self.robots: Protego | None = None
@@ -210,7 +218,11 @@ class _Host:
                         break
                     wait = self.next_start - now
                 time.sleep(wait)
-            yield
+            try:
+                yield
+            finally:
+                if self.least:
+                    self.hold_back(self.least)
 
     def hold_back(self, seconds: float) -> None:
         """Start no request to this host for ``seconds`` (a ``Retry-After``, a backoff)."""
@@ -255,6 +267,12 @@ class Fetcher:
     ------
     ValueError
         If ``delay`` is negative or ``concurrency`` below 1.
+
+    Notes
+    -----
+    Hosts in :data:`HOST_PACES`, and origins given to :meth:`pace`, get at least the
+    pause they ask for, between two starts and from the end of one request to the start
+    of the next, and one request at a time, whatever ``delay`` and ``concurrency`` say.
 
     Attributes
     ----------
@@ -314,6 +332,7 @@ class Fetcher:
         self.stale: list[tuple[str, str]] = []
         self._lock = threading.Lock()
         self._hosts: dict[str, _Host] = {}
+        self._paces: dict[tuple[str, str, int] | None, float] = {}
         self._revalidated: set[str] = set()
         memory = Memory(Path(cache_dir) / "pages" if cache_dir else None, verbose=0)
         self._cached = memory.cache(self._fetch, ignore=["self", "previous", "site", "robots"])
@@ -384,8 +403,22 @@ class Fetcher:
         key = origin(url)
         with self._lock:
             if key not in self._hosts:
-                self._hosts[key] = _Host(self.concurrency, self.delay)
+                least = self._paces.get(key, HOST_PACES.get(key[1], 0.0) if key else 0.0)
+                concurrency = 1 if least else self.concurrency
+                self._hosts[key] = _Host(concurrency, self.delay, least)
             return self._hosts[key]
+
+    def pace(self, url: str, seconds: float) -> None:
+        """Start requests to ``url``'s origin at least ``seconds`` apart, and ``seconds``
+        after the previous one ended, whatever ``delay`` says (a service's terms of use,
+        such as arXiv's API on a mirror); when called before the first request to that
+        origin, one request at a time too."""
+        key = origin(url)
+        with self._lock:
+            self._paces[key] = max(seconds, self._paces.get(key, 0.0))
+            if key in self._hosts:
+                host = self._hosts[key]
+                host.delay, host.least = max(host.delay, seconds), max(host.least, seconds)
 
     def allowed(self, url: str) -> bool:
         """Whether robots.txt lets this crawler fetch ``url`` (reading it if need be)."""

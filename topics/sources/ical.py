@@ -18,6 +18,10 @@ track      the first of the ``CATEGORIES``; the others are tags
 day, time  ``DTSTART``, as the calendar writes it in the event's time zone
            (``YYYY-MM-DD``, ``HH:MM``); a UTC time is shown in the calendar's
            ``X-WR-TIMEZONE`` when it names one
+start,     ``DTSTART`` and ``DTEND`` (else ``DTSTART`` plus ``DURATION``) with their
+end        UTC offset; a floating time (no ``TZID``, no ``Z``) in the calendar's
+           ``X-WR-TIMEZONE``, else no usable time; an all-day event has none
+timezone   the IANA name of the ``TZID``, else ``X-WR-TIMEZONE``
 room       ``LOCATION``
 url        ``URL`` (http(s) only)
 id         ``UID`` (before its ``@``), else the title
@@ -51,16 +55,18 @@ from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from pathlib import Path
 from urllib.parse import urlsplit
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from zoneinfo import ZoneInfo
 
 from icalendar import Calendar
 from icalendar.prop import vCategory, vDDDTypes
 
 from ..corpus import Corpus, Talk, slugify, unique_ids
+from . import times
 from .errors import SourceError, one_line
 from .http import MAX_BYTES, Fetcher, FetchError
 from .schedule import combine_texts
 from .sniffing import looks_like_html
+from .times import When
 
 #: Media type of an iCalendar file (RFC 5545 section 8.1).
 MEDIA_TYPE = "text/calendar"
@@ -186,7 +192,7 @@ def _talks(calendar) -> list[Talk]:
     pretalx = _PRETALX.match(_text(calendar.get("PRODID")))
     shared = _Calendar(
         pretalx_event=pretalx.group(1) if pretalx else "",
-        zone=_zone(_text(calendar.get("X-WR-TIMEZONE"))),
+        zone=times.zone(_text(calendar.get("X-WR-TIMEZONE"))),
         organizer=organizers.pop() if len(events) > 1 and len(organizers) == 1 else "",
     )
     return [_talk(event, shared) for event in events]
@@ -217,6 +223,7 @@ def _talk(event, calendar: _Calendar) -> Talk:
     if not speakers and organizer and organizer != calendar.organizer:
         speakers = (organizer,)
     day, time = _when(event.get("DTSTART"), calendar.zone)
+    when = _span(event, calendar.zone)
     names = (_text(c) for value in _all(event.get("CATEGORIES")) for c in _cats(value))
     categories = list(dict.fromkeys(name for name in names if name))
     uid = _text(event.get("UID")).partition("@")[0]
@@ -233,6 +240,7 @@ def _talk(event, calendar: _Calendar) -> Talk:
         url=url,
         event=calendar.pretalx_event,
         language=_language(event),
+        **when.fields(),
     )
 
 
@@ -259,11 +267,35 @@ def _when(value, zone: ZoneInfo | None) -> tuple[str, str]:
     return "", ""
 
 
-def _zone(name: str) -> ZoneInfo | None:
-    try:
-        return ZoneInfo(name) if name else None
-    except (ZoneInfoNotFoundError, ValueError):  # unknown, or not a zone key at all
+def _span(event, zone: ZoneInfo | None) -> When:
+    """Start, end and time zone of an event (see the module's documentation)."""
+    start, end = (_moment(event.get(key), zone) for key in ("DTSTART", "DTEND"))
+    length = getattr(_first(event.get("DURATION")), "dt", None)
+    if start is None:
+        return When()
+    if isinstance(start.tzinfo, ZoneInfo) and start.tzinfo.key != "UTC":
+        name = start.tzinfo.key
+    else:
+        name = zone.key if zone is not None else ""
+    try:  # a VTIMEZONE of the calendar's own may fail on a date it does not cover
+        return times.when(start, end, length if isinstance(length, timedelta) else None, name)
+    except (ValueError, OverflowError, TypeError):
+        return When()
+
+
+def _moment(value, zone: ZoneInfo | None) -> datetime | None:
+    """An aware date-time of a ``DTSTART`` or ``DTEND``; a floating one in ``zone``."""
+    moment = _first(value)
+    moment = moment.dt if isinstance(moment, vDDDTypes) else None
+    if not isinstance(moment, datetime):
         return None
+    try:
+        offset = moment.utcoffset()
+    except (ValueError, OverflowError, TypeError):
+        return None
+    if offset is None:
+        return moment.replace(tzinfo=zone) if zone is not None else None
+    return moment
 
 
 def _language(event) -> str:

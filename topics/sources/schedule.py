@@ -29,16 +29,18 @@ import html
 import json
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from bs4.exceptions import ParserRejectedMarkup
 from lxml import etree
 
 from ..corpus import MAX_ABSTRACT, Corpus, Talk, folded, slugify, unique_ids
+from . import times
 from .errors import SourceError, one_line
 from .http import Fetcher, FetchError
 from .text import contains_words, html_to_text, normalize_whitespace
+from .times import When, from_schedule
 
 #: Types of the schedule2 draft's non-talk entries (breaks, meta events): skipped.
 _META_TYPES = frozenset({"BREAK", "META"})
@@ -84,6 +86,7 @@ class _Event:
     room: str = ""
     url: str = ""
     language: str = ""
+    when: When = field(default_factory=When)
 
 
 def load_schedule(location: str, fetcher: Fetcher | None = None) -> Corpus:
@@ -128,13 +131,15 @@ def load_schedule(location: str, fetcher: Fetcher | None = None) -> Corpus:
 def parse_schedule(content: bytes, source: str = "") -> Corpus:
     """Read the talks of a schedule, XML or JSON, told apart by the content's first character.
 
-    Each event becomes a :class:`Talk`: ``id`` from its ``slug`` (else its ``id``,
-    ``guid`` or title), made unique; ``abstract`` is the plain text of the subtitle,
-    the (HTML or Markdown) abstract and the description, a text contained in another
-    one given only once and a text equal to the title left out; ``speakers`` from the
-    persons; ``day`` the event's date (``YYYY-MM-DD``) and ``time`` its start as the
-    schedule writes it (``HH:MM``); ``url`` only when http(s); ``event`` is the conference
-    acronym. Events without a title (and the schedule2 draft's ``BREAK``/``META``
+    Each event becomes a :class:`Talk`: ``id`` from its ``slug`` (else its ``id``, ``guid``
+    or title), made unique; ``abstract`` is the plain text of the subtitle, the (HTML or
+    Markdown) abstract and the description, a text contained in another one given only once
+    and a text equal to the title left out; ``speakers`` from the persons; ``day`` the
+    event's date (``YYYY-MM-DD``) and ``time`` its start as the schedule writes it
+    (``HH:MM``); ``start``, ``end`` and ``timezone`` from the event's date-time and duration
+    (schedule2: ``start`` and ``end``) in the conference's ``time_zone_name`` (see
+    :func:`topics.sources.times.from_schedule`); ``url`` only when http(s); ``event`` is the
+    conference acronym. Events without a title (and the schedule2 draft's ``BREAK``/``META``
     entries) are skipped.
 
     Formats: frab/pentabarf XML
@@ -243,17 +248,22 @@ def _read_xml(content: bytes, where: str) -> tuple[str, str, list[_Event]]:
     conference = root.find("conference")
     title = _xml_text(conference.find("title")) if conference is not None else ""
     acronym = _xml_text(conference.find("acronym")) if conference is not None else ""
+    zone = _xml_text(conference.find("time_zone_name")) if conference is not None else ""
     events = [
         event
         for day in root.iterfind("day")
         for room in day.iterfind("room")
         for element in room.iterfind("event")
-        if (event := _xml_event(element, acronym, day.get("date") or "", room.get("name") or ""))
+        if (
+            event := _xml_event(
+                element, acronym, day.get("date") or "", room.get("name") or "", zone
+            )
+        )
     ]
     return title, acronym, events
 
 
-def _xml_event(element, acronym: str, date: str, room: str) -> _Event | None:
+def _xml_event(element, acronym: str, date: str, room: str, zone: str) -> _Event | None:
     def text(tag: str) -> str:
         return _xml_text(element.find(tag))
 
@@ -275,6 +285,7 @@ def _xml_event(element, acronym: str, date: str, room: str) -> _Event | None:
         room=text("room") or room,
         url=_http(text("url")),
         language=text("language"),
+        when=from_schedule(start, date, text("start"), text("duration"), zone),
     )
 
 
@@ -356,10 +367,11 @@ def _json_schedule(data: object, where: str) -> tuple[str, str, list[_Event]]:
     acronym = _line(conference.get("acronym"))
     days = conference.get("days")
     days = [d for d in days if isinstance(d, dict)] if isinstance(days, list) else []
+    zone = _line(conference.get("time_zone_name"))
     if any(isinstance(day.get("rooms"), dict) for day in days):
-        events = list(_legacy_events(days, acronym))
+        events = list(_legacy_events(days, acronym, zone))
     elif isinstance(schedule.get("events"), list):
-        events = list(_schedule2_events(schedule["events"], conference, acronym))
+        events = list(_schedule2_events(schedule["events"], conference, acronym, zone))
     else:
         raise SourceError(
             f"{where} is not a c3voc schedule: neither 'schedule.conference.days[].rooms' "
@@ -368,7 +380,7 @@ def _json_schedule(data: object, where: str) -> tuple[str, str, list[_Event]]:
     return title, acronym, events
 
 
-def _legacy_events(days: list[dict], acronym: str) -> Iterator[_Event]:
+def _legacy_events(days: list[dict], acronym: str, zone: str) -> Iterator[_Event]:
     """Events of the frab/pretalx ``schedule.json``: ``days[].rooms{name: [event]}``."""
     for day in days:
         rooms = day.get("rooms")
@@ -392,10 +404,17 @@ def _legacy_events(days: list[dict], acronym: str) -> Iterator[_Event]:
                         room=_name(entry.get("room")) or str(room),
                         url=_http(_line(entry.get("url"))),
                         language=language,
+                        when=from_schedule(
+                            date,
+                            _text(day.get("date")),
+                            _line(entry.get("start")),
+                            _line(entry.get("duration")),
+                            zone,
+                        ),
                     )
 
 
-def _schedule2_events(entries: list, conference: dict, acronym: str) -> Iterator[_Event]:
+def _schedule2_events(entries: list, conference: dict, acronym: str, zone: str) -> Iterator[_Event]:
     """Events of the schedule2 draft: a flat ``schedule.events`` list."""
     tracks = _names_by(conference.get("tracks"), "slug")
     rooms = _names_by(conference.get("rooms"), "guid")
@@ -422,7 +441,19 @@ def _schedule2_events(entries: list, conference: dict, acronym: str) -> Iterator
             room=_name(room) or rooms.get(_text(_get(room, "guid")), ""),
             url=_http(_line(entry.get("url"))),
             language=language,
+            when=_schedule2_when(entry, start, zone),
         )
+
+
+def _schedule2_when(entry: dict, start: str, zone: str) -> When:
+    """A schedule2 event's time: ``start`` and ``end``, else the deprecated ``duration``."""
+    where = times.zone(zone)
+    return times.when(
+        times.moment(start, where),
+        times.moment(_text(entry.get("end")), where),
+        times.duration(_text(entry.get("duration"))),
+        zone,
+    )
 
 
 def _get(value, key: str):
@@ -563,6 +594,7 @@ def _corpus(title: str, acronym: str, events: list[_Event], source: str, where: 
             url=event.url,
             event=acronym,
             language=event.language,
+            **event.when.fields(),
         )
         for talk_id, event in zip(ids, events, strict=True)
     ]

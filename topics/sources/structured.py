@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from . import times
 from .text import html_to_text
 
 #: Largest page handed to extruct, in bytes: the data sits in the page's first megabytes.
@@ -88,7 +89,9 @@ def event_fields(content: bytes | str, url: str = "") -> dict[str, Any]:
     dict
         Any of ``title`` (``name``), ``abstract`` (``description``, HTML made text),
         ``speakers`` (``performer``, else ``organizer``: names), ``room`` (``location``),
-        ``day`` and ``time`` (``startDate``, ISO 8601: ``2024-05-17T10:30``), ``tags``
+        ``day`` and ``time`` (``startDate``, ISO 8601: ``2024-05-17T10:30``), ``start``
+        and ``end`` (``startDate``, ``endDate`` or ``duration``, when ``startDate`` has a
+        UTC offset: see :mod:`topics.sources.times`), ``tags``
         (``keywords``), ``track`` (``about``), ``language`` (``inLanguage``); empty when
         the page has no Event.
     """
@@ -112,6 +115,8 @@ def event_fields(content: bytes | str, url: str = "") -> dict[str, Any]:
     match = _ISO.match(_text(event.get("startDate")))
     if match:
         fields["day"], fields["time"] = match.group(1), match.group(2) or ""
+    start, end = (times.moment(_text(event.get(key))) for key in ("startDate", "endDate"))
+    fields |= times.when(start, end, times.duration(_text(event.get("duration")))).fields()
     return {key: value for key, value in fields.items() if value}
 
 

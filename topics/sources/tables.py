@@ -16,6 +16,10 @@ event      ``event``, ``conference``, ``venue``
 day        ``day``, ``date``, ``recorded``
 time       ``time``, ``start``
 room       ``room``
+start,     ``start`` and ``end`` (else ``start`` plus ``duration``) when they are ISO
+end        8601 date-times with a UTC offset, or without one and a ``timezone`` column
+           naming the zone (see :mod:`topics.sources.times`)
+timezone   ``timezone``, ``time_zone``, ``time_zone_name``: an IANA zone name
 url        ``url``, ``link``, ``related_urls``
 language   ``language``, ``lang``
 =========  =================================================================
@@ -46,6 +50,7 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from ..corpus import Corpus, CorpusError, Talk, slugify, unique_ids
+from . import times
 from .errors import SourceError, one_line
 from .schedule import is_c3voc, schedule_from_json
 from .text import html_to_text
@@ -273,7 +278,20 @@ def _fields(row: dict) -> dict | None:
     values: dict = {"title": title}
     for field, columns in _OTHER_COLUMNS:
         values[field] = _value(field, [cell for c in columns if (cell := lower.get(c)) is not None])
+    if "start" in lower:
+        values.update(_when(lower).fields())
     return values
+
+
+def _when(row: dict) -> times.When:
+    """``start``, ``end`` and ``timezone`` of a row (keys lowercase)."""
+    name = next((t for key in _ZONE_COLUMNS if (t := _scalar(row.get(key)).strip())), "")
+    where = times.zone(name)
+    start, end = (times.moment(_scalar(row.get(key)), where) for key in ("start", "end"))
+    return times.when(start, end, times.duration(_scalar(row.get("duration"))), name)
+
+
+_ZONE_COLUMNS = ("timezone", "time_zone", "time_zone_name")
 
 
 def _value(field: str, cells: list):

@@ -142,6 +142,8 @@ def parse_talk(page: Page, profile: Profile, event: str = "") -> Talk:
         "time": strip(_first(soup, profile.time, _inline_text)) or time,
         "room": strip(_first(soup, profile.room, _inline_text)) or room,
         "language": strip(_first(soup, profile.language, _inline_text)),
+        "start": "",  # only from structured data: pages write no time zone
+        "end": "",
     }
     if profile.structured_data:
         data = event_fields(page.content, page.url)

@@ -1,0 +1,640 @@
+"""Talks from a feed: RSS 0.9x, 1.0 and 2.0, Atom, and arXiv's API (which answers in Atom).
+
+Feeds are parsed with `feedparser <https://feedparser.readthedocs.io>`_. A document is a
+feed when its root element, after a byte order mark, an XML declaration, comments,
+processing instructions and a document type, is ``<rss>`` (RSS 0.91-2.0,
+https://www.rssboard.org/rss-specification), an ``<rdf:RDF>`` in RSS 1.0's or 0.90's
+namespace (https://web.resource.org/rss/1.0/spec), or a ``<feed>`` in Atom's namespace
+(RFC 4287, or Atom 0.3): read from the bytes, whatever the file's name or the media type
+it is served with. A frab ``<schedule>`` is none of them. Each entry is one talk:
+
+=========  ===================================================================
+field      from
+=========  ===================================================================
+title      the entry's title, HTML made plain text; an entry without one is
+           titled by the first line of its text, one without either skipped
+abstract   its content, else its summary, HTML made plain text as crawled pages
+           are (:func:`topics.text.html_to_text`); empty when the entry has
+           neither (the site then says no abstract was published)
+speakers   its authors' names (Atom ``author``, RSS ``dc:creator``, the name an
+           RSS ``author`` gives in parentheses); never an e-mail address
+track      its first category (label, else term); the others are its tags
+day, time  ``published``, else ``updated``, as the feed writes it
+           (``YYYY-MM-DD``, ``HH:MM``: no time for a date alone)
+url        its link (http(s) only; relative to the feed's URL)
+id         its id (``guid``), else its link: a URL's last path segment, else
+           the id as a slug
+language   the ``xml:lang`` of its text, else the feed's language
+=========  ===================================================================
+
+An arXiv entry (id ``http://arxiv.org/abs/<arXiv id>``) has the arXiv identifier without
+its version as id (``2401.01234v2`` -> ``2401-01234``: one talk whatever the version),
+its ``arxiv:primary_category`` as track and its other categories as tags.
+
+arXiv's API (https://info.arxiv.org/help/api/user-manual.html) is read page by page
+(:func:`load_arxiv`): ``arxiv:<category>`` asks for the category's papers, most recently
+submitted first, :data:`ARXIV_PAGE_SIZE` a page, and :data:`ARXIV_PAGES` pages unless
+``max_pages`` says otherwise. Its terms of use (https://info.arxiv.org/help/api/tou.html)
+ask for one request every 3 seconds on one connection: every request to the API's host
+starts at least :data:`ARXIV_DELAY` seconds after the previous one, whatever the
+fetcher's delay (:meth:`~topics.sources.http.Fetcher.pace`). The API is arXiv's
+designated interface for programs, governed by those terms rather than by robots.txt
+(which is for crawlers of arXiv's web pages, and disallows ``/api`` there): its pages are
+fetched like a file the user named. ``$TOPICS_ARXIV_API`` sets another API address (a
+mirror, or a test server); it is paced the same.
+
+Feeds are untrusted. At most :data:`~topics.sources.http.MAX_BYTES` bytes are read; the
+bytes are decoded as their byte order mark, the HTTP charset or the XML declaration say
+(else as UTF-8), and bytes that do not decode become U+FFFD. A feed that declares XML
+entities (``<!ENTITY``) is refused: no real feed needs them, and their expansion is what
+XML bombs use (a billion laughs, or one long entity repeated: feedparser's fallback parser
+expands what expat refuses) and how external entities read local files. feedparser is
+given the bytes, never a URL or a file name (it would fetch or open them), so nothing is
+fetched from a feed; its HTML sanitiser and its rewriting of URLs inside HTML are off, as
+the texts are made plain text here and escaped by the site. Every failure is a one-line
+:class:`SourceError`.
+"""
+
+from __future__ import annotations
+
+import codecs
+import contextlib
+import email.utils
+import html
+import io
+import logging
+import os
+import re
+from dataclasses import replace
+from datetime import datetime
+from pathlib import Path
+from urllib.parse import parse_qsl, urlencode, urlsplit
+from xml.parsers import expat
+
+import feedparser
+
+from ..corpus import MAX_TITLE, Corpus, Talk, slugify, unique_ids
+from .crawler import CrawlFailure
+from .errors import SourceError
+from .http import MAX_BYTES, Fetcher, FetchError
+from .schedule import combine_texts
+from .sniffing import looks_like_html
+from .talkpages import talk_id
+from .text import html_to_text
+
+logger = logging.getLogger(__name__)
+
+#: Media types feeds are served with (any type is read when the bytes are a feed).
+MEDIA_TYPES = frozenset({"application/rss+xml", "application/atom+xml", "application/rdf+xml"})
+
+#: The API arXiv documents; ``$TOPICS_ARXIV_API`` (:data:`ARXIV_API_VARIABLE`) replaces it.
+ARXIV_API = "https://export.arxiv.org/api/query"
+ARXIV_API_VARIABLE = "TOPICS_ARXIV_API"
+#: Papers asked for in one API request: 500 papers are about 1 MB of Atom.
+ARXIV_PAGE_SIZE = 500
+#: Most papers one API request may ask for (the user manual: slices of at most 2,000).
+ARXIV_MAX_PAGE_SIZE = 2000
+#: Most papers the API gives for one query (the user manual), whatever the paging.
+ARXIV_MAX_RESULTS = 30_000
+#: API pages read when ``max_pages`` is not given: the 2,000 most recent papers.
+ARXIV_PAGES = 4
+#: Least seconds between two requests to the API (its terms of use).
+ARXIV_DELAY = 3.0
+
+#: Bytes read to tell a feed from its start (a licence comment may come first).
+SNIFF_BYTES = 16 * 1024
+
+#: Largest feed read when it is not well-formed XML, in bytes: feedparser's lenient
+#: parser, which reads damaged XML, takes seconds of CPU a megabyte.
+MAX_LOOSE_BYTES = 2 * 1024 * 1024
+
+_NAMESPACES = {
+    "rdf": ("http://purl.org/rss/1.0/", "http://my.netscape.com/rdf/simple/0.9/"),
+    "feed": ("http://www.w3.org/2005/Atom", "http://purl.org/atom/ns#"),
+}
+_BOMS = (
+    (b"\xef\xbb\xbf", "utf-8"),
+    (b"\xff\xfe\x00\x00", "utf-32-le"),
+    (b"\x00\x00\xfe\xff", "utf-32-be"),
+    (b"\xff\xfe", "utf-16-le"),
+    (b"\xfe\xff", "utf-16-be"),
+)
+_DECLARATION = re.compile(r"\A\s*<\?xml\b[^<>]{0,500}\?>")
+_ENCODING = re.compile(
+    rb"""\A\s*<\?xml\b[^<>]{0,500}?\bencoding\s*=\s*["']([A-Za-z0-9._:-]{1,40})"""
+)
+_ENTITY = re.compile(r"<!ENTITY", re.IGNORECASE)
+_ROOT = re.compile(r"<(?:([A-Za-z_][\w.-]*):)?([A-Za-z_][\w.-]*)")
+_CATEGORY = re.compile(r"[A-Za-z][A-Za-z.-]{0,39}")
+#: An arXiv abstract page: its identifier (new style 2401.01234, old style hep-th/9901001)
+#: and version.
+_ARXIV_ID = re.compile(
+    r"https?://(?:www\.|export\.)?arxiv\.org/abs/([a-z.-]+/\d{7}|\d{4}\.\d{4,5})(v\d+)?\Z",
+    re.IGNORECASE,
+)
+_ARXIV_ERROR = re.compile(r"https?://arxiv\.org/api/errors", re.IGNORECASE)
+_HTML_TYPES = frozenset({"text/html", "application/xhtml+xml", "html", "xhtml"})
+_EMAIL = re.compile(r"\S+@\S+")
+_TAG_START = re.compile(r"<[a-zA-Z/!]")
+
+
+def is_feed(content: bytes) -> bool:
+    """Whether ``content`` is an RSS or Atom feed, from its root element.
+
+    Parameters
+    ----------
+    content : bytes
+        The document, or its first :data:`SNIFF_BYTES` bytes at least.
+
+    Returns
+    -------
+    bool
+        True when the first element is ``<rss>``, an ``<rdf:RDF>`` declaring RSS 1.0's
+        (or 0.90's) namespace, or a ``<feed>`` declaring Atom's (1.0 or 0.3).
+    """
+    head = _decode(content[:SNIFF_BYTES], None)
+    position = _skip_prolog(head)
+    root = _ROOT.match(head, position) if position is not None else None
+    if root is None:
+        return False
+    name = root.group(2)
+    if name == "rss":
+        return True
+    if name not in ("RDF", "feed"):
+        return False
+    close = head.find(">", root.end())
+    start_tag = head[root.end() : close if close >= 0 else len(head)]
+    namespaces = _NAMESPACES["rdf" if name == "RDF" else "feed"]
+    return any(namespace in start_tag for namespace in namespaces)
+
+
+def _skip_prolog(text: str) -> int | None:
+    """Where the first element starts, after the XML declaration, comments, processing
+    instructions and a document type; ``None`` when the text ends before or is not XML."""
+    position, end = 0, len(text)
+    while position < end:
+        while position < end and text[position] in " \t\r\n\ufeff":
+            position += 1
+        if text.startswith("<?", position):
+            close = text.find("?>", position)
+        elif text.startswith("<!--", position):
+            close = text.find("-->", position)
+        elif text.startswith("<!DOCTYPE", position) or text.startswith("<!doctype", position):
+            bracket, close = text.find("[", position), text.find(">", position)
+            if 0 <= bracket < close:  # an internal subset: up to its "]>"
+                close = text.find("]>", bracket)
+        elif text.startswith("<", position):
+            return position
+        else:
+            return None
+        if close < 0:
+            return None
+        position = text.find(">", close) + 1
+    return None
+
+
+def load_feed(location: str, fetcher: Fetcher | None = None) -> Corpus:
+    """Load the talks of an RSS or Atom feed, from a file or a URL.
+
+    Parameters
+    ----------
+    location : str
+        A local file path, or an http(s) URL (fetched like one file: robots.txt is for
+        crawls).
+    fetcher : Fetcher, optional
+        Used for URLs; a non-caching one is made when omitted.
+
+    Returns
+    -------
+    Corpus
+        See :func:`parse_feed`.
+
+    Raises
+    ------
+    SourceError
+        If the file cannot be read or fetched, is larger than
+        :data:`~topics.sources.http.MAX_BYTES` bytes, or is not a feed with entries.
+    """
+    if location.startswith(("http://", "https://")):
+        try:
+            page = (fetcher or Fetcher()).get(location, robots=False)
+        except FetchError as exc:
+            raise SourceError(f"cannot fetch feed {exc}") from None
+        return parse_feed(page.content, page.url, page.encoding)
+    try:
+        with Path(location).open("rb") as file:
+            content = file.read(MAX_BYTES + 1)
+    except FileNotFoundError:
+        raise SourceError(f"no feed file at {location}") from None
+    except OSError as exc:
+        raise SourceError(f"cannot read feed {location}: {exc.strerror or exc}") from None
+    if len(content) > MAX_BYTES:
+        raise SourceError(f"{location} is larger than {MAX_BYTES} bytes: not read")
+    return parse_feed(content, location)
+
+
+def parse_feed(content: bytes, source: str = "", charset: str | None = None) -> Corpus:
+    """Read the talks of an RSS or Atom feed (see the module's documentation for the fields).
+
+    Parameters
+    ----------
+    content : bytes
+        The feed's bytes.
+    source : str
+        Where the bytes come from: for messages, :attr:`Corpus.source`, and, when a
+        URL, the base of relative links.
+    charset : str, optional
+        The charset the HTTP ``Content-Type`` declared (it wins over the XML declaration,
+        RFC 7303 section 3.2).
+
+    Returns
+    -------
+    Corpus
+        One talk per entry with a title or a text, in feed order; ``title`` is the
+        feed's title, else the file's name.
+
+    Raises
+    ------
+    SourceError
+        If the content is not a feed, declares entities, cannot be parsed, or holds no
+        entry with a title or a text. The message is one line naming ``source``.
+    """
+    where = source or "feed"
+    parsed = _parse(content, source, charset)
+    talks = _talks(parsed)
+    if not talks:
+        raise SourceError(f"{where} is a feed without any entry with a title or a text")
+    title = _plain(parsed.feed.get("title", ""), _is_html(parsed, parsed.feed.get("title_detail")))
+    return Corpus(talks=talks, title=title or _stem(source) or "feed", source=source)
+
+
+def _parse(content: bytes, source: str, charset: str | None) -> feedparser.FeedParserDict:
+    """The feed parsed by feedparser, after the checks of the module's documentation."""
+    where = source or "feed"
+    if not is_feed(content):
+        if looks_like_html(content[:SNIFF_BYTES]):
+            raise SourceError(f"{where} is an HTML page, not an RSS or Atom feed")
+        start = content.lstrip()[:20]
+        raise SourceError(
+            f"{where} is not an RSS or Atom feed (starts {start!r}, not <rss>, <rdf:RDF> or"
+            " an Atom <feed>)"
+        )
+    text = _decode(content, charset)
+    if _ENTITY.search(text):
+        raise SourceError(
+            f"{where} declares XML entities (<!ENTITY): not read (feeds need none; their"
+            " expansion is how XML bombs and external entities work)"
+        )
+    declaration = _DECLARATION.match(text)
+    body = text[declaration.end() :] if declaration else text
+    data = ('<?xml version="1.0" encoding="utf-8"?>' + body).encode("utf-8", "replace")
+    if len(data) > MAX_LOOSE_BYTES and not _well_formed(data):
+        raise SourceError(
+            f"{where} is not well-formed XML and larger than {MAX_LOOSE_BYTES} bytes: not read"
+            " (a damaged feed is read leniently only up to that size)"
+        )
+    headers = {"content-type": "application/xml; charset=utf-8"}
+    if source.startswith(("http://", "https://")):
+        headers["content-location"] = source  # the base of relative links, nothing fetched
+    try:  # a stream: feedparser fetches a URL, or opens a file, given as a string
+        return feedparser.parse(
+            io.BytesIO(data),
+            response_headers=headers,
+            sanitize_html=False,
+            resolve_relative_uris=False,
+        )
+    except (ValueError, TypeError, LookupError, AttributeError, RecursionError) as exc:
+        raise SourceError(f"{where} is not a valid feed: {_one_line(exc)}") from None
+
+
+def _well_formed(data: bytes) -> bool:
+    """Whether ``data`` parses as XML (expat, which feedparser tries first)."""
+    parser = expat.ParserCreate()
+    try:
+        parser.Parse(data, True)
+    except expat.ExpatError:
+        return False
+    return True
+
+
+def _decode(content: bytes, charset: str | None) -> str:
+    """The text of XML bytes: byte order mark, HTTP charset, XML declaration, else UTF-8;
+    undecodable bytes become U+FFFD."""
+    for bom, encoding in _BOMS:
+        if content.startswith(bom):
+            return content[len(bom) :].decode(encoding, "replace")
+    declared = _ENCODING.match(content[:1024])
+    for name in (charset, declared.group(1).decode("ascii") if declared else None):
+        try:
+            encoding = codecs.lookup(name).name if name else ""
+        except LookupError:
+            continue
+        if encoding and not encoding.startswith(("utf-16", "utf-32")):  # no BOM: not them
+            return content.decode(encoding, "replace")
+    return content.decode("utf-8", "replace")
+
+
+def _talks(parsed: feedparser.FeedParserDict) -> list[Talk]:
+    language = _line(parsed.feed.get("language", ""))
+    talks, keys = [], []
+    for entry in parsed.entries:
+        talk = _talk(entry, language, parsed)
+        if talk is not None:
+            talks.append(talk)
+            keys.append(talk.id)
+    ids = unique_ids(slugify(key) for key in keys)
+    return [replace(talk, id=new) for talk, new in zip(talks, ids, strict=True)]
+
+
+def _talk(entry, language: str, parsed: feedparser.FeedParserDict) -> Talk | None:
+    """One entry as a talk (its id not yet a unique slug); ``None`` without title or text."""
+    title = _plain(entry.get("title", ""), _is_html(parsed, entry.get("title_detail")))
+    # The content, else the summary (a shorter version of it, RFC 4287 section 4.2.13;
+    # feedparser gives an entry with content only the content as summary, marked as text)
+    texts = [(part.get("value", ""), part) for part in entry.get("content", []) or []]
+    if not any(isinstance(value, str) and value.strip() for value, _ in texts):
+        texts = [(entry.get("summary", ""), entry.get("summary_detail"))]
+    fragments = [_html(value, _is_html(parsed, detail)) for value, detail in texts]
+    abstract = _drop_title(title, combine_texts(title, *fragments))
+    if not title:
+        title = _headline(abstract)
+        if not title:
+            return None
+    arxiv = _ARXIV_ID.match(_line(entry.get("id", "")))
+    url = _http(entry.get("link", ""))
+    names = [_line(str(t.get("label") or t.get("term") or "")) for t in entry.get("tags", [])]
+    categories = list(dict.fromkeys(name for name in names if name))
+    if arxiv:
+        primary = _line(str((entry.get("arxiv_primary_category") or {}).get("term", "")))
+        categories = list(dict.fromkeys(c for c in [primary, *categories] if c))
+    day, time = _when(entry)
+    detail = entry.get("summary_detail") or entry.get("title_detail") or {}
+    return Talk(
+        id=arxiv.group(1) if arxiv else _key(entry, url, title),
+        title=title,
+        abstract=abstract,
+        speakers=_speakers(entry),
+        track=categories[0] if categories else "",
+        tags=tuple(categories[1:]),
+        day=day,
+        time=time,
+        url=url,
+        language=_line(str(detail.get("language") or "")) or language,
+    )
+
+
+def _is_html(parsed: feedparser.FeedParserDict, detail) -> bool:
+    """Whether a text of the feed is HTML: in Atom, as its ``type`` says (RFC 4287 section
+    3.1); in RSS, always, as readers take it (RSS gives no type, and feedparser's guess
+    from the tags it finds varies with them)."""
+    if not str(parsed.get("version", "")).startswith("atom"):
+        return True
+    return str((detail or {}).get("type", "")).lower() in _HTML_TYPES
+
+
+def _html(value, is_html: bool) -> str:
+    """A text of the feed as HTML, for :func:`combine_texts`: plain text is escaped, its
+    blank lines kept as paragraphs; HTML without tags is wrapped, so that its entities
+    are read."""
+    if not isinstance(value, str):
+        return ""
+    if is_html:
+        return value if _TAG_START.search(value[:100_000]) else f"<p>{value}</p>"
+    paragraphs = re.split(r"\n\s*\n", value)
+    return "".join(f"<p>{html.escape(p)}</p>" for p in paragraphs if p.strip())
+
+
+def _plain(value, is_html: bool, limit: int = 10 * MAX_TITLE) -> str:
+    """A one-line text (a title) of the feed, HTML made plain; read ``limit`` characters."""
+    if not isinstance(value, str):
+        return ""
+    value = value[:limit]
+    return _line(html_to_text(_html(value, True)) if is_html else value)
+
+
+def _drop_title(title: str, abstract: str) -> str:
+    """The abstract without leading paragraphs that repeat the title (blog posts often
+    start with it as a heading)."""
+    paragraphs = abstract.split("\n\n")
+    flat = " ".join(title.casefold().split())
+    while paragraphs and flat and " ".join(paragraphs[0].casefold().split()) == flat:
+        paragraphs.pop(0)
+    return "\n\n".join(paragraphs)
+
+
+def _headline(text: str, length: int = 80) -> str:
+    """A title for an untitled entry: its text's first line, cut at a word."""
+    line = _line(text.split("\n", 1)[0]) if text else ""
+    if len(line) <= length:
+        return line
+    cut = line[:length].rsplit(" ", 1)[0] or line[:length]
+    return f"{cut}…"
+
+
+def _speakers(entry) -> tuple[str, ...]:
+    names = []
+    for author in entry.get("authors", []) or []:
+        name = _line(str(author.get("name") or "")) if isinstance(author, dict) else ""
+        if name and not _EMAIL.fullmatch(name):
+            names.append(name)
+    return tuple(dict.fromkeys(names))
+
+
+def _when(entry) -> tuple[str, str]:
+    """Day and time of an entry, as the feed writes them (RFC 822 or ISO 8601), else as
+    feedparser reads them (in UTC); ``("", "")`` when it has no date."""
+    for key in ("published", "updated", "created"):
+        raw = dict.get(entry, key)  # not entry.get: feedparser maps "updated" to "published"
+        if not isinstance(raw, str) or not raw.strip():
+            continue
+        raw = raw.strip()[:100]
+        moment = None
+        with contextlib.suppress(ValueError, TypeError, IndexError, OverflowError):
+            moment = datetime.fromisoformat(raw.replace("Z", "+00:00"))
+        if moment is None:
+            with contextlib.suppress(ValueError, TypeError, IndexError, OverflowError):
+                moment = email.utils.parsedate_to_datetime(raw)
+        if moment is not None:
+            date_only = len(raw) <= 10
+            return moment.date().isoformat(), "" if date_only else f"{moment:%H:%M}"
+        parsed = dict.get(entry, f"{key}_parsed")
+        if parsed is not None:
+            with contextlib.suppress(ValueError, TypeError, IndexError, OverflowError):
+                moment = datetime(*parsed[:6])
+                return moment.date().isoformat(), f"{moment:%H:%M}"
+    return "", ""
+
+
+def _key(entry, url: str, title: str) -> str:
+    """What an entry's talk id is made from: its id (a URL's last segment), link, title."""
+    guid = _line(str(entry.get("id") or ""))
+    for candidate in (guid, url):
+        if candidate.startswith(("http://", "https://")):
+            return talk_id(candidate)
+        if candidate:
+            return candidate
+    return title
+
+
+def _http(url) -> str:
+    url = url.strip() if isinstance(url, str) else ""
+    return url if url.startswith(("http://", "https://")) and not re.search(r"\s", url) else ""
+
+
+def _line(text: str) -> str:
+    return " ".join(text.split())
+
+
+def _stem(source: str) -> str:
+    path = urlsplit(source).path if source.startswith(("http://", "https://")) else source
+    return Path(path).stem
+
+
+def _one_line(error: BaseException) -> str:
+    return " ".join(str(error).split())[:200] or error.__class__.__name__
+
+
+# --- arXiv ---------------------------------------------------------------------------------
+
+
+def arxiv_api() -> str:
+    """The arXiv API's address: ``$TOPICS_ARXIV_API``, else :data:`ARXIV_API`."""
+    return os.environ.get(ARXIV_API_VARIABLE) or ARXIV_API
+
+
+def is_arxiv_api(url: str) -> bool:
+    """Whether ``url`` is a query of arXiv's API: :data:`ARXIV_API` over http or https,
+    or the address ``$TOPICS_ARXIV_API`` sets."""
+    parts = urlsplit(url)
+    try:
+        where = (parts.hostname, parts.port, parts.path.rstrip("/"))
+    except ValueError:  # a port that is not a number
+        return False
+    default, api = urlsplit(ARXIV_API), urlsplit(arxiv_api())
+    if where[0] == default.hostname and where[1] in (None, 80, 443):
+        return where[2] == default.path
+    return where == (api.hostname, api.port, api.path.rstrip("/"))
+
+
+def load_arxiv(
+    source: str,
+    fetcher: Fetcher,
+    max_pages: int | None = None,
+    failures: list[CrawlFailure] | None = None,
+) -> Corpus:
+    """Read the most recent papers of an arXiv category, or an API query, page by page.
+
+    Format: the arXiv API user manual, https://info.arxiv.org/help/api/user-manual.html
+    (``search_query``, ``start``, ``max_results``, ``sortBy``, ``sortOrder``; the Atom
+    answer's ``opensearch:totalResults``; errors as an entry titled "Error" whose id is
+    under ``http://arxiv.org/api/errors``).
+
+    Parameters
+    ----------
+    source : str
+        ``arxiv:<category>`` (``arxiv:cs.CL``): the category's papers, most recently
+        submitted first, :data:`ARXIV_PAGE_SIZE` a page; or an API query URL, whose
+        ``max_results`` (at most :data:`ARXIV_MAX_PAGE_SIZE`) is the page size and whose
+        ``start`` is where reading starts.
+    fetcher : Fetcher
+        Fetches (and caches) the pages; requests to the API start at least
+        :data:`ARXIV_DELAY` seconds apart, one at a time.
+    max_pages : int, optional
+        API pages read at most (:data:`ARXIV_PAGES` when omitted); reading also stops
+        at the last paper, or at the API's :data:`ARXIV_MAX_RESULTS`.
+    failures : list of CrawlFailure, optional
+        Receives a page after the first that could not be fetched or read (reading stops
+        there, the papers read are kept); it is logged when omitted.
+
+    Returns
+    -------
+    Corpus
+        One talk per paper, in the API's order, each paper once.
+
+    Raises
+    ------
+    SourceError
+        If the category is not a category's name, the first page cannot be fetched or
+        read, the API answers with an error, or it has no paper.
+    """
+    base, query, start, size = _arxiv_query(source)
+    fetcher.pace(base, ARXIV_DELAY)
+    what = query.get("search_query") or query.get("id_list") or source
+    talks: list[Talk] = []
+    seen: set[str] = set()
+    total, pages = None, max_pages or ARXIV_PAGES
+    for n in range(pages):
+        first = start + n * size
+        if first >= ARXIV_MAX_RESULTS or (total is not None and first >= total):
+            break
+        url = f"{base}?{urlencode({**query, 'start': first, 'max_results': size})}"
+        try:
+            parsed = _arxiv_page(url, fetcher, what)
+        except SourceError as exc:
+            if n == 0:
+                raise
+            failure = CrawlFailure(url, str(exc))
+            if failures is None:
+                logger.warning("arXiv page skipped, reading stopped: %s: %s", *failure)
+            else:
+                failures.append(failure)
+            break
+        with contextlib.suppress(ValueError):
+            total = int(str(parsed.feed.get("opensearch_totalresults", "")).strip())
+        found = [t for t in _talks(parsed) if t.id not in seen]  # papers pushed down a page
+        seen.update(t.id for t in found)
+        talks += found
+        if not parsed.entries:
+            break
+    if not talks:
+        raise SourceError(f"arXiv has no paper for {what} (is the category right?)")
+    if total is not None and start + len(talks) < min(total, ARXIV_MAX_RESULTS):
+        logger.info(
+            "arXiv %s: %d of its %d papers read (%d pages of %d; --max-pages reads more)",
+            what,
+            len(talks),
+            total,
+            pages,
+            size,
+        )
+    return Corpus(talks=talks, title=f"arXiv {what}", source=source)
+
+
+def _arxiv_query(source: str) -> tuple[str, dict[str, str], int, int]:
+    """The API's address, the query's parameters (without paging), the first paper and
+    the page size of ``arxiv:<category>`` or of an API URL."""
+    if source.startswith("arxiv:"):
+        category = source.removeprefix("arxiv:")
+        if not _CATEGORY.fullmatch(category):
+            raise SourceError(
+                f"{source!r}: not an arXiv category (letters, dots and hyphens, such as"
+                " arxiv:cs.CL or arxiv:hep-th)"
+            )
+        query = {
+            "search_query": f"cat:{category}",
+            "sortBy": "submittedDate",
+            "sortOrder": "descending",
+        }
+        return arxiv_api(), query, 0, ARXIV_PAGE_SIZE
+    parts = urlsplit(source)
+    query = dict(parse_qsl(parts.query))
+    try:
+        start = max(0, int(query.pop("start", "0")))
+        size = int(query.pop("max_results", ARXIV_PAGE_SIZE))
+    except ValueError:
+        raise SourceError(f"{source}: start and max_results must be whole numbers") from None
+    size = min(max(size, 1), ARXIV_MAX_PAGE_SIZE)
+    return f"{parts.scheme}://{parts.netloc}{parts.path}", query, start, size
+
+
+def _arxiv_page(url: str, fetcher: Fetcher, what: str) -> feedparser.FeedParserDict:
+    try:
+        page = fetcher.get(url, robots=False)
+    except FetchError as exc:
+        raise SourceError(f"cannot fetch arXiv's answer {exc}") from None
+    parsed = _parse(page.content, page.url, page.encoding)
+    for entry in parsed.entries:
+        if _ARXIV_ERROR.match(str(entry.get("id", ""))):
+            message = _line(str(entry.get("summary", "")))[:200] or "an error"
+            raise SourceError(f"arXiv's API refused {what}: {message}")
+    return parsed
