@@ -26,10 +26,10 @@ from .sources import (
     CrawlFailure,
     SourceError,
 )
+from .sources.arxiv import ARXIV_PAGE_SIZE, ARXIV_PAGES
 from .sources.builtin_profiles import PROFILES, get_profile
 from .sources.crawler import MAX_PAGES, infer_profile
 from .sources.errors import one_line
-from .sources.feeds import ARXIV_PAGE_SIZE, ARXIV_PAGES
 from .sources.http import CONCURRENCY, DELAY, DELAY_VARIABLE, MAX_WAIT, TIMEOUT
 from .sources.profiles import FIELDS
 from .workspace import (

@@ -23,7 +23,7 @@ import regex
 from tests.helpers import REPO
 from tests.helpers.programme import programme
 from tests.reliability_table import reliability
-from topics.corpus import MAX_ABSTRACT, Corpus, CorpusError, Talk, clean_text, slugify
+from topics.corpus import MAX_ABSTRACT, Corpus, CorpusError, Talk, slugify
 from topics.model.cleaning import boilerplate_shingles, remove_shingles, strip_noise
 from topics.model.evaluation import REFERENCE_TOKEN_PATTERN
 from topics.model.languages import detect_language
@@ -35,10 +35,11 @@ from topics.sources.builtin_profiles import PROFILES
 from topics.sources.crawler import crawl_site
 from topics.sources.http import Fetcher
 from topics.sources.profiles import PATTERN_TIMEOUT, match_pattern
-from topics.sources.schedule import _plain, load_schedule
+from topics.sources.schedule import load_schedule
 from topics.sources.tables import load_table
 from topics.sources.talkpages import parse_when, talk_id
-from topics.sources.text import contains_words
+from topics.sources.text import contains_words, fragment_text
+from topics.textsafety import clean_text
 
 #: CPU seconds any one hostile input may take.
 BOUND = 2.0
@@ -103,9 +104,9 @@ READERS = {
     "evaluation.REFERENCE_TOKEN_PATTERN": lambda text: re.findall(REFERENCE_TOKEN_PATTERN, text),
     "search_index.tokenize": tokenize,
     "paragraphs": paragraphs,
-    "corpus.clean_text": clean_text,
+    "textsafety.clean_text": clean_text,
     "corpus.slugify": slugify,
-    "schedule._plain": _plain,
+    "text.fragment_text": fragment_text,
     # Two fragments of a talk, each as long as an abstract: in it, and not (read on, fail late).
     "schedule.contains_words": lambda text: (
         contains_words(f"{text} {text}", text),

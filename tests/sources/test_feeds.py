@@ -31,14 +31,8 @@ from tests.reliability_table import reliability
 from topics.cli import main
 from topics.corpus import MAX_TITLE, Corpus, is_safe_id
 from topics.sources import SourceError, load
-from topics.sources.feeds import (
-    ARXIV_API_VARIABLE,
-    ARXIV_DELAY,
-    is_arxiv_api,
-    is_feed,
-    load_feed,
-    parse_feed,
-)
+from topics.sources.arxiv import ARXIV_API_VARIABLE, ARXIV_DELAY, is_arxiv_api
+from topics.sources.feeds import is_feed, load_feed, parse_feed
 from topics.sources.http import Fetcher
 
 FEEDS = FIXTURES / "feeds"

@@ -23,7 +23,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from tests.reliability_table import reliability
-from topics.corpus import MAX_TITLE, Corpus, CorpusError, Talk, clean_text, is_safe_id
+from topics.corpus import MAX_TITLE, Corpus, CorpusError, Talk, is_safe_id
 from topics.sources import SourceError, load
 from topics.sources.builtin_profiles import PROFILES, detect_profile
 from topics.sources.http import Fetcher, Page
@@ -35,6 +35,7 @@ from topics.sources.structured import event_fields
 from topics.sources.tables import load_table
 from topics.sources.talklinks import find_talk_links
 from topics.sources.talkpages import parse_html, parse_talk, talk_links
+from topics.textsafety import clean_text
 
 pytestmark = pytest.mark.fuzz
 

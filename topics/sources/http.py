@@ -55,8 +55,6 @@ from __future__ import annotations
 import logging
 import os
 import threading
-import time
-from contextlib import contextmanager
 from dataclasses import dataclass
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
@@ -70,6 +68,7 @@ from urllib3.util.retry import Retry
 from urllib3.util.timeout import Timeout
 
 from .errors import one_line
+from .pacing import HostGate
 from .session import make_session
 
 try:
@@ -188,48 +187,6 @@ class Page:
     last_modified: str = ""
 
 
-class _Host:
-    """The gate of one host: its robots.txt, its pace and its in-flight bound."""
-
-    def __init__(self, concurrency: int, delay: float, least: float = 0.0):
-        self.slots = threading.BoundedSemaphore(concurrency)
-        self.delay = max(delay, least)
-        # A pause a host's terms ask for: counted from the end of the previous request
-        # too, so that the server sees it even when a request is slow to arrive.
-        self.least = least
-        self.lock = threading.Lock()
-        self.next_start = 0.0
-        self.robots: Protego | None = None
-        self.robots_error = ""  # why robots.txt could not be read, when it could not
-        self.robots_loaded = False
-        self.robots_lock = threading.Lock()
-
-    @contextmanager
-    def turn(self):
-        """Hold a slot, starting no sooner than ``delay`` after the previous start."""
-        with self.slots:
-            # The next start is set from when this request really leaves, not from a
-            # reserved time: a thread that wakes late must not bring the next one closer.
-            while True:
-                with self.lock:
-                    now = time.monotonic()
-                    if now >= self.next_start:
-                        self.next_start = now + self.delay
-                        break
-                    wait = self.next_start - now
-                time.sleep(wait)
-            try:
-                yield
-            finally:
-                if self.least:
-                    self.hold_back(self.least)
-
-    def hold_back(self, seconds: float) -> None:
-        """Start no request to this host for ``seconds`` (a ``Retry-After``, a backoff)."""
-        with self.lock:
-            self.next_start = max(self.next_start, time.monotonic() + seconds)
-
-
 class Fetcher:
     """Fetch pages politely through one session, caching every page on disk.
 
@@ -331,7 +288,7 @@ class Fetcher:
         self.n_http = 0
         self.stale: list[tuple[str, str]] = []
         self._lock = threading.Lock()
-        self._hosts: dict[str, _Host] = {}
+        self._hosts: dict[str, HostGate] = {}
         self._paces: dict[tuple[str, str, int] | None, float] = {}
         self._revalidated: set[str] = set()
         memory = Memory(Path(cache_dir) / "pages" if cache_dir else None, verbose=0)
@@ -399,13 +356,13 @@ class Fetcher:
 
     # --- politeness ------------------------------------------------------------------------
 
-    def _host(self, url: str) -> _Host:
+    def _host(self, url: str) -> HostGate:
         key = origin(url)
         with self._lock:
             if key not in self._hosts:
                 least = self._paces.get(key, HOST_PACES.get(key[1], 0.0) if key else 0.0)
                 concurrency = 1 if least else self.concurrency
-                self._hosts[key] = _Host(concurrency, self.delay, least)
+                self._hosts[key] = HostGate(concurrency, self.delay, least)
             return self._hosts[key]
 
     def pace(self, url: str, seconds: float) -> None:
@@ -431,7 +388,7 @@ class Fetcher:
                 host.robots_loaded = True
         return host.robots is None or host.robots.can_fetch(url, USER_AGENT)
 
-    def _read_robots(self, url: str, host: _Host) -> Protego | None:
+    def _read_robots(self, url: str, host: HostGate) -> Protego | None:
         """The host's robots.txt; ``None`` allows everything.
 
         RFC 9309 section 2.3.1: an answer of 400-499 means no rules; a server error or

@@ -64,8 +64,8 @@ from ..corpus import Corpus, Talk, slugify, unique_ids
 from . import times
 from .errors import SourceError, one_line
 from .http import MAX_BYTES, Fetcher, FetchError
-from .schedule import combine_texts
 from .sniffing import looks_like_html
+from .text import combine_texts
 from .times import When
 
 #: Media type of an iCalendar file (RFC 5545 section 8.1).

@@ -25,21 +25,19 @@ entity reference is dropped from the text. Every failure is a :class:`SourceErro
 
 from __future__ import annotations
 
-import html
 import json
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from bs4.exceptions import ParserRejectedMarkup
 from lxml import etree
 
-from ..corpus import MAX_ABSTRACT, Corpus, Talk, folded, slugify, unique_ids
+from ..corpus import Corpus, Talk, slugify, unique_ids
 from . import times
 from .errors import SourceError, one_line
 from .http import Fetcher, FetchError
-from .text import contains_words, html_to_text, normalize_whitespace
+from .text import combine_texts
 from .times import When, from_schedule
 
 #: Types of the schedule2 draft's non-talk entries (breaks, meta events): skipped.
@@ -55,8 +53,6 @@ _DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 _CLOCK = re.compile(r"T(\d{2}:\d{2})")
 #: Markdown links and images (pretalx texts are Markdown): keep the link text only.
 # Patterns are written to run in linear time on any input (no "[^>]*" scans past a "<").
-_MARKDOWN_LINK = re.compile(r"!?\[([^\[\]\n]*)\]\([^()\s]*\)")
-_TAG = re.compile(r"<[^<>]*>")
 #: The start of an HTML page (a web page saved as schedule.xml), after any XML
 #: declaration and comments.
 _HTML = re.compile(
@@ -536,45 +532,6 @@ def _clock(text: str) -> str:
 
 def _http(url: str) -> str:
     return url if url.startswith(("http://", "https://")) and not re.search(r"\s", url) else ""
-
-
-def _plain(markup: str) -> str:
-    """Plain text of an HTML or Markdown fragment (pretalx texts are Markdown)."""
-    try:
-        return html_to_text(_MARKDOWN_LINK.sub(r"\1", markup))
-    except (ParserRejectedMarkup, ValueError):
-        return normalize_whitespace(html.unescape(_TAG.sub("", markup)))
-
-
-def combine_texts(title: str, *fragments: str) -> str:
-    """Plain text of the subtitle, abstract and description, each given once.
-
-    Each fragment is HTML or Markdown (pretalx's texts): a Markdown link keeps its text,
-    markup becomes plain text (:func:`topics.sources.text.html_to_text`). A text equal to the
-    title or contained in another (as whole words, ignoring case and spacing) is
-    dropped: pretalx descriptions often repeat the abstract as their first paragraph,
-    frab exports sometimes copy it whole, FOSDEM's devroom openings have the title as
-    abstract. Then a paragraph equal to an earlier one is dropped.
-
-    A talk keeps :data:`~topics.corpus.MAX_ABSTRACT` characters of abstract, so each
-    fragment is read that far only (and its markup ten times as far): what lies beyond
-    would be cut anyway, and would only cost time. One character more is kept, for the
-    talk to see that the text was longer (and end it with "…").
-    """
-    kept: list[str] = []
-    for fragment in fragments:
-        text = _plain(fragment[: 10 * MAX_ABSTRACT])[: MAX_ABSTRACT + 1]
-        if not text or folded(text) == folded(title) or any(contains_words(k, text) for k in kept):
-            continue
-        kept = [k for k in kept if not contains_words(text, k)]
-        kept.append(text)
-    seen: set[str] = set()
-    paragraphs = []
-    for paragraph in "\n\n".join(kept).split("\n\n"):
-        if folded(paragraph) not in seen:
-            seen.add(folded(paragraph))
-            paragraphs.append(paragraph)
-    return "\n\n".join(paragraphs)
 
 
 def _corpus(title: str, acronym: str, events: list[_Event], source: str, where: str) -> Corpus:

@@ -1,4 +1,5 @@
-"""Plain text from HTML: what sources store as abstracts and the model reads.
+"""Plain text from HTML: what sources store as abstracts and the model reads; the texts of a
+talk's several fields (subtitle, abstract, description) combined into one abstract.
 
 One walk over the parsed tree, in time linear in the document, without recursion, so
 hostile pages (huge or deeply nested) cannot make it slow or overflow the stack.
@@ -6,13 +7,15 @@ hostile pages (huge or deeply nested) cannot make it slow or overflow the stack.
 
 from __future__ import annotations
 
+import html
 import re
 import warnings
 
 from bs4 import BeautifulSoup, MarkupResemblesLocatorWarning, Tag
 from bs4.element import Comment, Declaration, Doctype, NavigableString, ProcessingInstruction
+from bs4.exceptions import ParserRejectedMarkup
 
-from ..corpus import folded
+from ..corpus import MAX_ABSTRACT, folded
 
 _BLOCK_TAGS = frozenset(
     {
@@ -32,6 +35,11 @@ _TAG_START = re.compile(r"<[a-zA-Z/!]")
 _SPACES = re.compile(r"[^\S\n]+")
 _BLANK_LINES = re.compile(r"\n\s*\n+")
 _UNUSUAL_SPACE = re.compile(r"[^\S\n ]|  ")  # whitespace that _SPACES would change
+
+
+# A Markdown link or image: its text is kept (pretalx texts are Markdown).
+_MARKDOWN_LINK = re.compile(r"!?\[([^\[\]\n]*)\]\([^()\s]*\)")
+_TAG = re.compile(r"<[^<>]*>")
 
 
 def element_text(element: Tag, fmt: str = "html") -> str:
@@ -194,3 +202,42 @@ def _marked(text: str) -> str:
     for pattern, mark in _MARKERS:
         text = pattern.sub(mark, text)
     return text
+
+
+def fragment_text(markup: str) -> str:
+    """Plain text of an HTML or Markdown fragment (pretalx texts are Markdown)."""
+    try:
+        return html_to_text(_MARKDOWN_LINK.sub(r"\1", markup))
+    except (ParserRejectedMarkup, ValueError):
+        return normalize_whitespace(html.unescape(_TAG.sub("", markup)))
+
+
+def combine_texts(title: str, *fragments: str) -> str:
+    """Plain text of the subtitle, abstract and description, each given once.
+
+    Each fragment is HTML or Markdown (pretalx's texts): a Markdown link keeps its text,
+    markup becomes plain text (:func:`html_to_text`). A text equal to the
+    title or contained in another (as whole words, ignoring case and spacing) is
+    dropped: pretalx descriptions often repeat the abstract as their first paragraph,
+    frab exports sometimes copy it whole, FOSDEM's devroom openings have the title as
+    abstract. Then a paragraph equal to an earlier one is dropped.
+
+    A talk keeps :data:`~topics.corpus.MAX_ABSTRACT` characters of abstract, so each
+    fragment is read that far only (and its markup ten times as far): what lies beyond
+    would be cut anyway, and would only cost time. One character more is kept, for the
+    talk to see that the text was longer (and end it with "…").
+    """
+    kept: list[str] = []
+    for fragment in fragments:
+        text = fragment_text(fragment[: 10 * MAX_ABSTRACT])[: MAX_ABSTRACT + 1]
+        if not text or folded(text) == folded(title) or any(contains_words(k, text) for k in kept):
+            continue
+        kept = [k for k in kept if not contains_words(text, k)]
+        kept.append(text)
+    seen: set[str] = set()
+    paragraphs = []
+    for paragraph in "\n\n".join(kept).split("\n\n"):
+        if folded(paragraph) not in seen:
+            seen.add(folded(paragraph))
+            paragraphs.append(paragraph)
+    return "\n\n".join(paragraphs)
