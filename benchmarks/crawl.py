@@ -62,15 +62,10 @@ if str(REPO) not in sys.path:  # run as a script from a checkout
 
 import requests  # noqa: E402
 
-from topics.sources.crawler import (  # noqa: E402
-    crawl_site,
-    infer_site_profile,
-    parse_html,
-    parse_talk,
-    talk_links,
-)
+from topics.sources.builtin_profiles import BUILTIN_VARIABLE, get_profile  # noqa: E402
+from topics.sources.crawler import crawl_site, infer_site_profile  # noqa: E402
 from topics.sources.http import CONCURRENCY, DELAY, USER_AGENT, Fetcher, Page  # noqa: E402
-from topics.sources.profiles import BUILTIN_VARIABLE, get_profile  # noqa: E402
+from topics.sources.talkpages import parse_html, parse_talk, talk_links  # noqa: E402
 
 LIST_PATH = "/2019/schedule/talks/list/"
 N_TALKS = 95

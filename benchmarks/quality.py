@@ -20,9 +20,9 @@ Measures:
    strongest topic (argmax of W) and its human track, for k = number of tracks, k = 10
    and ``n_topics="auto"``; NMI over seeds 0, 1, 2 at k = number of tracks.
 2. pyvideo (talks with 20+ words of description), k = 30: junk topics
-   (:func:`topics.evaluation.is_junk_topic` on the top 10 words).
+   (:func:`topics.model.evaluation.is_junk_topic` on the top 10 words).
 3. For every run: NPMI coherence of the top 10 words on one common reference
-   (:class:`topics.evaluation.CoherenceReference`), topic diversity, junk topics, fit
+   (:class:`topics.model.evaluation.CoherenceReference`), topic diversity, junk topics, fit
    time (vectorizing + factorizing, wall clock).
 
 Writes ``benchmarks/results/quality.json`` and ``quality.md`` (``quality-quick.*`` with
@@ -57,14 +57,14 @@ REPO = Path(__file__).resolve().parent.parent
 if str(REPO) not in sys.path:  # run as a script from a checkout
     sys.path.insert(0, str(REPO))
 
-from topics.evaluation import (  # noqa: E402
+from topics.model import TopicModel  # noqa: E402
+from topics.model.evaluation import (  # noqa: E402
     CoherenceReference,
     is_junk_topic,
     junk_reasons,
     topic_diversity,
 )
-from topics.languages import function_words as non_english_function_words  # noqa: E402
-from topics.model import TopicModel  # noqa: E402
+from topics.model.languages import function_words as non_english_function_words  # noqa: E402
 from topics.sources.schedule import load_schedule  # noqa: E402
 
 FOSDEM = "data/schedules/fosdem-2024.xml"
@@ -160,7 +160,9 @@ def load_pyvideo(shared: Path) -> Dataset:
 
 def load_function_words() -> tuple[frozenset[str], str]:
     """Non-English function words for junk detection, and where they came from."""
-    return frozenset(non_english_function_words("en")), 'topics.languages.function_words("en")'
+    return frozenset(
+        non_english_function_words("en")
+    ), 'topics.model.languages.function_words("en")'
 
 
 # --- fitting ---------------------------------------------------------------------------
@@ -541,7 +543,9 @@ def environment() -> dict:
         ).stdout.strip()
     except (OSError, subprocess.CalledProcessError):
         commit = None
-    model_sha = hashlib.sha256((REPO / "topics" / "model.py").read_bytes()).hexdigest()
+    model_sha = hashlib.sha256()
+    for path in sorted((REPO / "topics" / "model").glob("*.py")):
+        model_sha.update(path.name.encode() + b"\0" + path.read_bytes())
     affinity = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else None
     return {
         "date": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
@@ -555,7 +559,7 @@ def environment() -> dict:
         },
         "versions": versions,
         "git_head": commit,
-        "model_py_sha256": model_sha,
+        "model_sha256": model_sha.hexdigest(),
     }
 
 
@@ -587,7 +591,7 @@ def to_markdown(results: dict) -> str:
         f"{_fmt((machine.get('load_average_at_end') or [None])[0], 2)} at end; "
         + ", ".join(f"{k} {v}" for k, v in versions.items())
         + f"; git HEAD `{(env.get('git_head') or '?')[:12]}`, "
-        f"`topics/model.py` sha256 `{(env.get('model_py_sha256') or '?')[:12]}`.",
+        f"`topics/model/*.py` sha256 `{(env.get('model_sha256') or '?')[:12]}`.",
         f"Function words for junk detection: {results.get('function_words_source', '?')}.",
         "",
         "Configurations: **topics** = `TopicModel(n_topics=k, random_state=seed)` with its "

@@ -19,7 +19,8 @@ Corpora (``$TOPICS_SHARED``, default ``../shared`` beside the repository):
 Each configuration runs in a subprocess of its own, started from an empty cache:
 
 * ``topics``: the package as a user runs it (``TopicModel`` with its defaults, which
-  streams above ``topics.streaming.STREAMING_MIN_TALKS`` talks, then ``build_site``).
+  fits by mini-batches from ``topics.model.minibatch.MINIBATCH_MIN_TALKS`` talks, then
+  ``topics.site.build_site``).
   Stages: ``load`` (JSONL or folder to a Corpus, saved as ``topics run`` saves it),
   ``fit``, ``site`` (everything ``build_site`` does). Then, in a new subprocess on the
   same cache and site, a *warm* re-run of all stages after a change to the ``topic.html``
@@ -127,11 +128,11 @@ def run_worker(args: argparse.Namespace) -> dict:
     import numpy as np
     from joblib import Memory
 
-    from topics import render
     from topics.corpus import Corpus
     from topics.model import TopicModel
-    from topics.render import build_site
-    from topics.wordclouds import write_wordclouds
+    from topics.site import build_site
+    from topics.site import templates as site_templates
+    from topics.site.wordclouds import write_wordclouds
 
     stages: dict[str, float] = {}
     start = time.perf_counter()
@@ -147,17 +148,17 @@ def run_worker(args: argparse.Namespace) -> dict:
     result: dict = {"documents": len(texts)}
     if args.config == "topics":
         if args.templates:
-            render.TEMPLATES = Path(args.templates)
+            site_templates.TEMPLATES = Path(args.templates)
         memory = Memory(Path(args.cache) / "model", verbose=0)
         model = TopicModel(memory=memory)
         start = time.perf_counter()
-        doc_topic = model.fit_transform(corpus)
+        model.fit(corpus)
         stages["fit"] = time.perf_counter() - start
         result["topics"] = int(model.n_components_)
-        result["streaming"] = bool(getattr(model, "streaming_", False))
+        result["streaming"] = "minibatch" in model.algorithms_
         if not isinstance(corpus, list):
             start = time.perf_counter()
-            build_site(corpus, model, doc_topic, Path(args.out), memory=memory)
+            build_site(corpus, model.summary(), Path(args.out), memory=memory)
             stages["site"] = time.perf_counter() - start
     else:
         from sklearn.decomposition import NMF
@@ -252,7 +253,7 @@ def run_corpus(
     folder = work / Path(name).name.split(".")[0]
     shutil.rmtree(folder, ignore_errors=True)
     templates = folder / "templates"
-    from topics.render import TEMPLATES
+    from topics.site.templates import TEMPLATES
 
     shutil.copytree(TEMPLATES, templates)
     cache, out = folder / "cache", folder / "site"

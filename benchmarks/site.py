@@ -11,7 +11,7 @@ repository): one JSON object per line with ``event``, ``event_title``, ``slug``,
 ``related_urls``. Talks whose description has 20 words or more are kept. Then:
 
 1. fits :class:`topics.model.TopicModel` (cached in ``--cache``: a second run refits
-   nothing) and builds the site with :func:`topics.render.build_site`, timing both;
+   nothing) and builds the site with :func:`topics.site.build_site`, timing both;
 2. serves the site on 127.0.0.1 and opens ``index.html`` in headless Chromium with an
    empty cache, at 1440x900 and at 390x844: the index page's *transfer size* is the sum
    of the bytes (headers and bodies, as Chromium received them) of every response the
@@ -52,8 +52,9 @@ from joblib import Memory  # noqa: E402
 
 from topics.corpus import Corpus, Talk, slugify, unique_ids  # noqa: E402
 from topics.model import TopicModel  # noqa: E402
-from topics.render import build_site, document_term, site_view  # noqa: E402
-from topics.search_index import process_term, tokenize  # noqa: E402
+from topics.site import build_site  # noqa: E402
+from topics.site.search_index import process_term, tokenize  # noqa: E402
+from topics.site.site_view import site_view  # noqa: E402
 
 CHROMIUM = os.environ.get("TOPICS_CHROMIUM", "/usr/bin/chromium")
 ARGS = [
@@ -269,15 +270,15 @@ def main(argv: list[str] | None = None) -> int:
     memory = Memory(Path(args.cache) / "model", verbose=0)
     model = TopicModel(n_topics=args.topics, random_state=0, memory=memory)
     start = time.perf_counter()
-    doc_topic = model.fit_transform(corpus)
+    summary = model.fit(corpus).summary()
     fit_s = time.perf_counter() - start
     print(f"model in {fit_s:.1f} s", file=sys.stderr)
 
     start = time.perf_counter()
-    site_view(corpus, model, doc_topic, document_term(corpus, model))
+    site_view(corpus, summary)
     view_s = time.perf_counter() - start
     start = time.perf_counter()
-    site = build_site(corpus, model, doc_topic, args.out, memory=memory)
+    site = build_site(corpus, summary, args.out, memory=memory)
     build_s = time.perf_counter() - start
     print(f"site in {build_s:.1f} s ({view_s:.1f} s of page views)", file=sys.stderr)
 

@@ -6,7 +6,7 @@ Run from the repository root::
     python benchmarks/streaming_quality.py --quick   # FOSDEM 2024 only
 
 Fits, on the same texts and with the same k, (1) ``TopicModel`` as it runs on corpora under
-``topics.streaming.STREAMING_MIN_TALKS`` talks (the exact path: smoothing, full NMF),
+``topics.model.minibatch.MINIBATCH_MIN_TALKS`` talks (the exact path: smoothing, full NMF),
 (2) the same model forced onto the streaming path (the threshold set to 0), and (3) the
 reference configuration (1000-word TF-IDF + NMF); then scores each with the measures and
 the common coherence reference of ``benchmarks/quality.py``: NMI against FOSDEM's tracks,
@@ -32,8 +32,8 @@ REPO = Path(__file__).resolve().parent.parent
 if str(REPO) not in sys.path:
     sys.path.insert(0, str(REPO))
 
-from topics import streaming  # noqa: E402
-from topics.evaluation import CoherenceReference  # noqa: E402
+from topics.model import estimator  # noqa: E402
+from topics.model.evaluation import CoherenceReference  # noqa: E402
 
 
 def _quality():
@@ -52,16 +52,16 @@ def run(datasets, quality, log=print) -> list[dict]:
     rows = []
     for dataset, k in datasets:
         reference = CoherenceReference(dataset.texts)
-        threshold = streaming.STREAMING_MIN_TALKS
+        threshold = estimator.MINIBATCH_MIN_TALKS
         for config in ("exact", "streaming", "reference"):
             if config == "reference":
                 fit = quality.fit_reference(dataset.texts, k, 0)
             else:
-                streaming.STREAMING_MIN_TALKS = 0 if config == "streaming" else threshold
+                estimator.MINIBATCH_MIN_TALKS = 0 if config == "streaming" else threshold
                 try:
                     fit = quality.fit_topics(dataset.texts, k, 0)
                 finally:
-                    streaming.STREAMING_MIN_TALKS = threshold
+                    estimator.MINIBATCH_MIN_TALKS = threshold
             scored = quality.score(fit, dataset, reference, function_words, f"k={k}")
             scored["config"] = config
             rows.append(scored)

@@ -1,7 +1,9 @@
 """topics: crawl a conference programme, find its topics with TF-IDF + NMF, publish a site.
 
-The pipeline flows one way: :mod:`topics.sources` (talks from sites, schedules, pyvideo,
-files) -> :mod:`topics.corpus` -> :mod:`topics.model` -> :mod:`topics.render`.
+The package follows the pipeline: :mod:`topics.sources` (talks from sites, schedules,
+pyvideo, files) make a :class:`~topics.corpus.Corpus`, :mod:`topics.model` finds its
+topics, :mod:`topics.site` publishes them; :mod:`topics.cli`, :mod:`topics.workspace` and
+:mod:`topics.api` sit on top (docs/architecture.md).
 
 The names below are imported on first use: ``import topics`` (and so ``python -m topics``)
 imports no library, so the command answers Ctrl-C from its first moment (see
@@ -14,21 +16,22 @@ import importlib
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from .api import build_site, crawl, load
     from .corpus import Corpus, Talk
-    from .loading import crawl, load
     from .model import Topic, TopicModel
 
 #: The public names, and the module of each.
 _MODULES = {
     "Corpus": "corpus",
     "Talk": "corpus",
-    "crawl": "loading",
-    "load": "loading",
+    "build_site": "api",
+    "crawl": "api",
+    "load": "api",
     "Topic": "model",
     "TopicModel": "model",
 }
 
-__all__ = ["Corpus", "Talk", "Topic", "TopicModel", "crawl", "load"]
+__all__ = ["Corpus", "Talk", "Topic", "TopicModel", "build_site", "crawl", "load"]
 
 
 def __getattr__(name: str):

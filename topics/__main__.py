@@ -6,6 +6,7 @@ happens before :func:`topics.cli.main` can catch anything. Nothing heavy is impo
 before the guard is in place (``topics/__init__.py`` imports lazily).
 """
 
+import os
 import sys
 
 #: The exit code of an interrupted command (128 + SIGINT, as a shell reports it).
@@ -20,7 +21,12 @@ def main() -> int:
         return run()
     except KeyboardInterrupt:
         print("topics: interrupted", file=sys.stderr)
-        return INTERRUPTED
+        sys.stderr.flush()
+        # Ended here, without the interpreter's shutdown: an interrupt that landed inside
+        # a library's import can make CPython end the process by SIGINT (exit code -2)
+        # once it shuts down, although the interrupt was handled. Nothing needs closing:
+        # the command line catches interrupts itself once its libraries are imported.
+        os._exit(INTERRUPTED)
 
 
 if __name__ == "__main__":

@@ -15,7 +15,24 @@ from pathlib import Path
 
 from jinja2 import TemplateError
 
-from .cache import (
+from .corpus import Corpus, CorpusError, check_topic_input
+from .model import ModelError, TopicModel
+from .model.parallel import ClusterError, cluster
+from .site import RenderError, build_site, check_site_folder
+from .sources import (
+    DEFAULT_DATA,
+    DEFAULT_SOURCE,
+    KINDS,
+    CrawlFailure,
+    SourceError,
+)
+from .sources.arxiv import ARXIV_PAGE_SIZE, ARXIV_PAGES
+from .sources.builtin_profiles import PROFILES, get_profile
+from .sources.crawler import MAX_PAGES, infer_profile
+from .sources.errors import one_line
+from .sources.http import CONCURRENCY, DELAY, DELAY_VARIABLE, MAX_WAIT, TIMEOUT
+from .sources.profiles import FIELDS
+from .workspace import (
     DEFAULT_CACHE,
     PYVIDEO_DATA_VARIABLE,
     corpus_file,
@@ -24,21 +41,6 @@ from .cache import (
     pyvideo_data,
     read_sources,
 )
-from .corpus import Corpus, CorpusError, check_topic_input
-from .model import ModelError, TopicModel
-from .parallel import ClusterError, cluster
-from .render import RenderError, build_site, check_site_folder
-from .sources import (
-    DEFAULT_DATA,
-    DEFAULT_SOURCE,
-    KINDS,
-    CrawlFailure,
-    SourceError,
-)
-from .sources.crawler import MAX_PAGES, infer_profile
-from .sources.feeds import ARXIV_PAGE_SIZE, ARXIV_PAGES
-from .sources.http import CONCURRENCY, DELAY, DELAY_VARIABLE, MAX_WAIT, TIMEOUT
-from .sources.profiles import FIELDS, PROFILES, get_profile
 
 #: What the exit code says.
 EXIT_CODES = {
@@ -394,10 +396,6 @@ def _crawl(
     return corpus
 
 
-def _one_line(error: BaseException) -> str:
-    return " ".join(str(error).split()) or error.__class__.__name__
-
-
 def _one_line_cache_warning(record: logging.LogRecord) -> bool:
     """joblib logs a cache entry it cannot load with a traceback: say it in one line."""
     message = record.getMessage()
@@ -423,8 +421,8 @@ def _build(args: argparse.Namespace, corpus: Corpus) -> tuple[TopicModel, Path]:
     memory = model_memory(args.cache)
     model = TopicModel(n_topics=args.topics, random_state=args.seed, memory=memory)
     with cluster(args.scheduler):
-        doc_topic = model.fit_transform(corpus)
-        site = build_site(corpus, model, doc_topic, args.out, memory=memory, force=args.force)
+        model.fit(corpus)
+        site = build_site(corpus, model.summary(), args.out, memory=memory, force=args.force)
         return model, site
 
 
@@ -465,7 +463,7 @@ def _profile(args: argparse.Namespace) -> int:
         else:
             sys.stdout.write(text)
     except (SourceError, OSError) as exc:
-        print(f"topics: error: {_one_line(exc)}", file=sys.stderr)
+        print(f"topics: error: {one_line(exc, limit=None)}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         print("topics: interrupted; everything fetched so far is cached", file=sys.stderr)
@@ -498,12 +496,12 @@ def _run(args: argparse.Namespace) -> int:
             return _report(failures)
         model, site = _build(args, corpus)
     except (SourceError, CorpusError, ModelError, RenderError, ClusterError, OSError) as exc:
-        print(f"topics: error: {_one_line(exc)}", file=sys.stderr)
+        print(f"topics: error: {one_line(exc, limit=None)}", file=sys.stderr)
         return 1
     except TemplateError as exc:
         print(
             "topics: error: a site template failed, the previous site is kept"
-            f" ({exc.__class__.__name__}: {_one_line(exc)})",
+            f" ({exc.__class__.__name__}: {one_line(exc, limit=None)})",
             file=sys.stderr,
         )
         return 1

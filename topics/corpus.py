@@ -7,6 +7,7 @@ object per talk, with the fields of :class:`Talk`. See https://jsonlines.org/.
 from __future__ import annotations
 
 import hashlib
+import html
 import json
 import os
 import re
@@ -19,6 +20,8 @@ from datetime import datetime
 from functools import lru_cache
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from .textsafety import clean_text, needs_cleaning
 
 
 class CorpusError(ValueError):
@@ -106,7 +109,7 @@ class Talk:
 
     def __post_init__(self) -> None:
         # Frozen: fields are set here only, while the talk is built. Only the long ones
-        # are touched (87,405 talks load in 3.8 s instead of 4.3 s).
+        # are touched (docs/decisions.md, "Large corpora").
         for name, limit in _TEXT_LIMITS:
             value = getattr(self, name)
             if len(value) > limit:
@@ -121,7 +124,7 @@ class Talk:
         # the fields (_TEXT_FIELDS), as nearly every talk needs no cleaning.
         texts = (self.title, self.abstract, self.track, self.day, self.time, self.room)
         texts += (self.url, self.event, self.language, *self.speakers, *self.tags)
-        if _needs_cleaning("".join(texts)):
+        if needs_cleaning("".join(texts)):
             for name in _TEXT_FIELDS:
                 object.__setattr__(self, name, clean_text(getattr(self, name)))
             for name in ("speakers", "tags"):
@@ -217,99 +220,6 @@ def _clip(text: str, limit: int) -> str:
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
-# What clean_text changes: C0 and C1 control characters but tab and newline, lone
-# surrogates, and the bidirectional embedding, override and isolate controls.
-_UNCLEAN = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
-# ASCII that needs no cleaning: deleted from an ASCII text, nothing should be left.
-_CLEAN_ASCII = bytes([9, 10, *range(32, 127)])
-# Control characters that separate words become a space, the others nothing; a lone
-# surrogate (a "\ud800" JSON escape, a file name that is not UTF-8) becomes U+FFFD.
-_CONTROLS = {
-    **dict.fromkeys([*range(0x00, 0x09), *range(0x0E, 0x1C), *range(0x7F, 0xA0)]),
-    **dict.fromkeys([0x0B, 0x0C, 0x1C, 0x1D, 0x1E, 0x1F, 0x85], " "),
-    **dict.fromkeys(range(0xD800, 0xE000), "\ufffd"),
-}
-# Bidirectional controls (https://www.unicode.org/reports/tr9/#Explicit_Directional_Embeddings
-# and #Explicit_Directional_Isolates), and the line breaks that end them all.
-_EMBEDDINGS = frozenset("\u202a\u202b\u202d\u202e")  # LRE, RLE, LRO, RLO: closed by PDF
-_ISOLATES = frozenset("\u2066\u2067\u2068")  # LRI, RLI, FSI: closed by PDI
-_PDF, _PDI = "\u202c", "\u2069"
-_BIDI_OR_BREAK = re.compile("([\u202a-\u202e\u2066-\u2069\n\u2029])")
-
-
-def _needs_cleaning(text: str) -> bool:
-    if text.isascii():  # most text: bytes.translate is twice as fast as a regular expression
-        return bool(text.encode("ascii").translate(None, _CLEAN_ASCII))
-    return _UNCLEAN.search(text) is not None
-
-
-def clean_text(text: str) -> str:
-    r"""Text safe to save as UTF-8 and to publish: what any source's text goes through.
-
-    A lone surrogate (which UTF-8 cannot encode) becomes U+FFFD; a carriage return a line
-    break; NUL and the other C0 and C1 control characters are dropped, but for those that
-    separate words (vertical tab, form feed, the information separators, NEL), which
-    become a space; tab and newline stay. Bidirectional embeddings, overrides and
-    isolates (U+202A-U+202E, U+2066-U+2069) are kept where they are closed on their line
-    (by U+202C or U+2069) and dropped where they are not, so that none reverses the text
-    that follows it on a page; so are closers that close nothing.
-
-    Parameters
-    ----------
-    text : str
-
-    Returns
-    -------
-    str
-        ``text`` itself when it holds none of these characters; never longer than it.
-
-    Examples
-    --------
-    >>> clean_text("Title\x00 \ud800 \u202egnp.exe")
-    'Title � gnp.exe'
-    """
-    if not _needs_cleaning(text):
-        return text
-    if "\r" in text:
-        text = text.replace("\r\n", "\n").replace("\r", "\n")
-    text = text.translate(_CONTROLS)
-    return _balanced(text) if _UNCLEAN.search(text) else text
-
-
-def _balanced(text: str) -> str:
-    """``text`` less the bidirectional controls that are not closed on their line, and the
-    closers that close nothing (Unicode Bidirectional Algorithm rules X6a and X7: a PDI
-    closes the embeddings opened inside its isolate, a PDF none outside the innermost
-    isolate)."""
-    out: list[str] = []
-    opened: list[int] = []  # where, in out, the controls not closed yet are
-    isolates = 0  # how many of them are isolates
-    for piece in _BIDI_OR_BREAK.split(text):
-        if piece in _EMBEDDINGS or piece in _ISOLATES:
-            opened.append(len(out))
-            isolates += piece in _ISOLATES
-        elif piece == _PDF:
-            if not opened or out[opened[-1]] not in _EMBEDDINGS:
-                continue
-            opened.pop()
-        elif piece == _PDI:
-            if not isolates:
-                continue
-            while out[opened[-1]] not in _ISOLATES:
-                out[opened.pop()] = ""  # an embedding left open inside the isolate
-            opened.pop()
-            isolates -= 1
-        elif piece in ("\n", "\u2029"):
-            for i in opened:
-                out[i] = ""
-            opened.clear()
-            isolates = 0
-        out.append(piece)
-    for i in opened:
-        out[i] = ""
-    return "".join(out)
-
-
 def slugify(text: str, max_length: int = MAX_ID) -> str:
     """Turn any text into a lowercase ASCII identifier usable as a file name.
 
@@ -370,11 +280,11 @@ def check_topic_input(corpus: Corpus, n_topics: int | str = "auto") -> None:
         raise CorpusError(
             f"only one talk{where} ({corpus.talks[0].title[:60]!r}): topics need 2 talks or more"
         )
-    if len({_flat(t.text) for t in corpus}) == 1:
+    if len({folded(t.text) for t in corpus}) == 1:
         raise CorpusError(
             f"all {n} talks{where} have the same title and abstract: no topics to tell apart"
         )
-    abstracts = {_flat(t.abstract) for t in corpus}
+    abstracts = {folded(t.abstract) for t in corpus}
     if len(abstracts) == 1 and (same := abstracts.pop()):
         raise CorpusError(
             f"all {n} talks{where} have the same abstract ({same[:40]!r}...): the source"
@@ -387,7 +297,9 @@ def check_topic_input(corpus: Corpus, n_topics: int | str = "auto") -> None:
         )
 
 
-def _flat(text: str) -> str:
+def folded(text: str) -> str:
+    """``text`` casefolded, its whitespace runs made one space: to compare texts as a
+    reader would."""
     return " ".join(text.casefold().split())
 
 
@@ -405,10 +317,7 @@ def unique_ids(ids: Iterable[str]) -> list[str]:
         Same length and order; the first occurrence of each id is kept as is, a repeat
         gets the smallest suffix not taken yet.
 
-    Notes
-    -----
-    Linear in the number of ids: the last suffix given to each id is remembered, so ids
-    that are all ``talk`` (titles in a non-Latin script) do not try 2, 3, ... each.
+    Linear in the number of ids (docs/decisions.md, "Unique ids").
     """
     seen: set[str] = set()
     # The last suffix given to each id: the smallest one free is past it, as seen only grows.
@@ -470,9 +379,7 @@ class Corpus:
         return f"Corpus({len(self)} talks, title={self.title!r}{shown})"
 
     def _repr_html_(self) -> str:
-        """A summary and the first talks, for Jupyter (see :mod:`topics.display`)."""
-        from .display import corpus_html  # display sits downstream; only notebooks need it
-
+        """A summary and the first talks, for Jupyter (see :func:`corpus_html`)."""
         return corpus_html(self)
 
     def to_pandas(self):
@@ -500,9 +407,9 @@ class Corpus:
     def digest(self) -> str:
         """A hash of the corpus's content: equal for equal talks (in order), title and source.
 
-        Each talk's fields as a JSON array, in order, through SHA-256: 0.7 s for 87,000
-        talks, where :func:`joblib.hash` of the objects, which pickles them in pure Python,
-        takes 4.9 s.
+        Each talk's fields as a JSON array, in order, through SHA-256 (not
+        :func:`joblib.hash` of the objects, which pickles them in pure Python; see
+        docs/decisions.md, "Large corpora").
 
         Returns
         -------
@@ -567,7 +474,7 @@ class Corpus:
                 out.write(json.dumps(header, ensure_ascii=False) + "\n")
                 names = [f.name for f in fields(Talk)]
                 for talk in self.talks:
-                    # Not asdict, which deep-copies every field: three times slower.
+                    # Not asdict, which deep-copies every field.
                     record = {name: getattr(talk, name) for name in names}
                     out.write(json.dumps(record, ensure_ascii=False) + "\n")
             os.replace(tmp, path)
@@ -592,7 +499,7 @@ class Corpus:
         title = source = ""
         talks = []
         try:
-            # Decoded at once: read_text's newline translation took 1.0 s of 1.3 for 129 MB.
+            # Decoded at once, not by read_text, whose newline translation is slow.
             text = path.read_bytes().decode("utf-8")
         except UnicodeDecodeError as exc:
             raise CorpusError(f"{path} is not UTF-8 text (byte offset {exc.start})") from None
@@ -615,3 +522,37 @@ class Corpus:
             else:
                 talks.append(Talk.from_dict(data))
         return cls(talks=talks, title=title, source=source)
+
+
+#: Talks listed in a corpus's summary in Jupyter, and the style of the tables shown there.
+CORPUS_TALKS, TABLE_STYLE = 10, "border-collapse:collapse;text-align:left"
+
+
+def corpus_html(corpus: Corpus) -> str:
+    """HTML summary of a corpus for Jupyter: counts and its first :data:`CORPUS_TALKS` talks.
+
+    Returns
+    -------
+    str
+        An HTML fragment; every text from the talks is escaped.
+    """
+    events = Counter(t.event for t in corpus if t.event)
+    head = f"<strong>{html.escape(corpus.title or 'Corpus')}</strong>: {len(corpus)} talks"
+    if events:
+        head += " from " + html.escape(", ".join(f"{e} ({n})" for e, n in sorted(events.items())))
+    if n_tracks := len({t.track for t in corpus if t.track}):
+        head += f", {n_tracks} tracks"
+    if corpus.source:
+        head += f"\n<br><small>source: {html.escape(corpus.source)}</small>"
+    rows = ""
+    for t in corpus.talks[:CORPUS_TALKS]:
+        texts = (t.title, ", ".join(t.speakers), t.event)
+        rows += "\n<tr>" + "".join(f"<td>{html.escape(c)}</td>" for c in texts)
+        rows += f"\n<td><small><code>{html.escape(t.id)}</code></small></td></tr>"
+    more = len(corpus) - CORPUS_TALKS
+    tail = f"<small>… and {more} more talks</small>" if more > 0 else ""
+    return (
+        f'<div class="topics-corpus">\n{head}\n<table style="{TABLE_STYLE}"><thead><tr>'
+        "<th>title</th><th>speakers</th><th>event</th>\n<th>id</th></tr></thead><tbody>"
+        f"{rows}\n</tbody></table>{tail}\n</div>"
+    )

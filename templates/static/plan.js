@@ -2,7 +2,7 @@
  *
  * The saved talk ids are kept in localStorage, under a key naming the site's root URL (two
  * sites opened from file:// share one storage). Save buttons are made here, so a browser
- * without JavaScript shows none. On plan.html, plan/talks.js (topics/plan.py) gives each
+ * without JavaScript shows none. On plan.html, plan/talks.js (topics/site/plan.py) gives each
  * talk's time, room and sparse topic mix: the page lists the saved talks by day, flags
  * overlaps, recommends the talks nearest (cosine) to the mean of the saved talks' mixes,
  * writes an iCalendar file (RFC 5545) and a share link (plan.html#ids=a.b.c). Every text

@@ -17,9 +17,10 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from ..corpus import Corpus
-from .crawler import MAX_PAGES, CrawlFailure, crawl, crawl_site, crawl_warning, parse_html
+from .arxiv import is_arxiv_api, load_arxiv
+from .crawler import MAX_PAGES, CrawlFailure, crawl, crawl_site, crawl_warning
 from .errors import SourceError
-from .feeds import SNIFF_BYTES, is_arxiv_api, is_feed, load_arxiv, load_feed, parse_feed
+from .feeds import SNIFF_BYTES, is_feed, load_feed, parse_feed
 from .http import Fetcher, FetchError
 from .ical import MEDIA_TYPE as CALENDAR_TYPE
 from .ical import is_calendar, load_ical, parse_ical
@@ -28,6 +29,7 @@ from .profiles import Profile
 from .pyvideo import DEFAULT_DATA, load_event, load_folder
 from .schedule import is_schedule, load_schedule, parse_schedule
 from .tables import is_table, load_table
+from .talkpages import parse_html
 
 #: What ``topics run`` builds when given no source: the original EuroPython topic site's event.
 DEFAULT_SOURCE = "pyvideo:europython-2016"
@@ -124,7 +126,7 @@ def load(
         (``BEGIN:VCALENDAR``); an RSS or Atom feed (see :mod:`topics.sources.feeds`), as a
         file or URL, told by its root element whatever its name or type;
         ``arxiv:<category>`` or an arXiv API query URL (read page by page, see
-        :func:`~topics.sources.feeds.load_arxiv`). ``None`` means :data:`DEFAULT_SOURCE`.
+        :func:`~topics.sources.arxiv.load_arxiv`). ``None`` means :data:`DEFAULT_SOURCE`.
     fetcher : Fetcher
         Fetches (and caches) every page read over HTTP.
     profile : str or Profile, optional
@@ -140,7 +142,7 @@ def load(
     max_pages : int, optional
         Largest number of talk pages a crawl reads from one list page (default
         :data:`~topics.sources.crawler.MAX_PAGES`), or of API pages read from arXiv
-        (default :data:`~topics.sources.feeds.ARXIV_PAGES`).
+        (default :data:`~topics.sources.arxiv.ARXIV_PAGES`).
 
     Returns
     -------

@@ -1,4 +1,4 @@
-"""Talks from a feed: RSS 0.9x, 1.0 and 2.0, Atom, and arXiv's API (which answers in Atom).
+"""Talks from a feed: RSS 0.9x, 1.0 and 2.0, and Atom.
 
 Feeds are parsed with `feedparser <https://feedparser.readthedocs.io>`_. A document is a
 feed when its root element, after a byte order mark, an XML declaration, comments,
@@ -31,17 +31,7 @@ An arXiv entry (id ``http://arxiv.org/abs/<arXiv id>``) has the arXiv identifier
 its version as id (``2401.01234v2`` -> ``2401-01234``: one talk whatever the version),
 its ``arxiv:primary_category`` as track and its other categories as tags.
 
-arXiv's API (https://info.arxiv.org/help/api/user-manual.html) is read page by page
-(:func:`load_arxiv`): ``arxiv:<category>`` asks for the category's papers, most recently
-submitted first, :data:`ARXIV_PAGE_SIZE` a page, and :data:`ARXIV_PAGES` pages unless
-``max_pages`` says otherwise. Its terms of use (https://info.arxiv.org/help/api/tou.html)
-ask for one request every 3 seconds on one connection: every request to the API's host
-starts at least :data:`ARXIV_DELAY` seconds after the previous one, whatever the
-fetcher's delay (:meth:`~topics.sources.http.Fetcher.pace`). The API is arXiv's
-designated interface for programs, governed by those terms rather than by robots.txt
-(which is for crawlers of arXiv's web pages, and disallows ``/api`` there): its pages are
-fetched like a file the user named. ``$TOPICS_ARXIV_API`` sets another API address (a
-mirror, or a test server); it is paced the same.
+arXiv's API, which answers in Atom, is read page by page by :mod:`topics.sources.arxiv`.
 
 Feeds are untrusted. At most :data:`~topics.sources.http.MAX_BYTES` bytes are read; the
 bytes are decoded as their byte order mark, the HTTP charset or the XML declaration say
@@ -63,42 +53,26 @@ import email.utils
 import html
 import io
 import logging
-import os
 import re
 from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
-from urllib.parse import parse_qsl, urlencode, urlsplit
+from urllib.parse import urlsplit
 from xml.parsers import expat
 
 import feedparser
 
 from ..corpus import MAX_TITLE, Corpus, Talk, slugify, unique_ids
-from ..text import html_to_text
-from .crawler import CrawlFailure, talk_id
 from .errors import SourceError
 from .http import MAX_BYTES, Fetcher, FetchError
-from .schedule import combine_texts
 from .sniffing import looks_like_html
+from .talkpages import talk_id
+from .text import combine_texts, html_to_text
 
 logger = logging.getLogger(__name__)
 
 #: Media types feeds are served with (any type is read when the bytes are a feed).
 MEDIA_TYPES = frozenset({"application/rss+xml", "application/atom+xml", "application/rdf+xml"})
-
-#: The API arXiv documents; ``$TOPICS_ARXIV_API`` (:data:`ARXIV_API_VARIABLE`) replaces it.
-ARXIV_API = "https://export.arxiv.org/api/query"
-ARXIV_API_VARIABLE = "TOPICS_ARXIV_API"
-#: Papers asked for in one API request: 500 papers are about 1 MB of Atom.
-ARXIV_PAGE_SIZE = 500
-#: Most papers one API request may ask for (the user manual: slices of at most 2,000).
-ARXIV_MAX_PAGE_SIZE = 2000
-#: Most papers the API gives for one query (the user manual), whatever the paging.
-ARXIV_MAX_RESULTS = 30_000
-#: API pages read when ``max_pages`` is not given: the 2,000 most recent papers.
-ARXIV_PAGES = 4
-#: Least seconds between two requests to the API (its terms of use).
-ARXIV_DELAY = 3.0
 
 #: Bytes read to tell a feed from its start (a licence comment may come first).
 SNIFF_BYTES = 16 * 1024
@@ -124,14 +98,12 @@ _ENCODING = re.compile(
 )
 _ENTITY = re.compile(r"<!ENTITY", re.IGNORECASE)
 _ROOT = re.compile(r"<(?:([A-Za-z_][\w.-]*):)?([A-Za-z_][\w.-]*)")
-_CATEGORY = re.compile(r"[A-Za-z][A-Za-z.-]{0,39}")
 #: An arXiv abstract page: its identifier (new style 2401.01234, old style hep-th/9901001)
 #: and version.
 _ARXIV_ID = re.compile(
     r"https?://(?:www\.|export\.)?arxiv\.org/abs/([a-z.-]+/\d{7}|\d{4}\.\d{4,5})(v\d+)?\Z",
     re.IGNORECASE,
 )
-_ARXIV_ERROR = re.compile(r"https?://arxiv\.org/api/errors", re.IGNORECASE)
 _HTML_TYPES = frozenset({"text/html", "application/xhtml+xml", "html", "xhtml"})
 _EMAIL = re.compile(r"\S+@\S+")
 _TAG_START = re.compile(r"<[a-zA-Z/!]")
@@ -259,16 +231,22 @@ def parse_feed(content: bytes, source: str = "", charset: str | None = None) -> 
         entry with a title or a text. The message is one line naming ``source``.
     """
     where = source or "feed"
-    parsed = _parse(content, source, charset)
-    talks = _talks(parsed)
+    parsed = parse_document(content, source, charset)
+    talks = entry_talks(parsed)
     if not talks:
         raise SourceError(f"{where} is a feed without any entry with a title or a text")
     title = _plain(parsed.feed.get("title", ""), _is_html(parsed, parsed.feed.get("title_detail")))
     return Corpus(talks=talks, title=title or _stem(source) or "feed", source=source)
 
 
-def _parse(content: bytes, source: str, charset: str | None) -> feedparser.FeedParserDict:
-    """The feed parsed by feedparser, after the checks of the module's documentation."""
+def parse_document(content: bytes, source: str, charset: str | None) -> feedparser.FeedParserDict:
+    """The feed parsed by feedparser, after the checks of the module's documentation.
+
+    Raises
+    ------
+    SourceError
+        If ``content`` is not a feed, declares entities, or cannot be parsed.
+    """
     where = source or "feed"
     if not is_feed(content):
         if looks_like_html(content[:SNIFF_BYTES]):
@@ -303,7 +281,7 @@ def _parse(content: bytes, source: str, charset: str | None) -> feedparser.FeedP
             resolve_relative_uris=False,
         )
     except (ValueError, TypeError, LookupError, AttributeError, RecursionError) as exc:
-        raise SourceError(f"{where} is not a valid feed: {_one_line(exc)}") from None
+        raise SourceError(f"{where} is not a valid feed: {_oneone_space(exc)}") from None
 
 
 def _well_formed(data: bytes) -> bool:
@@ -333,8 +311,9 @@ def _decode(content: bytes, charset: str | None) -> str:
     return content.decode("utf-8", "replace")
 
 
-def _talks(parsed: feedparser.FeedParserDict) -> list[Talk]:
-    language = _line(parsed.feed.get("language", ""))
+def entry_talks(parsed: feedparser.FeedParserDict) -> list[Talk]:
+    """One talk per entry of a parsed feed that has a title or a text, each id once."""
+    language = one_space(parsed.feed.get("language", ""))
     talks, keys = [], []
     for entry in parsed.entries:
         talk = _talk(entry, language, parsed)
@@ -359,12 +338,12 @@ def _talk(entry, language: str, parsed: feedparser.FeedParserDict) -> Talk | Non
         title = _headline(abstract)
         if not title:
             return None
-    arxiv = _ARXIV_ID.match(_line(entry.get("id", "")))
+    arxiv = _ARXIV_ID.match(one_space(entry.get("id", "")))
     url = _http(entry.get("link", ""))
-    names = [_line(str(t.get("label") or t.get("term") or "")) for t in entry.get("tags", [])]
+    names = [one_space(str(t.get("label") or t.get("term") or "")) for t in entry.get("tags", [])]
     categories = list(dict.fromkeys(name for name in names if name))
     if arxiv:
-        primary = _line(str((entry.get("arxiv_primary_category") or {}).get("term", "")))
+        primary = one_space(str((entry.get("arxiv_primary_category") or {}).get("term", "")))
         categories = list(dict.fromkeys(c for c in [primary, *categories] if c))
     day, time = _when(entry)
     detail = entry.get("summary_detail") or entry.get("title_detail") or {}
@@ -378,7 +357,7 @@ def _talk(entry, language: str, parsed: feedparser.FeedParserDict) -> Talk | Non
         day=day,
         time=time,
         url=url,
-        language=_line(str(detail.get("language") or "")) or language,
+        language=one_space(str(detail.get("language") or "")) or language,
     )
 
 
@@ -408,7 +387,7 @@ def _plain(value, is_html: bool, limit: int = 10 * MAX_TITLE) -> str:
     if not isinstance(value, str):
         return ""
     value = value[:limit]
-    return _line(html_to_text(_html(value, True)) if is_html else value)
+    return one_space(html_to_text(_html(value, True)) if is_html else value)
 
 
 def _drop_title(title: str, abstract: str) -> str:
@@ -423,7 +402,7 @@ def _drop_title(title: str, abstract: str) -> str:
 
 def _headline(text: str, length: int = 80) -> str:
     """A title for an untitled entry: its text's first line, cut at a word."""
-    line = _line(text.split("\n", 1)[0]) if text else ""
+    line = one_space(text.split("\n", 1)[0]) if text else ""
     if len(line) <= length:
         return line
     cut = line[:length].rsplit(" ", 1)[0] or line[:length]
@@ -433,7 +412,7 @@ def _headline(text: str, length: int = 80) -> str:
 def _speakers(entry) -> tuple[str, ...]:
     names = []
     for author in entry.get("authors", []) or []:
-        name = _line(str(author.get("name") or "")) if isinstance(author, dict) else ""
+        name = one_space(str(author.get("name") or "")) if isinstance(author, dict) else ""
         if name and not _EMAIL.fullmatch(name):
             names.append(name)
     return tuple(dict.fromkeys(names))
@@ -466,7 +445,7 @@ def _when(entry) -> tuple[str, str]:
 
 def _key(entry, url: str, title: str) -> str:
     """What an entry's talk id is made from: its id (a URL's last segment), link, title."""
-    guid = _line(str(entry.get("id") or ""))
+    guid = one_space(str(entry.get("id") or ""))
     for candidate in (guid, url):
         if candidate.startswith(("http://", "https://")):
             return talk_id(candidate)
@@ -480,7 +459,8 @@ def _http(url) -> str:
     return url if url.startswith(("http://", "https://")) and not re.search(r"\s", url) else ""
 
 
-def _line(text: str) -> str:
+def one_space(text: str) -> str:
+    """``text`` on one line, its whitespace runs one space."""
     return " ".join(text.split())
 
 
@@ -489,151 +469,5 @@ def _stem(source: str) -> str:
     return Path(path).stem
 
 
-def _one_line(error: BaseException) -> str:
+def _oneone_space(error: BaseException) -> str:
     return " ".join(str(error).split())[:200] or error.__class__.__name__
-
-
-# --- arXiv ---------------------------------------------------------------------------------
-
-
-def arxiv_api() -> str:
-    """The arXiv API's address: ``$TOPICS_ARXIV_API``, else :data:`ARXIV_API`."""
-    return os.environ.get(ARXIV_API_VARIABLE) or ARXIV_API
-
-
-def is_arxiv_api(url: str) -> bool:
-    """Whether ``url`` is a query of arXiv's API: :data:`ARXIV_API` over http or https,
-    or the address ``$TOPICS_ARXIV_API`` sets."""
-    parts = urlsplit(url)
-    try:
-        where = (parts.hostname, parts.port, parts.path.rstrip("/"))
-    except ValueError:  # a port that is not a number
-        return False
-    default, api = urlsplit(ARXIV_API), urlsplit(arxiv_api())
-    if where[0] == default.hostname and where[1] in (None, 80, 443):
-        return where[2] == default.path
-    return where == (api.hostname, api.port, api.path.rstrip("/"))
-
-
-def load_arxiv(
-    source: str,
-    fetcher: Fetcher,
-    max_pages: int | None = None,
-    failures: list[CrawlFailure] | None = None,
-) -> Corpus:
-    """Read the most recent papers of an arXiv category, or an API query, page by page.
-
-    Format: the arXiv API user manual, https://info.arxiv.org/help/api/user-manual.html
-    (``search_query``, ``start``, ``max_results``, ``sortBy``, ``sortOrder``; the Atom
-    answer's ``opensearch:totalResults``; errors as an entry titled "Error" whose id is
-    under ``http://arxiv.org/api/errors``).
-
-    Parameters
-    ----------
-    source : str
-        ``arxiv:<category>`` (``arxiv:cs.CL``): the category's papers, most recently
-        submitted first, :data:`ARXIV_PAGE_SIZE` a page; or an API query URL, whose
-        ``max_results`` (at most :data:`ARXIV_MAX_PAGE_SIZE`) is the page size and whose
-        ``start`` is where reading starts.
-    fetcher : Fetcher
-        Fetches (and caches) the pages; requests to the API start at least
-        :data:`ARXIV_DELAY` seconds apart, one at a time.
-    max_pages : int, optional
-        API pages read at most (:data:`ARXIV_PAGES` when omitted); reading also stops
-        at the last paper, or at the API's :data:`ARXIV_MAX_RESULTS`.
-    failures : list of CrawlFailure, optional
-        Receives a page after the first that could not be fetched or read (reading stops
-        there, the papers read are kept); it is logged when omitted.
-
-    Returns
-    -------
-    Corpus
-        One talk per paper, in the API's order, each paper once.
-
-    Raises
-    ------
-    SourceError
-        If the category is not a category's name, the first page cannot be fetched or
-        read, the API answers with an error, or it has no paper.
-    """
-    base, query, start, size = _arxiv_query(source)
-    fetcher.pace(base, ARXIV_DELAY)
-    what = query.get("search_query") or query.get("id_list") or source
-    talks: list[Talk] = []
-    seen: set[str] = set()
-    total, pages = None, max_pages or ARXIV_PAGES
-    for n in range(pages):
-        first = start + n * size
-        if first >= ARXIV_MAX_RESULTS or (total is not None and first >= total):
-            break
-        url = f"{base}?{urlencode({**query, 'start': first, 'max_results': size})}"
-        try:
-            parsed = _arxiv_page(url, fetcher, what)
-        except SourceError as exc:
-            if n == 0:
-                raise
-            failure = CrawlFailure(url, str(exc))
-            if failures is None:
-                logger.warning("arXiv page skipped, reading stopped: %s: %s", *failure)
-            else:
-                failures.append(failure)
-            break
-        with contextlib.suppress(ValueError):
-            total = int(str(parsed.feed.get("opensearch_totalresults", "")).strip())
-        found = [t for t in _talks(parsed) if t.id not in seen]  # papers pushed down a page
-        seen.update(t.id for t in found)
-        talks += found
-        if not parsed.entries:
-            break
-    if not talks:
-        raise SourceError(f"arXiv has no paper for {what} (is the category right?)")
-    if total is not None and start + len(talks) < min(total, ARXIV_MAX_RESULTS):
-        logger.info(
-            "arXiv %s: %d of its %d papers read (%d pages of %d; --max-pages reads more)",
-            what,
-            len(talks),
-            total,
-            pages,
-            size,
-        )
-    return Corpus(talks=talks, title=f"arXiv {what}", source=source)
-
-
-def _arxiv_query(source: str) -> tuple[str, dict[str, str], int, int]:
-    """The API's address, the query's parameters (without paging), the first paper and
-    the page size of ``arxiv:<category>`` or of an API URL."""
-    if source.startswith("arxiv:"):
-        category = source.removeprefix("arxiv:")
-        if not _CATEGORY.fullmatch(category):
-            raise SourceError(
-                f"{source!r}: not an arXiv category (letters, dots and hyphens, such as"
-                " arxiv:cs.CL or arxiv:hep-th)"
-            )
-        query = {
-            "search_query": f"cat:{category}",
-            "sortBy": "submittedDate",
-            "sortOrder": "descending",
-        }
-        return arxiv_api(), query, 0, ARXIV_PAGE_SIZE
-    parts = urlsplit(source)
-    query = dict(parse_qsl(parts.query))
-    try:
-        start = max(0, int(query.pop("start", "0")))
-        size = int(query.pop("max_results", ARXIV_PAGE_SIZE))
-    except ValueError:
-        raise SourceError(f"{source}: start and max_results must be whole numbers") from None
-    size = min(max(size, 1), ARXIV_MAX_PAGE_SIZE)
-    return f"{parts.scheme}://{parts.netloc}{parts.path}", query, start, size
-
-
-def _arxiv_page(url: str, fetcher: Fetcher, what: str) -> feedparser.FeedParserDict:
-    try:
-        page = fetcher.get(url, robots=False)
-    except FetchError as exc:
-        raise SourceError(f"cannot fetch arXiv's answer {exc}") from None
-    parsed = _parse(page.content, page.url, page.encoding)
-    for entry in parsed.entries:
-        if _ARXIV_ERROR.match(str(entry.get("id", ""))):
-            message = _line(str(entry.get("summary", "")))[:200] or "an error"
-            raise SourceError(f"arXiv's API refused {what}: {message}")
-    return parsed

@@ -31,7 +31,8 @@ read from the socket waits at most what is left of that time, and none starts af
 so a server that sends nothing, or one byte a second, is given up on when it is spent
 ("timed out"). ``requests`` and ``urllib3`` bound each read only, not the whole answer
 (https://github.com/psf/requests/issues/3099): the session's adapter
-(:class:`_BoundedAdapter`) reads answers through :class:`_BoundedResponse`.
+(:class:`topics.sources.session.BoundedAdapter`) reads answers through a response whose
+reads are bounded.
 
 Every page fetched is stored with :class:`joblib.Memory`, keyed by its URL, with the
 ``ETag`` and ``Last-Modified`` validators the server sent, as soon as it has arrived: a
@@ -51,14 +52,9 @@ not fetched. Only http(s) URLs are fetched, redirects included.
 
 from __future__ import annotations
 
-import http.client
-import http.cookiejar
-import io
 import logging
 import os
 import threading
-import time
-from contextlib import contextmanager
 from dataclasses import dataclass
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
@@ -67,12 +63,13 @@ from urllib.parse import urljoin, urlsplit
 import requests
 from joblib import Memory
 from protego import Protego
-from requests.adapters import HTTPAdapter
-from urllib3.connection import HTTPConnection, HTTPSConnection
-from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
 from urllib3.exceptions import InvalidHeader, MaxRetryError
 from urllib3.util.retry import Retry
 from urllib3.util.timeout import Timeout
+
+from .errors import one_line
+from .pacing import HostGate
+from .session import make_session
 
 try:
     _VERSION = version("topics")
@@ -85,7 +82,8 @@ USER_AGENT = f"topics/{_VERSION} (conference topic explorer; +https://pypi.org/p
 #: Seconds to wait for a connection, and for one attempt of a request in all (connecting,
 #: sending, the answer's headers and body).
 TIMEOUT = (10.0, 30.0)
-#: The Accept header sent with every request.
+#: The Accept header sent with every request: what a browser asks for (some sites, pretalx's
+#: schedule, answer "*/*" with plain text).
 ACCEPT = "text/html,application/xhtml+xml,application/xml;q=0.9,application/json;q=0.9,*/*;q=0.8"
 #: Largest response body accepted, in bytes.
 MAX_BYTES = 20 * 1024 * 1024
@@ -143,10 +141,6 @@ def origin(url: str) -> tuple[str, str, int] | None:
     return scheme, parts.hostname, _DEFAULT_PORTS[scheme] if port is None else port
 
 
-def _one_line(error: BaseException) -> str:
-    return " ".join(str(error).split())[:200] or error.__class__.__name__
-
-
 class FetchError(Exception):
     """A page could not be fetched.
 
@@ -191,190 +185,6 @@ class Page:
     encoding: str | None = None
     etag: str = ""
     last_modified: str = ""
-
-
-def make_session(retries: int = RETRIES, backoff: float = BACKOFF, pool: int = 10):
-    """Build the session every request goes through.
-
-    Parameters
-    ----------
-    retries : int
-        Retries of a request whose connection fails (refused, reset, DNS); answers
-        that ask for a retry are handled by :class:`Fetcher`, which paces them.
-    backoff : float
-        Backoff factor in seconds for those retries.
-    pool : int
-        Connections kept alive per host.
-
-    Returns
-    -------
-    requests.Session
-        With a descriptive User-Agent, a browser's Accept header (:data:`ACCEPT`), the
-        retrying adapter mounted for http(s) (:class:`_BoundedAdapter`: a request given a
-        ``urllib3.Timeout`` with ``total`` ends when it is spent, body included), no
-        cookie jar (cookies are refused) and no credentials (neither ``~/.netrc`` nor a
-        URL's ``user:password@``).
-    """
-    session = requests.Session()
-    # A crawler of public pages sends no credentials: no cookie is ever stored (so none
-    # is sent back, to any host) and no Authorization header is made from ~/.netrc or
-    # from a URL's user:password@ (the session's own auth replaces both, see _NoAuth).
-    session.cookies.set_policy(http.cookiejar.DefaultCookiePolicy(allowed_domains=[]))
-    session.auth = _NoAuth()
-    session.headers["User-Agent"] = USER_AGENT
-    # What a browser asks for: some sites (pretalx's schedule) answer "*/*" with plain text.
-    session.headers["Accept"] = ACCEPT
-    retry = Retry(
-        total=retries,
-        connect=retries,
-        read=False,  # a server that stopped answering is not asked again at once
-        status=0,
-        redirect=0,
-        backoff_factor=backoff,
-        allowed_methods=frozenset({"GET", "HEAD"}),
-        raise_on_status=False,
-    )
-    adapter = _BoundedAdapter(max_retries=retry, pool_maxsize=pool)
-    session.mount("http://", adapter)
-    session.mount("https://", adapter)
-    return session
-
-
-class _NoAuth(requests.auth.AuthBase):
-    """Authentication that sends nothing: set as the session's auth, it keeps requests
-    from adding credentials found in ``~/.netrc`` or in the URL."""
-
-    def __call__(self, request):
-        request.headers.pop("Authorization", None)
-        return request
-
-
-class _BoundedReader(io.RawIOBase):
-    """A socket's bytes, each read waiting at most until ``deadline`` (``time.monotonic()``)
-    and none starting after it (:class:`TimeoutError`, which urllib3 reports as a read
-    timeout)."""
-
-    def __init__(self, sock, deadline: float):
-        self._sock = sock
-        self._raw = sock.makefile("rb", buffering=0)  # closing it lets the socket close
-        self._deadline = deadline
-
-    def readable(self) -> bool:
-        return True
-
-    def readinto(self, buffer) -> int | None:
-        left = self._deadline - time.monotonic()
-        if left <= 0:
-            raise TimeoutError("timed out")
-        self._sock.settimeout(left)
-        return self._raw.readinto(buffer)
-
-    def close(self) -> None:
-        if not self.closed:
-            self._raw.close()
-        super().close()
-
-
-class _BoundedSocket:
-    """What :class:`http.client.HTTPResponse` reads from: a socket whose reads are bounded."""
-
-    def __init__(self, sock, deadline: float):
-        self._sock = sock
-        self._deadline = deadline
-
-    def makefile(self, mode: str) -> io.BufferedReader:
-        return io.BufferedReader(_BoundedReader(self._sock, self._deadline))
-
-
-class _BoundedResponse(http.client.HTTPResponse):
-    """An answer read (status line, headers, body) by the deadline of its attempt.
-
-    urllib3 creates it right after setting the socket's timeout to its read timeout,
-    which, for a ``urllib3.Timeout`` with ``total``, is what is left of the attempt's
-    total time (``Timeout.read_timeout``): the deadline is now plus that timeout.
-    """
-
-    def __init__(self, sock, *args, **kwargs):
-        timeout = sock.gettimeout()
-        if timeout is not None:
-            sock = _BoundedSocket(sock, time.monotonic() + timeout)
-        super().__init__(sock, *args, **kwargs)
-
-
-class _BoundedHTTPConnection(HTTPConnection):
-    response_class = _BoundedResponse
-
-
-class _BoundedHTTPSConnection(HTTPSConnection):
-    response_class = _BoundedResponse
-
-
-class _BoundedHTTPConnectionPool(HTTPConnectionPool):
-    ConnectionCls = _BoundedHTTPConnection
-
-
-class _BoundedHTTPSConnectionPool(HTTPSConnectionPool):
-    ConnectionCls = _BoundedHTTPSConnection
-
-
-_BOUNDED_POOLS = {"http": _BoundedHTTPConnectionPool, "https": _BoundedHTTPSConnectionPool}
-
-
-class _BoundedAdapter(HTTPAdapter):
-    """An adapter whose connections read answers as :class:`_BoundedResponse` (through an
-    http(s) proxy too; a SOCKS proxy keeps urllib3's own connections)."""
-
-    def init_poolmanager(self, *args, **kwargs):
-        super().init_poolmanager(*args, **kwargs)
-        self.poolmanager.pool_classes_by_scheme = _BOUNDED_POOLS
-
-    def proxy_manager_for(self, proxy, **proxy_kwargs):
-        manager = super().proxy_manager_for(proxy, **proxy_kwargs)
-        if not proxy.lower().startswith("socks"):
-            manager.pool_classes_by_scheme = _BOUNDED_POOLS
-        return manager
-
-
-class _Host:
-    """The gate of one host: its robots.txt, its pace and its in-flight bound."""
-
-    def __init__(self, concurrency: int, delay: float, least: float = 0.0):
-        self.slots = threading.BoundedSemaphore(concurrency)
-        self.delay = max(delay, least)
-        # A pause a host's terms ask for: counted from the end of the previous request
-        # too, so that the server sees it even when a request is slow to arrive.
-        self.least = least
-        self.lock = threading.Lock()
-        self.next_start = 0.0
-        self.robots: Protego | None = None
-        self.robots_error = ""  # why robots.txt could not be read, when it could not
-        self.robots_loaded = False
-        self.robots_lock = threading.Lock()
-
-    @contextmanager
-    def turn(self):
-        """Hold a slot, starting no sooner than ``delay`` after the previous start."""
-        with self.slots:
-            # The next start is set from when this request really leaves, not from a
-            # reserved time: a thread that wakes late must not bring the next one closer.
-            while True:
-                with self.lock:
-                    now = time.monotonic()
-                    if now >= self.next_start:
-                        self.next_start = now + self.delay
-                        break
-                    wait = self.next_start - now
-                time.sleep(wait)
-            try:
-                yield
-            finally:
-                if self.least:
-                    self.hold_back(self.least)
-
-    def hold_back(self, seconds: float) -> None:
-        """Start no request to this host for ``seconds`` (a ``Retry-After``, a backoff)."""
-        with self.lock:
-            self.next_start = max(self.next_start, time.monotonic() + seconds)
 
 
 class Fetcher:
@@ -458,7 +268,12 @@ class Fetcher:
         self.obey_robots = robots
         self.refresh = refresh
         self.max_bytes = max_bytes
-        self.session = make_session(retries, backoff, pool=max(10, concurrency))
+        self.session = make_session(
+            retries,
+            backoff,
+            pool=max(10, concurrency),
+            headers={"User-Agent": USER_AGENT, "Accept": ACCEPT},
+        )
         self.retry = Retry(
             total=retries,
             status_forcelist=RETRY_STATUSES,
@@ -473,7 +288,7 @@ class Fetcher:
         self.n_http = 0
         self.stale: list[tuple[str, str]] = []
         self._lock = threading.Lock()
-        self._hosts: dict[str, _Host] = {}
+        self._hosts: dict[str, HostGate] = {}
         self._paces: dict[tuple[str, str, int] | None, float] = {}
         self._revalidated: set[str] = set()
         memory = Memory(Path(cache_dir) / "pages" if cache_dir else None, verbose=0)
@@ -541,13 +356,13 @@ class Fetcher:
 
     # --- politeness ------------------------------------------------------------------------
 
-    def _host(self, url: str) -> _Host:
+    def _host(self, url: str) -> HostGate:
         key = origin(url)
         with self._lock:
             if key not in self._hosts:
                 least = self._paces.get(key, HOST_PACES.get(key[1], 0.0) if key else 0.0)
                 concurrency = 1 if least else self.concurrency
-                self._hosts[key] = _Host(concurrency, self.delay, least)
+                self._hosts[key] = HostGate(concurrency, self.delay, least)
             return self._hosts[key]
 
     def pace(self, url: str, seconds: float) -> None:
@@ -573,7 +388,7 @@ class Fetcher:
                 host.robots_loaded = True
         return host.robots is None or host.robots.can_fetch(url, USER_AGENT)
 
-    def _read_robots(self, url: str, host: _Host) -> Protego | None:
+    def _read_robots(self, url: str, host: HostGate) -> Protego | None:
         """The host's robots.txt; ``None`` allows everything.
 
         RFC 9309 section 2.3.1: an answer of 400-499 means no rules; a server error or
@@ -683,7 +498,7 @@ class Fetcher:
                 except requests.exceptions.ConnectionError:
                     raise FetchError(url, "could not connect") from None
                 except requests.exceptions.RequestException as exc:
-                    raise FetchError(url, _one_line(exc)) from None
+                    raise FetchError(url, one_line(exc)) from None
                 with response:
                     status = response.status_code
                     if not retry.is_retry("GET", status, "Retry-After" in response.headers):
@@ -745,7 +560,7 @@ class Fetcher:
                     break
         except requests.exceptions.RequestException as exc:
             # requests reports a read timeout in the body as a ConnectionError
-            reason = "timed out" if "timed out" in str(exc) else f"broken answer ({_one_line(exc)})"
+            reason = "timed out" if "timed out" in str(exc) else f"broken answer ({one_line(exc)})"
             raise FetchError(url, reason) from None
         content_type = response.headers.get("Content-Type", "")
         charset = requests.utils.get_encoding_from_headers(response.headers)

@@ -62,10 +62,10 @@ from icalendar.prop import vCategory, vDDDTypes
 
 from ..corpus import Corpus, Talk, slugify, unique_ids
 from . import times
-from .errors import SourceError
+from .errors import SourceError, one_line
 from .http import MAX_BYTES, Fetcher, FetchError
-from .schedule import combine_texts
 from .sniffing import looks_like_html
+from .text import combine_texts
 from .times import When
 
 #: Media type of an iCalendar file (RFC 5545 section 8.1).
@@ -170,7 +170,7 @@ def parse_ical(content: bytes, source: str = "") -> Corpus:
     try:  # icalendar parses and walks nested components without recursion
         calendars = Calendar.from_ical(text, multiple=True)
     except (ValueError, TypeError, KeyError, IndexError, AttributeError) as exc:
-        raise SourceError(f"{where} is not a valid iCalendar file: {_one_line(exc)}") from None
+        raise SourceError(f"{where} is not a valid iCalendar file: {one_line(exc)}") from None
     if not calendars:  # icalendar drops a component that is never closed
         raise SourceError(f"{where} ends before its END:VCALENDAR line (cut short?)")
     talks, names = [], []
@@ -347,7 +347,3 @@ def _http(url: str) -> str:
 def _stem(source: str) -> str:
     path = urlsplit(source).path if source.startswith(("http://", "https://")) else source
     return Path(path).stem
-
-
-def _one_line(error: BaseException) -> str:
-    return " ".join(str(error).split())[:200] or error.__class__.__name__

@@ -25,11 +25,12 @@ from urllib.parse import urlsplit
 from bs4 import BeautifulSoup
 
 from ..corpus import Corpus
-from .crawler import MAX_PAGES, CrawlFailure, crawl_site, crawl_warning, parse_html
+from .builtin_profiles import get_profile
+from .crawler import MAX_PAGES, CrawlFailure, crawl_site, crawl_warning
 from .errors import SourceError
 from .http import Fetcher, FetchError
-from .profiles import get_profile
 from .schedule import parse_schedule
+from .talkpages import parse_html
 
 logger = logging.getLogger(__name__)
 

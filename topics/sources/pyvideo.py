@@ -23,7 +23,7 @@ from urllib.parse import urljoin, urlsplit
 from bs4 import BeautifulSoup
 
 from ..corpus import Corpus, Talk, slugify, unique_ids
-from .errors import SourceError
+from .errors import SourceError, one_line
 from .http import Fetcher, FetchError
 
 #: Where ``topics run`` reads pyvideo's data from unless told otherwise.
@@ -125,9 +125,7 @@ def _parse_json(content: bytes, where: str):
     except RecursionError:
         raise SourceError(f"{where} is JSON nested too deeply to be a pyvideo file") from None
     except ValueError as exc:  # JSONDecodeError, UnicodeDecodeError, a number too long
-        raise SourceError(
-            f"{where} is not valid JSON: {' '.join(str(exc).split())[:200]}"
-        ) from None
+        raise SourceError(f"{where} is not valid JSON: {one_line(exc)}") from None
 
 
 def _corpus(event: str, category: dict, videos: dict[str, dict], source: str) -> Corpus:

@@ -25,21 +25,19 @@ entity reference is dropped from the text. Every failure is a :class:`SourceErro
 
 from __future__ import annotations
 
-import html
 import json
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from bs4.exceptions import ParserRejectedMarkup
 from lxml import etree
 
-from ..corpus import MAX_ABSTRACT, Corpus, Talk, slugify, unique_ids
-from ..text import html_to_text, normalize_whitespace
+from ..corpus import Corpus, Talk, slugify, unique_ids
 from . import times
-from .errors import SourceError
+from .errors import SourceError, one_line
 from .http import Fetcher, FetchError
+from .text import combine_texts
 from .times import When, from_schedule
 
 #: Types of the schedule2 draft's non-talk entries (breaks, meta events): skipped.
@@ -55,8 +53,6 @@ _DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 _CLOCK = re.compile(r"T(\d{2}:\d{2})")
 #: Markdown links and images (pretalx texts are Markdown): keep the link text only.
 # Patterns are written to run in linear time on any input (no "[^>]*" scans past a "<").
-_MARKDOWN_LINK = re.compile(r"!?\[([^\[\]\n]*)\]\([^()\s]*\)")
-_TAG = re.compile(r"<[^<>]*>")
 #: The start of an HTML page (a web page saved as schedule.xml), after any XML
 #: declaration and comments.
 _HTML = re.compile(
@@ -221,10 +217,6 @@ def _head(content: bytes) -> str:
     return head.decode(codec, errors="ignore").lstrip(" \t\r\n\x00\ufeff")
 
 
-def _one_line(error: BaseException | str) -> str:
-    return " ".join(str(error).split())[:200] or error.__class__.__name__
-
-
 # --- XML -------------------------------------------------------------------------------
 
 
@@ -241,9 +233,9 @@ def _read_xml(content: bytes, where: str) -> tuple[str, str, list[_Event]]:
     try:
         root = etree.fromstring(content, parser)
     except etree.XMLSyntaxError as exc:  # exc.msg has no "(<string>, line n)" suffix
-        raise SourceError(f"{where} is not well-formed XML: {_one_line(exc.msg or exc)}") from None
+        raise SourceError(f"{where} is not well-formed XML: {one_line(exc.msg or exc)}") from None
     except (etree.LxmlError, ValueError) as exc:
-        raise SourceError(f"{where} is not well-formed XML: {_one_line(exc)}") from None
+        raise SourceError(f"{where} is not well-formed XML: {one_line(exc)}") from None
     if root is None or not isinstance(root.tag, str):
         raise SourceError(f"{where} is an XML file without a root element")
     name = root.tag.rpartition("}")[2]
@@ -356,7 +348,7 @@ def _read_json(content: bytes, where: str) -> tuple[str, str, list[_Event]]:
     except RecursionError:
         raise SourceError(f"{where} is JSON nested too deeply to be a schedule") from None
     except ValueError as exc:  # JSONDecodeError, UnicodeDecodeError, huge integers
-        raise SourceError(f"{where} is not valid JSON: {_one_line(exc)}") from None
+        raise SourceError(f"{where} is not valid JSON: {one_line(exc)}") from None
     return _json_schedule(data, where)
 
 
@@ -540,92 +532,6 @@ def _clock(text: str) -> str:
 
 def _http(url: str) -> str:
     return url if url.startswith(("http://", "https://")) and not re.search(r"\s", url) else ""
-
-
-def _plain(markup: str) -> str:
-    """Plain text of an HTML or Markdown fragment (pretalx texts are Markdown)."""
-    try:
-        return html_to_text(_MARKDOWN_LINK.sub(r"\1", markup))
-    except (ParserRejectedMarkup, ValueError):
-        return normalize_whitespace(html.unescape(_TAG.sub("", markup)))
-
-
-def _flat(text: str) -> str:
-    return " ".join(text.casefold().split())
-
-
-def _contains(text: str, part: str) -> bool:
-    r"""Whether ``part`` occurs in ``text`` as whole words, ignoring case and spacing.
-
-    That is, ``(?<!\w)part(?!\w)`` is found in ``text``, in linear time: both are
-    :func:`_marked` and searched with ``str.__contains__`` (CPython's two-way string
-    search on long strings, linear in the worst case: https://github.com/python/cpython/
-    blob/3.11/Objects/stringlib/stringlib_find_two_way_notes.txt), where the regular
-    expression would try ``part`` from every word of ``text`` as far as they agree.
-    """
-    text, part = _flat(text), _flat(part)
-    if len(part) > len(text) or part not in text:  # most fragments: no need to mark them
-        return False
-    return _marked(part) in _marked(text)
-
-
-# Marks of word edges (_marked): control characters, taken out of the texts first.
-_MARKS = "\x01\x02\x03\x04"
-_NO_MARKS = dict.fromkeys(map(ord, _MARKS))
-_MARKERS = (
-    (re.compile(r"(?<!\w)(?=\w)"), "\x01"),  # a word starts
-    (re.compile(r"(?<=\w)(?!\w)"), "\x02"),  # a word ends
-    (re.compile(r"(?<!\x02)(?=[^\w\x01\x02])"), "\x03"),  # a non-word, no word before it
-    (re.compile(r"(?<=[^\w\x01-\x04])(?!\x01)"), "\x04"),  # a non-word, no word after it
-)
-
-
-def _marked(text: str) -> str:
-    r"""``text`` with its word edges marked: ``part`` occurs in ``text`` as whole words
-    (``(?<!\w)part(?!\w)``) exactly when ``_marked(part)`` is a substring of
-    ``_marked(text)``.
-
-    A run of word characters gets a mark before and after it; any other character gets
-    one before it unless a word character precedes it, and one after it unless a word
-    character follows it. The ends of a string count as non-word characters, so the
-    marks at the ends of ``_marked(part)`` ask of the text what the regular expression's
-    lookarounds ask. Each mark is one pass of a regular expression of fixed width: linear.
-    """
-    text = text.translate(_NO_MARKS)
-    for pattern, mark in _MARKERS:
-        text = pattern.sub(mark, text)
-    return text
-
-
-def combine_texts(title: str, *fragments: str) -> str:
-    """Plain text of the subtitle, abstract and description, each given once.
-
-    Each fragment is HTML or Markdown (pretalx's texts): a Markdown link keeps its text,
-    markup becomes plain text (:func:`topics.text.html_to_text`). A text equal to the
-    title or contained in another (as whole words, ignoring case and spacing) is
-    dropped: pretalx descriptions often repeat the abstract as their first paragraph,
-    frab exports sometimes copy it whole, FOSDEM's devroom openings have the title as
-    abstract. Then a paragraph equal to an earlier one is dropped.
-
-    A talk keeps :data:`~topics.corpus.MAX_ABSTRACT` characters of abstract, so each
-    fragment is read that far only (and its markup ten times as far): what lies beyond
-    would be cut anyway, and would only cost time. One character more is kept, for the
-    talk to see that the text was longer (and end it with "…").
-    """
-    kept: list[str] = []
-    for fragment in fragments:
-        text = _plain(fragment[: 10 * MAX_ABSTRACT])[: MAX_ABSTRACT + 1]
-        if not text or _flat(text) == _flat(title) or any(_contains(k, text) for k in kept):
-            continue
-        kept = [k for k in kept if not _contains(text, k)]
-        kept.append(text)
-    seen: set[str] = set()
-    paragraphs = []
-    for paragraph in "\n\n".join(kept).split("\n\n"):
-        if _flat(paragraph) not in seen:
-            seen.add(_flat(paragraph))
-            paragraphs.append(paragraph)
-    return "\n\n".join(paragraphs)
 
 
 def _corpus(title: str, acronym: str, events: list[_Event], source: str, where: str) -> Corpus:

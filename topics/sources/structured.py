@@ -12,8 +12,8 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from ..text import html_to_text
 from . import times
+from .text import html_to_text
 
 #: Largest page handed to extruct, in bytes: the data sits in the page's first megabytes.
 MAX_BYTES = 4 * 1024 * 1024

@@ -50,10 +50,10 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from ..corpus import Corpus, CorpusError, Talk, slugify, unique_ids
-from ..text import html_to_text
 from . import times
-from .errors import SourceError
+from .errors import SourceError, one_line
 from .schedule import is_c3voc, schedule_from_json
+from .text import html_to_text
 
 #: File name endings this module reads.
 SUFFIXES = (".csv", ".json", ".jsonl", ".csv.gz", ".json.gz", ".jsonl.gz")
@@ -156,8 +156,7 @@ def load_table(path: str | Path) -> Corpus:
     except CorpusError:
         raise
     except ValueError as exc:  # a number too long for Python to read
-        reason = " ".join(str(exc).split())[:200]
-        raise SourceError(f"{path} is not usable JSON: {reason}") from None
+        raise SourceError(f"{path} is not usable JSON: {one_line(exc)}") from None
     except csv.Error as exc:
         raise SourceError(f"{path} is not valid CSV: {exc}") from None
     if header.get("title"):

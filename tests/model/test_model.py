@@ -1,0 +1,112 @@
+"""TopicModel on a small hand-written programme."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+import scipy.sparse as sp
+from sklearn.base import clone
+
+from tests.helpers.programme import THEMES, programme
+from topics.corpus import Corpus
+from topics.model import ModelError, TopicModel
+from topics.model.selection import Candidate, candidate_ks, fit_nmf, nndsvda, pick
+
+
+@pytest.fixture(scope="module")
+def fitted() -> tuple[Corpus, TopicModel]:
+    corpus = programme()
+    return corpus, TopicModel(n_topics=4, random_state=0).fit(corpus)
+
+
+def test_each_theme_becomes_one_topic(fitted):
+    corpus, model = fitted
+    W = model.document_topic_
+    assert W.shape == (len(corpus), model.n_components_) == (35, 4)
+    for theme in THEMES:
+        rows = [i for i, t in enumerate(corpus) if t.id.startswith(theme)]
+        assert len(set(W[rows].argmax(axis=1))) == 1, theme
+    assert len(set(W[:32].argmax(axis=1))) == 4
+
+
+def test_other_language_talks_are_left_out_and_reported(fitted):
+    _, model = fitted
+    assert model.main_language_ == "en"
+    assert model.excluded_languages_ == {"es": 3}
+    assert model.languages_[-3:] == ["es", "es", "es"]
+    assert not model.document_topic_[-3:].any()
+    assert not {"los", "la", "de", "una"} & set(model.terms_)
+
+
+def test_labels_unique_and_made_of_distinctive_terms(fitted):
+    _, model = fitted
+    assert len(set(model.topic_labels_)) == 4
+    for label, (term, _) in zip(
+        model.topic_labels_, (model.top_words(k, 1)[0] for k in range(4)), strict=True
+    ):
+        assert label and " · " in label
+        assert term in model.terms_
+
+
+def test_stability_per_topic_in_unit_interval(fitted):
+    _, model = fitted
+    assert model.topic_stability_.shape == (4,)
+    assert ((model.topic_stability_ >= 0) & (model.topic_stability_ <= 1.0001)).all()
+
+
+def test_speaker_names_never_become_terms(fitted):
+    _, model = fitted
+    assert "person" not in model.terms_
+
+
+def test_same_seed_same_topics_and_transform_matches(fitted):
+    corpus, model = fitted
+    again = clone(model).fit(corpus)
+    np.testing.assert_allclose(again.components_, model.components_, rtol=1e-5, atol=1e-6)
+    W = model.transform(["asyncio coroutines and the event loop for network servers"])
+    assert W.shape == (1, 4)
+    assert corpus.talks[24].id == "async-0"
+    assert W.argmax() == model.document_topic_[24].argmax()
+
+
+def test_auto_chooses_a_number_of_topics_and_records_the_candidates():
+    corpus = programme()
+    model = TopicModel(random_state=0).fit(corpus)
+    assert [c.n_components for c in model.selection_] == candidate_ks(32)
+    assert model.n_components_ == pick(model.selection_)
+    assert all(-1 <= c.coherence <= 1 and 0 <= c.stability <= 1.0001 for c in model.selection_)
+
+
+def test_more_topics_than_talks_is_a_clear_error():
+    with pytest.raises(ModelError, match="cannot find 50 topics in 35 talks"):
+        TopicModel(n_topics=50).fit(programme())
+
+
+def test_params_follow_scikit_learn():
+    model = TopicModel(n_topics=7, smoothing=0.0)
+    assert model.get_params()["n_topics"] == 7
+    assert clone(model).get_params() == model.get_params()
+
+
+def test_pick_prefers_the_finest_k_as_good_as_the_best():
+    candidates = [Candidate(5, 0.9, 0.2), Candidate(10, 0.88, 0.21), Candidate(20, 0.6, 0.1)]
+    assert [round(c.score, 3) for c in candidates] == [0.54, 0.532, 0.33]
+    assert pick(candidates) == 10
+    assert pick(candidates, tolerance=0.0) == 5
+
+
+def test_nndsvda_start_is_exact_and_the_same_for_every_seed():
+    rng = np.random.default_rng(0)
+    X = sp.random(40, 60, density=0.2, random_state=1, format="csr", dtype=np.float32)
+    W, H = nndsvda(X, 5, random_state=0)
+    assert W.shape == (40, 5) and H.shape == (5, 60)
+    assert (W > 0).all() and (H > 0).all()  # zeros filled with the mean of X
+    # The first component is the leading singular pair, made non-negative.
+    top = np.linalg.svd(X.toarray())[0][:, 0]
+    assert abs(np.corrcoef(W[:, 0], np.abs(top))[0, 1]) > 0.999
+    for seed in rng.integers(1, 1000, 3):
+        W_seed, H_seed = nndsvda(X, 5, random_state=int(seed))
+        np.testing.assert_allclose(W_seed, W, atol=1e-5)
+        np.testing.assert_allclose(H_seed, H, atol=1e-5)
+    # Too many components for ARPACK: scikit-learn's randomized start is used instead.
+    assert fit_nmf(X[:4], 4, random_state=0)[0].shape == (4, 4)

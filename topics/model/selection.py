@@ -1,0 +1,333 @@
+"""Choosing the number of topics, and how stable each topic is.
+
+Stability follows Greene, O'Callaghan & Cunningham, "How many topics? Stability
+analysis for topic models" (ECML PKDD 2014): factorize random subsamples of the
+documents, match the topics of each run to a reference run (Hungarian matching on
+the cosine similarity of their topic-word weights) and average the similarities.
+A number of topics whose topics come back across subsamples describes structure in
+the corpus rather than noise. The score of a candidate k also weighs the coherence
+(NPMI) of its topics, so that a very small k, trivially stable, does not win.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import scipy.sparse as sp
+from joblib import Parallel, delayed
+from scipy.optimize import linear_sum_assignment
+from scipy.sparse.linalg import svds
+from sklearn.decomposition import NMF
+from sklearn.preprocessing import normalize
+from threadpoolctl import threadpool_limits
+
+from .evaluation import npmi_coherence
+
+#: Subsamples per stability estimate, the share of documents in each, and their NMF
+#: iterations: fewer than a full fit, since topics are matched, not read
+#: (docs/decisions.md, "Stability").
+N_SUBSAMPLES = 3
+SUBSAMPLE = 0.8
+SUBSAMPLE_ITER = 50
+
+
+def _one_blas_thread():
+    """Keep BLAS to one thread while NMF fits run in parallel threads: the fits occupy the
+    cores already (docs/decisions.md, "One BLAS thread")."""
+    return threadpool_limits(1, user_api="blas")
+
+
+def nndsvda(
+    X: sp.csr_matrix, n_components: int, random_state: int
+) -> tuple[np.ndarray, np.ndarray]:
+    """NNDSVDa starting point of NMF from the exact leading singular vectors of ``X``.
+
+    NNDSVD (Boutsidis & Gallopoulos, "SVD based initialization: A head start for
+    nonnegative matrix factorization", Pattern Recognition 41(4), 2008,
+    https://doi.org/10.1016/j.patcog.2007.09.010) builds each component from the larger
+    non-negative part of a singular pair; "a" fills the zeros with the mean of ``X``.
+    The pairs are ARPACK's exact ones, not a randomized SVD's as in scikit-learn's
+    ``init="nndsvda"``, so the start is the same for every seed (docs/decisions.md,
+    "NNDSVDa").
+
+    Parameters
+    ----------
+    X : sparse matrix, shape (n_docs, n_features)
+    n_components : int
+        Less than ``min(n_docs, n_features)``.
+    random_state : int
+        Seeds ARPACK's starting vector (the pairs found do not depend on it).
+
+    Returns
+    -------
+    W : ndarray of float32, shape (n_docs, n_components)
+    H : ndarray of float32, shape (n_components, n_features)
+    """
+    U, S, Vt = svds(X.astype(np.float64), k=n_components, random_state=random_state)
+    order = np.argsort(-S)
+    U, S, Vt = U[:, order], S[order], Vt[order]
+    W = np.zeros((X.shape[0], n_components))
+    H = np.zeros((n_components, X.shape[1]))
+    W[:, 0] = np.sqrt(S[0]) * np.abs(U[:, 0])
+    H[0] = np.sqrt(S[0]) * np.abs(Vt[0])
+    for j in range(1, n_components):
+        x, y = U[:, j], Vt[j]
+        x_pos, x_neg = np.maximum(x, 0), np.maximum(-x, 0)
+        y_pos, y_neg = np.maximum(y, 0), np.maximum(-y, 0)
+        norms_pos = np.linalg.norm(x_pos), np.linalg.norm(y_pos)
+        norms_neg = np.linalg.norm(x_neg), np.linalg.norm(y_neg)
+        if norms_pos[0] * norms_pos[1] > norms_neg[0] * norms_neg[1]:
+            u, v, (nu, nv) = x_pos, y_pos, norms_pos
+        else:
+            u, v, (nu, nv) = x_neg, y_neg, norms_neg
+        if nu > 0 and nv > 0:
+            scale = np.sqrt(S[j] * nu * nv)
+            W[:, j] = scale * u / nu
+            H[j] = scale * v / nv
+    mean = X.sum() / (X.shape[0] * X.shape[1])
+    W[W == 0] = mean
+    H[H == 0] = mean
+    return W.astype(np.float32), H.astype(np.float32)
+
+
+def fit_nmf(X: sp.csr_matrix, n_components: int, random_state: int, max_iter: int = 200):
+    """Factorize ``X`` ≈ W H with NMF (multiplicative updates, NNDSVDa start).
+
+    Parameters
+    ----------
+    X : sparse matrix, shape (n_docs, n_features)
+    n_components : int
+    random_state : int
+    max_iter : int
+
+    Returns
+    -------
+    W : ndarray, shape (n_docs, n_components)
+        Document-topic weights, scaled so that each row of H has unit L2 norm.
+    H : ndarray, shape (n_components, n_features)
+        Topic-word weights, rows of unit L2 norm.
+
+    Notes
+    -----
+    Multiplicative updates (Lee & Seung, NIPS 2001; docs/decisions.md, "NNDSVDa and
+    multiplicative updates"). The start is
+    :func:`nndsvda` (scikit-learn's randomized one when ``n_components`` is too large for
+    ARPACK). Rescaling makes W comparable across topics: a talk's strongest topic is
+    ``W.argmax(axis=1)``.
+    """
+    X = X.astype(np.float32, copy=False)
+    exact = n_components < min(X.shape)
+    nmf = NMF(
+        n_components=n_components,
+        init="custom" if exact else "nndsvda",
+        solver="mu",
+        max_iter=max_iter,
+        tol=1e-4,
+        random_state=random_state,
+    )
+    if exact:
+        W_init, H_init = nndsvda(X, n_components, random_state)
+        W = nmf.fit_transform(X, W=W_init, H=H_init)
+    else:
+        W = nmf.fit_transform(X)
+    return unit_topics(W, nmf.components_)
+
+
+def unit_topics(W: np.ndarray, H: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Rescale a factorisation W H so that every row of H has unit L2 norm.
+
+    Parameters
+    ----------
+    W : ndarray, shape (n_docs, k)
+    H : ndarray, shape (k, n_terms)
+
+    Returns
+    -------
+    W : ndarray of float32, shape (n_docs, k)
+        Each column multiplied by its topic's norm (W H is unchanged).
+    H : ndarray of float32, shape (k, n_terms)
+        Rows of unit L2 norm (a zero row stays zero).
+    """
+    norms = np.linalg.norm(H, axis=1)
+    norms[norms == 0] = 1.0
+    return (W * norms).astype(np.float32), (H / norms[:, None]).astype(np.float32)
+
+
+def match_topics(H_ref: np.ndarray, H: np.ndarray) -> np.ndarray:
+    """Cosine similarity of each reference topic to its Hungarian-matched topic in ``H``.
+
+    Parameters
+    ----------
+    H_ref : ndarray, shape (k, n_features)
+    H : ndarray, shape (k, n_features)
+
+    Returns
+    -------
+    ndarray, shape (k,)
+        In [0, 1]; row i is reference topic i's similarity to its match.
+    """
+    similarity = normalize(H_ref) @ normalize(H).T
+    rows, cols = linear_sum_assignment(-similarity)
+    matched = np.zeros(len(H_ref))
+    matched[rows] = similarity[rows, cols]
+    return matched
+
+
+def fit_with_stability(
+    X: sp.csr_matrix,
+    n_components: int,
+    random_state: int,
+    n_subsamples: int = N_SUBSAMPLES,
+    n_jobs: int | None = None,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Factorize ``X`` and measure how reliably each topic comes back on resampled documents.
+
+    The fit of all documents and the fits of ``n_subsamples`` random subsamples
+    (:data:`SUBSAMPLE` of the documents each, :data:`SUBSAMPLE_ITER` iterations) are
+    independent, so they run at the same time; each subsample's topics are then
+    matched to the full fit's (:func:`match_topics`).
+
+    Parameters
+    ----------
+    X : sparse matrix, shape (n_docs, n_features)
+    n_components : int
+    random_state : int
+        Seeds the choice of subsamples.
+    n_subsamples : int
+    n_jobs : int or None
+        Threads for the fits, as in :class:`joblib.Parallel`.
+
+    Returns
+    -------
+    W : ndarray, shape (n_docs, n_components)
+    H : ndarray, shape (n_components, n_features)
+        See :func:`fit_nmf`.
+    stability : ndarray, shape (n_components,)
+        Each topic's mean matched cosine similarity over the subsamples, in [0, 1].
+    """
+    rng = np.random.default_rng(random_state)
+    n_rows = max(n_components, int(SUBSAMPLE * X.shape[0]))
+    samples = [rng.choice(X.shape[0], n_rows, replace=False) for _ in range(n_subsamples)]
+    with _one_blas_thread():
+        (W, H), *fits = Parallel(n_jobs=n_jobs, prefer="threads")(
+            [delayed(fit_nmf)(X, n_components, random_state)]
+            + [
+                delayed(fit_nmf)(X[rows], n_components, random_state, SUBSAMPLE_ITER)
+                for rows in samples
+            ]
+        )
+    stability = np.mean([match_topics(H, H_sub) for _, H_sub in fits], axis=0)
+    return W, H, np.clip(stability, 0, 1).astype(np.float32)
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """The measurements of one candidate number of topics.
+
+    Attributes
+    ----------
+    n_components : int
+    stability : float
+        Mean topic stability, in [0, 1].
+    coherence : float
+        Mean NPMI of the topics' top 10 terms, in [-1, 1].
+    score : float
+        ``stability * (1 + coherence) / 2``: what the choice maximises.
+    """
+
+    n_components: int
+    stability: float
+    coherence: float
+
+    @property
+    def score(self) -> float:
+        return self.stability * (1 + self.coherence) / 2
+
+
+def candidate_ks(n_docs: int, max_components: int = 100) -> list[int]:
+    """Numbers of topics worth trying for ``n_docs`` documents.
+
+    A geometric grid of up to 7 values from 5 to ``n_docs / 8`` (a topic of fewer than
+    about eight talks is not a topic of a programme), at most ``max_components``.
+    """
+    high = int(min(max_components, max(5, n_docs // 8)))
+    low = min(5, high)
+    grid = np.unique(np.round(np.geomspace(low, high, num=7)).astype(int))
+    return [int(k) for k in grid if 2 <= k <= n_docs] or [min(2, n_docs)]
+
+
+def evaluate_k(
+    X: sp.csr_matrix, X_binary: sp.csr_matrix, k: int, random_state: int
+) -> tuple[Candidate, np.ndarray, np.ndarray, np.ndarray]:
+    """Fit ``k`` topics on the whole of ``X`` and measure their stability and coherence.
+
+    Returns
+    -------
+    candidate : Candidate
+    W : ndarray, shape (n_docs, k)
+    H : ndarray, shape (k, n_features)
+    stability : ndarray, shape (k,)
+    """
+    W, H, stability = fit_with_stability(X, k, random_state, n_subsamples=2, n_jobs=1)
+    coherence = npmi_coherence(np.argsort(H, axis=1)[:, ::-1][:, :10], X_binary)
+    candidate = Candidate(k, float(stability.mean()), float(np.nanmean(coherence)))
+    return candidate, W, H, stability
+
+
+def choose_k(
+    X: sp.csr_matrix,
+    random_state: int = 0,
+    max_components: int = 100,
+    n_jobs: int | None = None,
+    min_components: int = 1,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, list[Candidate]]:
+    """Choose the number of topics of a document-term matrix, and fit it.
+
+    Parameters
+    ----------
+    X : sparse matrix, shape (n_docs, n_features)
+        TF-IDF (or smoothed TF-IDF) rows.
+    random_state : int
+    max_components : int
+        Largest k tried.
+    n_jobs : int or None
+        Candidates evaluated in parallel threads, as in :class:`joblib.Parallel`.
+    min_components : int
+        Fewest topics chosen: when :func:`pick` gives fewer, it picks again among the
+        candidates from this k up (if any were tried).
+
+    Returns
+    -------
+    W : ndarray, shape (n_docs, k)
+        Document-topic weights for the chosen k (see :func:`pick`).
+    H : ndarray, shape (k, n_features)
+    stability : ndarray, shape (k,)
+    candidates : list of Candidate
+        Every candidate measured, by increasing k.
+    """
+    X_binary = (X > 0).astype(np.float32).tocsr()
+    ks = candidate_ks(X.shape[0], max_components)
+    with _one_blas_thread():
+        results = Parallel(n_jobs=n_jobs, prefer="threads")(
+            delayed(evaluate_k)(X, X_binary, k, random_state) for k in reversed(ks)
+        )
+    results.sort(key=lambda r: r[0].n_components)
+    candidates = [r[0] for r in results]
+    chosen = pick(candidates)
+    finer = [c for c in candidates if c.n_components >= min_components]
+    if chosen < min_components and finer:
+        chosen = pick(finer)
+    _, W, H, stability = next(r for r in results if r[0].n_components == chosen)
+    return W, H, stability, candidates
+
+
+def pick(candidates: list[Candidate], tolerance: float = 0.05) -> int:
+    """The largest k whose score is within ``tolerance`` (relative) of the best score.
+
+    Scores of neighbouring k differ by less than their noise across subsamples; among
+    the candidates that are as good as the best, the finest topics are the most useful
+    to browse a programme with.
+    """
+    best = max(c.score for c in candidates)
+    return max(c.n_components for c in candidates if c.score >= (1 - tolerance) * best)

@@ -1,0 +1,138 @@
+"""What a fitted model tells the later stages: :class:`ModelSummary`.
+
+The site (:mod:`topics.site`) reads a fitted model through this summary alone, never
+through the estimator's attributes: :meth:`topics.model.TopicModel.summary` makes it,
+and tests or other models can make one directly.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+import scipy.sparse as sp
+
+from .selection import Candidate
+
+
+@dataclass(frozen=True, eq=False)
+class ModelSummary:
+    """The topics of ``n_talks`` talks, as the site shows them.
+
+    Attributes
+    ----------
+    topic_labels : list of str, length n_topics
+        Short labels, no two alike.
+    terms : ndarray of str (object), shape (n_terms,)
+        The terms: columns of ``topic_word`` and ``document_term``.
+    topic_word : ndarray, shape (n_topics, n_terms)
+        H: non-negative topic-word weights.
+    document_topic : ndarray, shape (n_talks, n_topics)
+        W: non-negative document-topic weights, rows in corpus order; a row of zeros for a
+        talk without a topic (left out of the model).
+    document_term : scipy.sparse.csr_matrix, shape (n_talks, n_terms), or None
+        X: the talks' TF-IDF rows, for similar talks; an empty row for a talk left out.
+        ``None``: similar talks are found by their topic mix alone.
+    topic_stability : ndarray, shape (n_topics,), or None
+        Each topic's stability in [0, 1], when measured.
+    topic_languages : list of str, length n_topics
+        ISO 639-1 code of each topic's language (``""`` when not known).
+    languages : list of str, length n_talks
+        Each talk's language code (``""`` when not known).
+    excluded_languages : dict of str to int
+        Languages left out of the topics, with their number of talks.
+    main_language : str
+        The language of most talks (``""`` when not known).
+    selection : list of Candidate
+        The numbers of topics measured before one was chosen; empty when it was given.
+    random_state : int
+        The model's seed (word clouds are laid out with it).
+    """
+
+    topic_labels: list[str]
+    terms: np.ndarray
+    topic_word: np.ndarray
+    document_topic: np.ndarray
+    document_term: sp.csr_matrix | None = None
+    topic_stability: np.ndarray | None = None
+    topic_languages: list[str] = field(default_factory=list)
+    languages: list[str] = field(default_factory=list)
+    excluded_languages: dict[str, int] = field(default_factory=dict)
+    main_language: str = ""
+    selection: list[Candidate] = field(default_factory=list)
+    random_state: int = 0
+
+    @property
+    def n_topics(self) -> int:
+        """Number of topics."""
+        return len(self.topic_labels)
+
+    def top_words(self, topic: int, n: int = 10) -> list[tuple[str, float]]:
+        """See :func:`top_words`."""
+        return top_words(self.topic_word, self.terms, topic, n)
+
+
+def top_words(H: np.ndarray, terms: np.ndarray, topic: int, n: int = 10) -> list[tuple[str, float]]:
+    """The ``n`` heaviest terms of a topic.
+
+    Parameters
+    ----------
+    H : ndarray, shape (n_topics, n_terms)
+        Topic-word weights.
+    terms : ndarray of str, shape (n_terms,)
+    topic : int
+        A row of ``H``.
+    n : int
+        Terms returned at most.
+
+    Returns
+    -------
+    list of (str, float)
+        (term, weight), heaviest first; only positive weights.
+    """
+    row = H[topic]
+    order = np.argsort(row)[::-1][:n]
+    return [(str(terms[i]), float(row[i])) for i in order if row[i] > 0]
+
+
+def topic_labels(H: np.ndarray, terms: np.ndarray, size: int = 3) -> list[str]:
+    """A short label per topic from its most distinctive terms; no two labels alike.
+
+    A term's distinctiveness in a topic is its relevance with λ = 0.6 (Sievert &
+    Shirley, "LDAvis", ACL workshop 2014): a mix of its weight in the topic and its
+    weight in the topic relative to all topics. Terms whose words are already in the
+    label (``learning`` after ``machine learning``) are skipped.
+
+    Parameters
+    ----------
+    H : ndarray, shape (n_topics, n_terms)
+    terms : ndarray of str, shape (n_terms,)
+    size : int
+        Terms per label.
+
+    Returns
+    -------
+    list of str, length n_topics
+    """
+    share = H / np.maximum(H.sum(axis=1, keepdims=True), 1e-12)
+    overall = H.sum(axis=0) / max(H.sum(), 1e-12)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        relevance = 0.6 * np.log(share) + 0.4 * np.log(share / overall)
+    relevance[~np.isfinite(relevance)] = -np.inf
+    labels: list[str] = []
+    for topic in range(len(H)):
+        order = np.argsort(relevance[topic])[::-1]
+        order = order[np.isfinite(relevance[topic, order])]
+        chosen: list[str] = []
+        label = ""
+        for i in order:
+            term = str(terms[i])
+            words = {w for c in chosen for w in c.split()}
+            if set(term.split()) & words:
+                continue
+            chosen.append(term)
+            label = " · ".join(chosen)
+            if len(chosen) >= size and label not in labels:
+                break
+        labels.append(label if label not in labels else f"{label} ({topic + 1})")
+    return labels
