@@ -360,8 +360,11 @@ class TopicModel(TransformerMixin, BaseEstimator):
         }
         self.selection_ = fits[0].candidates
         self.topic_labels_ = topic_labels(self.components_, self.terms_)
-        self.topic_themes_ = topic_themes(self.components_, W, self.random_state)
-        self.theme_labels_ = theme_labels(self.components_, self.topic_themes_, self.terms_)
+        themes = topic_themes(self.components_, W, self.topic_languages_, self.random_state)
+        self.topic_themes_ = themes
+        self.theme_labels_ = theme_labels(
+            self.components_, themes, self.terms_, self.topic_languages_
+        )
 
     def _describe(self, corpus: Corpus) -> None:
         """Set the fitted attributes made for people: ``vocabulary_``, ``corpus_``, ``topics_``
