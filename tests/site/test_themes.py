@@ -18,7 +18,7 @@ from joblib import Memory
 from tests.helpers.tiny_site import N_TOPICS, fitted
 from topics.site import build_site
 from topics.site.publish import MARKER
-from topics.site.views import PALETTE
+from topics.site.views import PALETTE, RenderError
 
 #: The tiny site's three topics in two themes, by hand.
 THEMES, LABELS = np.array([1, 0, 1]), ["numbers · arrays", "web · testing"]
@@ -103,6 +103,15 @@ def test_site_without_themes_keeps_its_flat_list(tmp_path, memory):
     assert not list((site / "wordclouds").glob("theme-*"))
     assert [t["theme"] for t in _map_data(site)["topics"]] == [-1] * N_TOPICS
     assert soup(site / "map.html").select(".legend-theme") == []
+
+
+@pytest.mark.parametrize("themes", [[0, 1], [0, 1, 2], [0, -1, 1]])
+def test_themes_that_do_not_fit_the_topics_are_refused(tmp_path, themes):
+    corpus, _model, summary = fitted()
+    bad = replace(summary, topic_themes=np.array(themes), theme_labels=LABELS)
+    with pytest.raises(RenderError, match="topic_themes"):
+        build_site(corpus, bad, tmp_path / "site")
+    assert not (tmp_path / "site").exists()
 
 
 def test_rebuild_renders_again_what_new_themes_change(tmp_path, memory):

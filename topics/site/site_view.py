@@ -54,7 +54,8 @@ def check_summary(corpus: Corpus, summary: ModelSummary) -> np.ndarray:
     ------
     RenderError
         If W does not have one row per talk and one column per topic label, or X one row
-        per talk, or W holds a negative or non-finite weight, or a talk id is not safe as a
+        per talk, or W holds a negative or non-finite weight, or the topics' themes are not
+        one per topic, each in ``range(len(theme_labels))``, or a talk id is not safe as a
         file name (:func:`topics.corpus.is_safe_id`).
     """
     W = np.asarray(summary.document_topic, dtype=float)
@@ -70,6 +71,16 @@ def check_summary(corpus: Corpus, summary: ModelSummary) -> np.ndarray:
         )
     if not np.all(np.isfinite(W)) or np.any(W < 0):
         raise RenderError("document_topic must hold finite, non-negative weights")
+    themes = summary.themes
+    if themes is not None and (
+        themes.shape != (summary.n_topics,)
+        or themes.min() < 0
+        or themes.max() >= len(summary.theme_labels)
+    ):
+        raise RenderError(
+            f"topic_themes must give each of the {summary.n_topics} topics a theme in "
+            f"range({len(summary.theme_labels)})"
+        )
     for talk in corpus:
         if not is_safe_id(talk.id):
             raise RenderError(
