@@ -28,6 +28,10 @@
   var hover = -1;
   var dpr = 1;
   var selected = -1; // the highlighted theme, -1 for none
+  var themeButtons = document.querySelectorAll("[data-theme]");
+  var themeLabels = Array.prototype.map.call(themeButtons, function (button) {
+    return button.querySelector("span:not(.swatch):not(.muted)").textContent;
+  });
 
   var buckets = new Map();
   talks.forEach(function (talk, i) {
@@ -187,7 +191,8 @@
     var title = document.createElement("strong");
     title.textContent = talk[4];
     var topic = document.createElement("span");
-    topic.textContent = topics[talk[2]].label;
+    var theme = themeLabels[topics[talk[2]].theme];
+    topic.textContent = topics[talk[2]].label + (theme ? " (" + theme + ")" : "");
     tip.appendChild(title);
     tip.appendChild(topic);
     if (window.topicsPlanStore) tip.appendChild(window.topicsPlanStore.button(talk[3], talk[4]));
@@ -301,7 +306,6 @@
       }
     });
   });
-  var themeButtons = document.querySelectorAll("[data-theme]");
   themeButtons.forEach(function (button) {
     button.addEventListener("click", function () {
       var theme = Number(button.getAttribute("data-theme"));
@@ -310,6 +314,9 @@
         other.setAttribute("aria-pressed", String(Number(other.getAttribute("data-theme")) === selected));
       });
       draw();
+      // On a phone the legend is under the map: bring the map into view to show the change.
+      var box = canvas.getBoundingClientRect();
+      if (box.bottom < 0 || box.top > window.innerHeight) canvas.scrollIntoView({ block: "center" });
     });
   });
   window.addEventListener("resize", resize);
