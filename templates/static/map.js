@@ -5,7 +5,9 @@
  * tens of thousands of talks. Hover (or focus and arrow keys) shows a title, a click opens
  * the talk; +/- zoom, dragging or the arrow keys move. Titles are set with textContent.
  * The tip holds the talk's save button (static/plan.js), reached by moving the pointer
- * onto the tip; S saves the talk under the pointer too.
+ * onto the tip; S saves the talk under the pointer too. On a site with themes, the
+ * legend's theme buttons highlight the talks of one theme (the others dimmed); pressing
+ * the pressed one again shows all.
  */
 (function () {
   "use strict";
@@ -25,6 +27,11 @@
   var size = 0; // CSS pixels of the square canvas
   var hover = -1;
   var dpr = 1;
+  var selected = -1; // the highlighted theme, -1 for none
+  var themeButtons = document.querySelectorAll("[data-theme]");
+  var themeLabels = Array.prototype.map.call(themeButtons, function (button) {
+    return button.querySelector("span:not(.swatch):not(.muted)").textContent;
+  });
 
   var buckets = new Map();
   talks.forEach(function (talk, i) {
@@ -76,21 +83,27 @@
       var c = toScreen(topic.x, topic.y);
       context.beginPath();
       context.arc(c[0], c[1], topic.r * view.zoom * size + radius(), 0, 2 * Math.PI);
-      context.fillStyle = topic.color + "12";
+      context.fillStyle = topic.color + (lit(topic) ? "12" : "06");
       context.fill();
     });
     var r = radius();
     context.lineWidth = 0.75;
     context.strokeStyle = "#ffffff";
-    talks.forEach(function (talk) {
-      var p = toScreen(talk[0], talk[1]);
-      if (p[0] < -r || p[1] < -r || p[0] > size + r || p[1] > size + r) return;
-      context.beginPath();
-      context.arc(p[0], p[1], r, 0, 2 * Math.PI);
-      context.fillStyle = topics[talk[2]].color;
-      context.fill();
-      if (r > 2.5) context.stroke();
+    // Dimmed talks first, so that the highlighted theme's are drawn over them.
+    [false, true].forEach(function (pass) {
+      context.globalAlpha = pass ? 1 : 0.15;
+      talks.forEach(function (talk) {
+        if (lit(topics[talk[2]]) !== pass) return;
+        var p = toScreen(talk[0], talk[1]);
+        if (p[0] < -r || p[1] < -r || p[0] > size + r || p[1] > size + r) return;
+        context.beginPath();
+        context.arc(p[0], p[1], r, 0, 2 * Math.PI);
+        context.fillStyle = topics[talk[2]].color;
+        context.fill();
+        if (r > 2.5) context.stroke();
+      });
     });
+    context.globalAlpha = 1;
     // Each disc is marked with its topic's number (the legend beside the map names them).
     context.font = "700 12px system-ui, sans-serif";
     context.textAlign = "center";
@@ -112,9 +125,13 @@
     });
   }
 
+  function lit(topic) {
+    return selected < 0 || topic.theme === selected;
+  }
+
   function draw() {
     if (!canvas.width || !canvas.height) return; // hidden, or laid out at no width yet
-    var key = [view.zoom, view.x, view.y, size, dpr].join(" ");
+    var key = [view.zoom, view.x, view.y, size, dpr, selected].join(" ");
     if (key !== baseView) {
       drawBase();
       baseView = key;
@@ -174,7 +191,8 @@
     var title = document.createElement("strong");
     title.textContent = talk[4];
     var topic = document.createElement("span");
-    topic.textContent = topics[talk[2]].label;
+    var theme = themeLabels[topics[talk[2]].theme];
+    topic.textContent = topics[talk[2]].label + (theme ? " (" + theme + ")" : "");
     tip.appendChild(title);
     tip.appendChild(topic);
     if (window.topicsPlanStore) tip.appendChild(window.topicsPlanStore.button(talk[3], talk[4]));
@@ -288,6 +306,19 @@
       }
     });
   });
+  themeButtons.forEach(function (button) {
+    button.addEventListener("click", function () {
+      var theme = Number(button.getAttribute("data-theme"));
+      selected = selected === theme ? -1 : theme;
+      themeButtons.forEach(function (other) {
+        other.setAttribute("aria-pressed", String(Number(other.getAttribute("data-theme")) === selected));
+      });
+      draw();
+      // On a phone the legend is under the map: bring the map into view to show the change.
+      var box = canvas.getBoundingClientRect();
+      if (box.bottom < 0 || box.top > window.innerHeight) canvas.scrollIntoView({ block: "center" });
+    });
+  });
   window.addEventListener("resize", resize);
   resize();
 
@@ -299,5 +330,12 @@
       return { x: p[0], y: p[1] };
     },
     nearest: nearest,
+    /* The highlighted theme (-1: none) and whether talk i is drawn highlighted. */
+    selectedTheme: function () {
+      return selected;
+    },
+    isLit: function (i) {
+      return lit(topics[talks[i][2]]);
+    },
   };
 })();

@@ -115,7 +115,7 @@ def test_topic_html_has_a_thumbnail_and_escaped_talks():
 
 def test_topics_table_and_talks_ranked_by_weight(fitted):
     table = fitted.topics_
-    assert list(table.columns) == ["label", "size", "top_words", "stability", "language"]
+    assert list(table.columns) == ["label", "size", "top_words", "stability", "language", "theme"]
     assert table.index.name == "topic" and len(table) == 4
     assert table["size"].sum() == 32  # the 3 Spanish talks are left out
     for k, row in table.iterrows():

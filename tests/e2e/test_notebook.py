@@ -100,7 +100,7 @@ def test_notebook_runs_and_shows_the_topics_of_topics_run(executed, pyvideo_serv
 
     table = BeautifulSoup(_output(_cell(notebook, "model.topics_")), "lxml").table
     header = [th.get_text() for th in table.thead.tr.find_all("th")]
-    assert header[1:] == ["label", "size", "top_words", "stability", "language"]
+    assert header[1:] == ["label", "size", "top_words", "stability", "language", "theme"]
     rows = [[td.get_text() for td in tr.find_all(["th", "td"])] for tr in table.tbody("tr")]
     assert [(r[1], int(r[2]), r[3]) for r in rows] == [
         (t["label"], t["size"], ", ".join(t["top_words"])) for t in expected

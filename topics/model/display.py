@@ -28,11 +28,22 @@ _TEMPLATES = {
 {%- if excluded %} ({{ n_excluded }} talks in other languages left out: {{ excluded }})
 {%- endif %}
 <br><small><code>{{ params }}</code></small>
+{%- if themes %}
+<br>{{ themes|length }} themes over the topics:
+<table style="{{ style }}"><thead><tr><th>theme</th><th>label</th><th>topics</th>
+<th>size</th><th>top words</th></tr></thead><tbody>
+{%- for row in themes %}
+<tr><td>{{ row.theme }}</td><td>{{ row.label }}</td><td>{{ row.topics }}</td>
+<td>{{ row.size }}</td><td>{{ row.words }}</td></tr>
+{%- endfor %}
+</tbody></table>
+{%- endif %}
 <table style="{{ style }}"><thead><tr><th>topic</th><th>label</th><th>size</th>
-<th>stability</th><th>top words</th></tr></thead><tbody>
+<th>stability</th>{% if themes %}<th>theme</th>{% endif %}<th>top words</th></tr></thead><tbody>
 {%- for row in rows %}
 <tr><td>{{ row.topic }}</td><td>{{ row.label }}</td><td>{{ row.size }}</td>
-<td>{{ row.stability }}</td><td>{{ row.words }}</td></tr>
+<td>{{ row.stability }}</td>{% if themes %}<td>{{ row.theme }}</td>{% endif %}
+<td>{{ row.words }}</td></tr>
 {%- endfor %}
 </tbody></table></div>""",
     "topic": """<div class="topics-topic">
@@ -53,12 +64,14 @@ def _render(template: str, **context) -> str:
 
 
 def model_html(model) -> str:
-    """HTML summary of a fitted :class:`~topics.model.TopicModel`: its topics as a table.
+    """HTML summary of a fitted :class:`~topics.model.TopicModel`: its themes (when it has
+    any) and its topics as tables.
 
     Returns
     -------
     str
-        An HTML fragment, one row per topic of ``model.topics_``.
+        An HTML fragment: one row per theme of ``model.themes_``, then one per topic of
+        ``model.topics_``.
     """
     excluded = ", ".join(f"{lang} {n}" for lang, n in model.excluded_languages_.items())
     params = ", ".join(f"{k}={v!r}" for k, v in model.get_params().items())
@@ -70,6 +83,16 @@ def model_html(model) -> str:
         excluded=excluded,
         n_excluded=sum(model.excluded_languages_.values()),
         params=params,
+        themes=[
+            {
+                "theme": theme,
+                "label": row["label"],
+                "topics": ", ".join(map(str, row["topics"])),
+                "size": row["size"],
+                "words": row["top_words"],
+            }
+            for theme, row in model.themes_.iterrows()
+        ],
         rows=[
             {
                 "topic": topic,
@@ -77,6 +100,7 @@ def model_html(model) -> str:
                 "size": row["size"],
                 "stability": f"{row['stability']:.2f}",
                 "words": row["top_words"],
+                "theme": row["theme"],
             }
             for topic, row in model.topics_.iterrows()
         ],

@@ -32,7 +32,8 @@ from .languages import LANGUAGES, detect_languages
 from .minibatch import MINIBATCH_MIN_TALKS, fit_minibatch
 from .similarity import similarities, with_fallback_rows
 from .summary import ModelSummary, top_words, topic_labels
-from .topic import Topic, similar_table, talk_index, talks_table, text_talk
+from .themes import theme_labels, themes_table, topic_themes
+from .topic import Topic, similar_table, talk_index, talks_table, text_talk, topics_table
 from .vocabulary import Analyzer
 from .wordclouds import CLOUD_WORDS, HEIGHT, WIDTH, wordcloud_image
 
@@ -144,10 +145,17 @@ class TopicModel(TransformerMixin, BaseEstimator):
     blocks_ : list of LanguageBlock
     corpus_ : Corpus
         The training talks; made from the texts (ids ``text-1``, ...) when given texts.
-    topics_ : pandas.DataFrame, shape (n_components_, 5)
+    topics_ : pandas.DataFrame, shape (n_components_, 6)
         One row per topic (index ``topic``, 0-based as rows of ``components_``): ``label``,
         ``size`` (talks whose strongest topic it is), ``top_words`` (the ten heaviest
-        terms, comma-separated), ``stability``, ``language``.
+        terms, comma-separated), ``stability``, ``language``, ``theme``.
+    topic_themes_ : ndarray of int, shape (n_components_,)
+        Each topic's theme, in ``range(len(theme_labels_))``: themes learnt from H
+        (:mod:`topics.model.themes`) when there are more than 20 topics; all -1 otherwise.
+    theme_labels_ : list of str, length n_themes
+        Short labels of the themes, from their topics' summed rows of H; empty without.
+    themes_ : pandas.DataFrame, shape (n_themes, 5)
+        One row per theme (see :func:`topics.model.themes.themes_table`).
 
     Raises
     ------
@@ -352,30 +360,21 @@ class TopicModel(TransformerMixin, BaseEstimator):
         }
         self.selection_ = fits[0].candidates
         self.topic_labels_ = topic_labels(self.components_, self.terms_)
+        themes = topic_themes(self.components_, W, self.topic_languages_, self.random_state)
+        self.topic_themes_ = themes
+        self.theme_labels_ = theme_labels(
+            self.components_, themes, self.terms_, self.topic_languages_
+        )
 
     def _describe(self, corpus: Corpus) -> None:
-        """Set the fitted attributes made for people: ``vocabulary_``, ``corpus_``, ``topics_``."""
-        import pandas as pd  # only fitting needs it, not importing the package
-
+        """Set the fitted attributes made for people: ``vocabulary_``, ``corpus_``, ``topics_``
+        and ``themes_``."""
         self.vocabulary_ = {}
         for i, term in enumerate(self.terms_):
             self.vocabulary_.setdefault(str(term), i)
         self.corpus_ = corpus
-        W = self.document_topic_
-        strongest = np.where(W.sum(axis=1) > 0, W.argmax(axis=1), -1)
-        self.topics_ = pd.DataFrame(
-            {
-                "label": self.topic_labels_,
-                "size": [int((strongest == k).sum()) for k in range(self.n_components_)],
-                "top_words": [
-                    ", ".join(w for w, _ in self.top_words(k, 10))
-                    for k in range(self.n_components_)
-                ],
-                "stability": np.round(self.topic_stability_.astype(float), 3),
-                "language": self.topic_languages_,
-            },
-            index=pd.RangeIndex(self.n_components_, name="topic"),
-        )
+        self.topics_ = topics_table(self)
+        self.themes_ = themes_table(self)
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
@@ -464,6 +463,8 @@ class TopicModel(TransformerMixin, BaseEstimator):
             main_language=self.main_language_,
             selection=list(self.selection_),
             random_state=self.random_state,
+            topic_themes=self.topic_themes_.copy(),
+            theme_labels=list(self.theme_labels_),
         )
 
     def top_words(self, topic: int, n: int = 10) -> list[tuple[str, float]]:

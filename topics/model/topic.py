@@ -76,6 +76,26 @@ def text_talk(index: int, text: str) -> Talk:
     )
 
 
+def topics_table(model):
+    """The ``topics_`` table of a fitted :class:`TopicModel` (see its docstring)."""
+    import pandas as pd  # only fitting needs it, not importing the package
+
+    W = model.document_topic_
+    strongest = np.where(W.sum(axis=1) > 0, W.argmax(axis=1), -1)
+    k = model.n_components_
+    return pd.DataFrame(
+        {
+            "label": model.topic_labels_,
+            "size": [int((strongest == t).sum()) for t in range(k)],
+            "top_words": [", ".join(w for w, _ in model.top_words(t, 10)) for t in range(k)],
+            "stability": np.round(model.topic_stability_.astype(float), 3),
+            "language": model.topic_languages_,
+            "theme": model.topic_themes_,
+        },
+        index=pd.RangeIndex(k, name="topic"),
+    )
+
+
 def _talk_row(talk: Talk) -> dict[str, str]:
     return {
         "id": talk.id,

@@ -45,8 +45,12 @@ GOLDEN_ANGLE = math.pi * (3 - math.sqrt(5))
 LEAN, MAX_LEAN = 1 / 3, 0.6
 
 
-def topic_order(topic_similarity: np.ndarray | None, sizes: np.ndarray) -> list[int]:
-    """Order of the topics around the ring: largest first, then each most similar to the last.
+def topic_order(
+    topic_similarity: np.ndarray | None, sizes: np.ndarray, themes: np.ndarray | None = None
+) -> list[int]:
+    """Order of the topics around the ring: largest first, then each most similar to the last,
+    the topics of the last one's theme before any other (so that a theme's discs, of one
+    colour, are neighbours).
 
     Parameters
     ----------
@@ -54,16 +58,19 @@ def topic_order(topic_similarity: np.ndarray | None, sizes: np.ndarray) -> list[
         Any symmetric similarity; topic number order when ``None``.
     sizes : array, shape (K,)
         Talks per topic.
+    themes : array of int, shape (K,), or None
+        Each topic's theme; ``None``: no themes.
     """
     K = len(sizes)
     if topic_similarity is None or K < 3:
         return list(range(K))
     S = np.asarray(topic_similarity, dtype=float)
+    theme = np.zeros(K, dtype=int) if themes is None else np.asarray(themes, dtype=int)
     order = [int(np.argmax(sizes))]
     left = set(range(K)) - set(order)
     while left:
         last = order[-1]
-        nxt = max(sorted(left), key=lambda u: (S[last, u], sizes[u]))
+        nxt = max(sorted(left), key=lambda u: (theme[u] == theme[last], S[last, u], sizes[u]))
         order.append(nxt)
         left.remove(nxt)
     return order
@@ -128,7 +135,9 @@ def pack(centres: np.ndarray, radii: np.ndarray, gap: float, rounds: int = 400) 
 
 
 def talk_positions(
-    document_topic: np.ndarray, topic_similarity: np.ndarray | None = None
+    document_topic: np.ndarray,
+    topic_similarity: np.ndarray | None = None,
+    themes: np.ndarray | None = None,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Place every talk that has a topic on the map.
 
@@ -138,6 +147,8 @@ def talk_positions(
         W: non-negative topic weights.
     topic_similarity : array, shape (n_topics, n_topics), optional
         Similarity of topics, to put related topics side by side.
+    themes : array of int, shape (n_topics,), optional
+        Each topic's theme, to put the topics of a theme side by side.
 
     Returns
     -------
@@ -156,7 +167,7 @@ def talk_positions(
     sizes = np.bincount(dominant[placed], minlength=K)
     radii = np.sqrt(np.maximum(sizes, 1)).astype(float)
     gap = 1 + 0.25 * float(radii.mean())
-    centres = disc_centres(radii, topic_order(topic_similarity, sizes), gap)
+    centres = disc_centres(radii, topic_order(topic_similarity, sizes, themes), gap)
 
     positions = np.full((n, 2), np.nan)
     for k in range(K):
@@ -220,11 +231,13 @@ def write_map_data(
     W: np.ndarray,
     similarity: np.ndarray | None,
     path: Path,
+    themes: np.ndarray | None = None,
 ) -> Path:
     """Write ``map/points.js``: topic discs and talk positions (:func:`talk_positions`).
 
-    ``window.topicsMap = {topics: [{n, label, color, href, x, y, r}], talks: [[x, y,
-    topic index, id, title], ...]}``, coordinates in [0, 1], talks without a topic left out.
+    ``window.topicsMap = {topics: [{n, label, color, href, x, y, r, theme}], talks: [[x,
+    y, topic index, id, title], ...]}``, coordinates in [0, 1], ``theme`` the topic's
+    theme index (-1 without themes), talks without a topic left out.
 
     Parameters
     ----------
@@ -236,8 +249,10 @@ def write_map_data(
     similarity : ndarray, shape (n_topics, n_topics), or None
         Of the topics' words (see :func:`talk_positions`).
     path : pathlib.Path
+    themes : ndarray of int, shape (n_topics,), or None
+        Each topic's theme; ``None``: no themes.
     """
-    positions, centres, radii = talk_positions(W, similarity)
+    positions, centres, radii = talk_positions(W, similarity, themes)
     shown = [
         {
             "n": topic.number,
@@ -247,6 +262,7 @@ def write_map_data(
             "x": round(float(centres[k, 0]), 4),
             "y": round(float(centres[k, 1]), 4),
             "r": round(float(radii[k]), 4),
+            "theme": -1 if themes is None else int(themes[k]),
         }
         for k, topic in enumerate(topics)
     ]

@@ -269,6 +269,7 @@ def data_jobs(corpus: Corpus, summary: ModelSummary, site: SiteView, folder: Pat
                 W,
                 H @ H.T,
                 folder / "map" / "points.js",
+                summary.themes,
             )
         )
     if "data" in parts:

@@ -49,7 +49,7 @@ from .search_index import write_search_index
 from .site_view import check_summary, site_view
 from .templates import template_digest
 from .views import HEIGHT, WIDTH, SiteView
-from .wordclouds import SCALE, topic_weights, write_wordclouds
+from .wordclouds import SCALE, theme_weights, topic_weights, write_wordclouds
 
 #: File that marks a folder as a site built here, which a later build may replace. It
 #: lists the site's top-level names ("files"): anything else in the folder is the user's.
@@ -171,15 +171,21 @@ def _cached_view(
 
 
 def _write_clouds(summary: ModelSummary, folder: Path, memory: Memory | None) -> None:
-    write_wordclouds(
-        topic_weights(summary),
-        folder,
-        width=WIDTH,
-        height=HEIGHT,
-        scale=SCALE,
-        random_state=summary.random_state,
-        memory=memory,
-    )
+    """Each topic's word cloud (``topic-<n>.png``) and each theme's (``theme-<n>.png``)."""
+    for weights, name in (
+        (topic_weights(summary), "topic-{number}.png"),
+        (theme_weights(summary), "theme-{number}.png"),
+    ):
+        write_wordclouds(
+            weights,
+            folder,
+            width=WIDTH,
+            height=HEIGHT,
+            scale=SCALE,
+            random_state=summary.random_state,
+            memory=memory,
+            name=name,
+        )
 
 
 def _render_into(

@@ -33,6 +33,8 @@ from .views import (
     Summary,
     TalkEntry,
     TalkViews,
+    ThemeTopic,
+    ThemeView,
     TopicLink,
     TopicShare,
     TopicView,
@@ -52,7 +54,8 @@ def check_summary(corpus: Corpus, summary: ModelSummary) -> np.ndarray:
     ------
     RenderError
         If W does not have one row per talk and one column per topic label, or X one row
-        per talk, or W holds a negative or non-finite weight, or a talk id is not safe as a
+        per talk, or W holds a negative or non-finite weight, or the topics' themes are not
+        one per topic, each in ``range(len(theme_labels))``, or a talk id is not safe as a
         file name (:func:`topics.corpus.is_safe_id`).
     """
     W = np.asarray(summary.document_topic, dtype=float)
@@ -68,6 +71,16 @@ def check_summary(corpus: Corpus, summary: ModelSummary) -> np.ndarray:
         )
     if not np.all(np.isfinite(W)) or np.any(W < 0):
         raise RenderError("document_topic must hold finite, non-negative weights")
+    themes = summary.themes
+    if themes is not None and (
+        themes.shape != (summary.n_topics,)
+        or themes.min() < 0
+        or themes.max() >= len(summary.theme_labels)
+    ):
+        raise RenderError(
+            f"topic_themes must give each of the {summary.n_topics} topics a theme in "
+            f"range({len(summary.theme_labels)})"
+        )
     for talk in corpus:
         if not is_safe_id(talk.id):
             raise RenderError(
@@ -143,6 +156,7 @@ def site_view(corpus: Corpus, summary: ModelSummary) -> SiteView:
     topic_languages = list(summary.topic_languages)
     if len(topic_languages) != n_topics or len(set(topic_languages)) < 2:
         topic_languages = [""] * n_topics
+    themes = summary.themes
     topics = []
     for index, label in enumerate(summary.topic_labels):
         number = index + 1
@@ -158,12 +172,16 @@ def site_view(corpus: Corpus, summary: ModelSummary) -> SiteView:
                 image=f"wordclouds/topic-{number}.png",
                 alt=f"Word cloud of topic {number}: {', '.join(drawn[:10])}",
                 words=words,
-                color=PALETTE[index % len(PALETTE)],
+                color=PALETTE[(index if themes is None else themes[index]) % len(PALETTE)],
                 phrases=[t for t in terms if " " in t and t not in words][:10],
                 stability=stabilities[index],
                 language=language_name(topic_languages[index]) if topic_languages[index] else "",
             )
         )
+    theme_views = _themes(summary, topics)
+    for topic in topics:
+        if themes is not None:
+            topic.theme = theme_views[themes[topic.index]].link
     links = [topic.link for topic in topics]
 
     S = topic_shares(W)
@@ -204,6 +222,10 @@ def site_view(corpus: Corpus, summary: ModelSummary) -> SiteView:
     for topic, ranked, side in zip(topics, by_topic, also, strict=True):
         topic.talks = [entry for *_, entry in sorted(ranked, key=lambda e: e[:3])]
         topic.also = [entry for *_, entry in sorted(side, key=lambda e: e[:2])]
+    for theme in theme_views:
+        members = [topics[entry.topic.number - 1] for entry in theme.topics]
+        members.sort(key=lambda t: (-t.size, t.index))
+        theme.topics = [ThemeTopic(t.link, t.size) for t in members]
 
     X = summary.document_term
     X = None if X is None else with_fallback_rows(X, corpus.texts)
@@ -253,7 +275,35 @@ def site_view(corpus: Corpus, summary: ModelSummary) -> SiteView:
         speakers=groups,
         editions=editions,
         downloads=[Download(name, f"data/{name}", text) for name, text in DOWNLOADS],
+        themes=theme_views,
     )
+
+
+def _themes(summary: ModelSummary, topics: list[TopicView]) -> list[ThemeView]:
+    """The themes of the summary (their topics in topic order, sorted once sized); none
+    when its topics are one flat list."""
+    themes = summary.themes
+    if themes is None:
+        return []
+    views = []
+    for index, label in enumerate(summary.theme_labels):
+        number = index + 1
+        words = [word for word, _ in summary.theme_top_words(index, LISTED_WORDS)]
+        drawn = [word for word in words if drawable(word)]
+        views.append(
+            ThemeView(
+                index=index,
+                number=number,
+                label=str(label),
+                anchor=f"theme-{number}",
+                color=PALETTE[index % len(PALETTE)],
+                image=f"wordclouds/theme-{number}.png",
+                alt=f"Word cloud of theme {number}: {', '.join(drawn[:10])}",
+                words=words,
+                topics=[ThemeTopic(t.link, 0) for t in topics if themes[t.index] == index],
+            )
+        )
+    return views
 
 
 def _entry(talk: Talk, weight: float, percent: str, others=()) -> TalkEntry:

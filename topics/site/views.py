@@ -40,20 +40,15 @@ MIX_TOPICS, MIX_MIN_PERCENT = 8, 3
 #: Talks without a topic listed on the index page (all of them on ``unassigned.html``).
 UNASSIGNED_ON_INDEX = 10
 
-#: Topic colours (3:1 or more against white, for marks on the map and in bars); cycled.
+#: Theme colours, or topic colours on a site without themes: 3:1 or more against white
+#: (marks on the map and in bars), and any two at a CIEDE2000 distance above 12 (tested), so
+#: that up to 20 topics (a site without themes has at most 20) or 12 themes never share a
+#: colour. Chosen greedily among Tailwind CSS's 600-900 shades, each the farthest from those
+#: before it (docs/decisions.md, "Themes over topics").
 PALETTE = (
-    "#2563eb",
-    "#dc2626",
-    "#15803d",
-    "#9333ea",
-    "#c2410c",
-    "#0e7490",
-    "#db2777",
-    "#4d7c0f",
-    "#475569",
-    "#92400e",
-    "#4f46e5",
-    "#0f766e",
+    *("#2563eb", "#65a30d", "#ea580c", "#831843", "#134e4a", "#c026d3", "#78350f"),
+    *("#3f6212", "#0891b2", "#e11d48", "#312e81", "#57534e", "#059669", "#a16207"),
+    *("#1f2937", "#475569", "#0f766e", "#db2777", "#14532d", "#7c3aed"),
 )
 
 
@@ -72,6 +67,53 @@ class TopicLink:
     label: str
     href: str
     color: str = PALETTE[0]
+
+
+@dataclass(frozen=True)
+class ThemeLink:
+    """A theme as linked from elsewhere: its entry on the index page (href from the root)."""
+
+    number: int
+    label: str
+    href: str
+    color: str = PALETTE[0]
+
+
+@dataclass(frozen=True)
+class ThemeTopic:
+    """A topic as listed in its theme: the link and its number of talks."""
+
+    topic: TopicLink
+    size: int
+
+
+@dataclass
+class ThemeView:
+    """A theme of topics (:mod:`topics.model.themes`), as the index page and the map show it.
+
+    ``topics`` are its topics, most talks first; ``size`` the talks whose strongest topic is
+    one of them; ``words`` its top words; ``image`` its word cloud, from the root.
+    """
+
+    index: int
+    number: int
+    label: str
+    anchor: str
+    color: str
+    image: str
+    alt: str
+    words: list[str]
+    topics: list[ThemeTopic]
+
+    @property
+    def size(self) -> int:
+        """Talks whose strongest topic is in this theme."""
+        return sum(entry.size for entry in self.topics)
+
+    @property
+    def link(self) -> ThemeLink:
+        """How other pages link to this theme."""
+        return ThemeLink(self.number, self.label, f"index.html#{self.anchor}", self.color)
 
 
 @dataclass(frozen=True)
@@ -145,6 +187,7 @@ class TopicView:
     alt: str
     words: list[str]
     color: str = PALETTE[0]
+    theme: ThemeLink | None = None
     language: str = ""  # shown when the topics are in several languages
     phrases: list[str] = field(default_factory=list)
     stability: float | None = None
@@ -408,8 +451,9 @@ class LanguageGroup:
 
 @dataclass
 class SiteView:
-    """The whole site: the corpus's title and source, its topics and talks.
+    """The whole site: the corpus's title and source, its themes, topics and talks.
 
+    ``themes`` is empty when the topics are one flat list (20 topics or fewer);
     ``unassigned`` holds every talk without a topic; ``other_languages`` groups those of
     them that are in a language left out of the topics, by language.
     """
@@ -426,6 +470,7 @@ class SiteView:
     downloads: list[Download] = field(default_factory=list)
     image_width: int = WIDTH
     image_height: int = HEIGHT
+    themes: list[ThemeView] = field(default_factory=list)
 
     @property
     def n_talks(self) -> int:

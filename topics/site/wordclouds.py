@@ -1,4 +1,5 @@
-"""The site's word clouds: one PNG per topic (``wordclouds/topic-<number>.png``).
+"""The site's word clouds: one PNG per topic (``wordclouds/topic-<number>.png``) and per
+theme (``wordclouds/theme-<number>.png``).
 
 Drawn by :func:`topics.model.wordclouds.wordcloud_png`, cached with
 :class:`joblib.Memory` when one is given, and drawn in parallel with
@@ -32,6 +33,12 @@ def topic_weights(summary: ModelSummary, n_words: int = CLOUD_WORDS) -> list[dic
         Word -> weight (a row of H restricted to its top words) per topic.
     """
     return [dict(summary.top_words(k, n_words)) for k in range(summary.n_topics)]
+
+
+def theme_weights(summary: ModelSummary, n_words: int = CLOUD_WORDS) -> list[dict[str, float]]:
+    """Top-word weights of every theme (:meth:`ModelSummary.theme_top_words`), as
+    :func:`topic_weights`; empty when the topics have no themes."""
+    return [dict(summary.theme_top_words(t, n_words)) for t in range(summary.n_themes)]
 
 
 def write_wordclouds(
