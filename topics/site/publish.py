@@ -44,6 +44,7 @@ except ImportError:  # Windows
 
 from ..corpus import Corpus
 from ..model.summary import ModelSummary
+from ..progress import stage
 from .pages import data_jobs, render_pages, search_documents
 from .search_index import write_search_index
 from .site_view import check_summary, site_view
@@ -138,7 +139,7 @@ def build_site(
             # one makes the site view.
             with ThreadPoolExecutor(1) as pool:
                 clouds = pool.submit(_write_clouds, summary, new / "wordclouds", memory)
-                with _gc_paused():
+                with _gc_paused(), stage("site view"):
                     site = _cached_view(corpus, summary, digest, code, memory)
                     # The view lives until the end: collections need not go over it again.
                     gc.freeze()
@@ -171,15 +172,16 @@ def _cached_view(
 
 
 def _write_clouds(summary: ModelSummary, folder: Path, memory: Memory | None) -> None:
-    write_wordclouds(
-        topic_weights(summary),
-        folder,
-        width=WIDTH,
-        height=HEIGHT,
-        scale=SCALE,
-        random_state=summary.random_state,
-        memory=memory,
-    )
+    with stage("word clouds"):
+        write_wordclouds(
+            topic_weights(summary),
+            folder,
+            width=WIDTH,
+            height=HEIGHT,
+            scale=SCALE,
+            random_state=summary.random_state,
+            memory=memory,
+        )
 
 
 def _render_into(
@@ -196,7 +198,8 @@ def _render_into(
     the ``reused`` parts, moved over from the site in ``out`` as ``new`` replaces it, with
     the user's files in ``out``."""
     fresh = [part for part in (*PAGE_PARTS, *DATA_PARTS) if part not in reused]
-    _render_parts(new, corpus, summary, site, ["pages", *fresh])
+    with stage("pages"):
+        _render_parts(new, corpus, summary, site, ["pages", *fresh])
     marker = {
         "generator": "topics",
         "talks": site.n_talks,
@@ -205,7 +208,7 @@ def _render_into(
         "files": sorted({path.name for path in new.iterdir()} - {MARKER} | set(reused)),
     }
     (new / MARKER).write_text(json.dumps(marker) + "\n", encoding="utf-8")
-    with _locked(out.parent):  # two builds at once publish one after the other
+    with stage("publish"), _locked(out.parent):  # two builds publish one after the other
         check_site_folder(out, force)  # again: another build may have published meanwhile
         moved = _move_unchanged(out, new, keys, reused)
         if moved is None:
@@ -239,11 +242,16 @@ def _render_parts(
     with ThreadPoolExecutor(1) as pool:
         search = None
         if "search" in data:
-            search = pool.submit(write_search_index, search_documents(corpus, site), new / "search")
+            search = pool.submit(_search_index, search_documents(corpus, site), new / "search")
         after = data_jobs(corpus, summary, site, new, data)
         render_pages(site, new, groups=groups, after=after)
         if search is not None:
             search.result()
+
+
+def _search_index(documents: list, folder: Path) -> None:
+    with stage("search index", len(documents), "talk"):
+        write_search_index(documents, folder)
 
 
 @contextmanager
