@@ -11,13 +11,14 @@ import logging
 import os
 import sys
 import time
+import warnings
 from pathlib import Path
 
 from jinja2 import TemplateError
 
 from .corpus import Corpus, CorpusError, check_topic_input
 from .model import ModelError, TopicModel
-from .model.parallel import ClusterError, cluster
+from .model.parallel import ClusterError, cluster, stop_workers, workers_ignore_ctrl_c
 from .progress import Console, say, showing, stage
 from .report import crawled_at, model_facts, report_file, run_report, save_report
 from .site import RenderError, build_site, check_site_folder
@@ -474,7 +475,9 @@ def main(argv: list[str] | None = None) -> int:
     cache_log.addHandler(console)
     cache_log.propagate = False
     try:
-        with showing(console):
+        with showing(console), workers_ignore_ctrl_c(), warnings.catch_warnings():
+            # joblib warns when results are left unread: the crawl stopped by Ctrl-C.
+            warnings.filterwarnings("ignore", "[0-9]+ tasks have been successfully executed")
             return _run(args, console, ["topics", *argv])
     finally:
         cache_log.removeHandler(console)
@@ -535,6 +538,7 @@ def _run(args: argparse.Namespace, console: Console, command: list[str]) -> int:
         return 1
     except KeyboardInterrupt:
         console.close()  # the bars off the screen first
+        stop_workers()
         print("topics: interrupted; everything fetched so far is cached", file=sys.stderr)
         return 130
     elapsed = time.perf_counter() - start

@@ -292,7 +292,7 @@ class Console(logging.Handler):
                     total=state.total,
                     initial=state.done,
                     desc=event.stage,
-                    unit=f" {event.unit}",
+                    unit=event.unit,
                     file=self.stream,
                     leave=False,
                     dynamic_ncols=True,

@@ -137,7 +137,7 @@ def build_site(
             (new / MARKER).write_text(json.dumps({"generator": "topics"}), encoding="utf-8")
             # The word clouds need only the model: worker processes draw them while this
             # one makes the site view.
-            with ThreadPoolExecutor(1) as pool:
+            with _side_thread() as pool:
                 clouds = pool.submit(_write_clouds, summary, new / "wordclouds", memory)
                 with _gc_paused(), stage("site view"):
                     site = _cached_view(corpus, summary, digest, code, memory)
@@ -239,7 +239,7 @@ def _render_parts(
     # The search index is made in a thread of this process while the pages are rendered:
     # this process mostly waits for the page workers. The map and the export are jobs of
     # the page workers, after the pages, or the index would finish last, alone.
-    with ThreadPoolExecutor(1) as pool:
+    with _side_thread() as pool:
         search = None
         if "search" in data:
             search = pool.submit(_search_index, search_documents(corpus, site), new / "search")
@@ -252,6 +252,20 @@ def _render_parts(
 def _search_index(documents: list, folder: Path) -> None:
     with stage("search index", len(documents), "talk"):
         write_search_index(documents, folder)
+
+
+@contextmanager
+def _side_thread() -> Iterator[ThreadPoolExecutor]:
+    """A thread for work done beside this one's, waited for at the end of the block, but
+    not when an exception (Ctrl-C) leaves it: the build stops at once, and what the thread
+    writes goes into the unpublished folder, deleted."""
+    pool = ThreadPoolExecutor(1)
+    try:
+        yield pool
+    except BaseException:
+        pool.shutdown(wait=False, cancel_futures=True)
+        raise
+    pool.shutdown()
 
 
 @contextmanager
