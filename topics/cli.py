@@ -424,7 +424,8 @@ def _read_corpus(path: Path, n_topics: int | str) -> Corpus:
         reading.count = len(corpus)
     check_topic_input(corpus, n_topics)
     when = crawled_at(path).strftime("%Y-%m-%d %H:%M UTC")
-    say(f"read {len(corpus)} talks from {corpus.source}, crawled {when} <- {path}")
+    source = f" from {corpus.source}" if corpus.source else ""
+    say(f"read {len(corpus)} talks{source}, crawled {when} <- {path}")
     return corpus
 
 

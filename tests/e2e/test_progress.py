@@ -208,16 +208,22 @@ def _pages_cache(piped, tmp_path: Path) -> Path:
     return cache
 
 
-def _leftovers(mark: str) -> list[int]:
-    """Processes still running whose environment holds ``mark`` (workers left behind)."""
-    found = []
-    for proc in Path("/proc").iterdir():
-        try:
-            if proc.name.isdigit() and mark.encode() in (proc / "environ").read_bytes():
-                found.append(int(proc.name))
-        except OSError:
-            continue
-    return found
+def _leftovers(mark: str, wait: float = 2.0) -> list[str]:
+    """The command lines of the processes whose environment holds ``mark`` (workers left
+    behind), ``wait`` seconds on: loky's resource tracker, not a worker, ends by itself
+    once the command has ended (within half a second), having deleted its shared memory."""
+    deadline = time.monotonic() + wait
+    while True:
+        found = []
+        for proc in Path("/proc").iterdir():
+            try:
+                if proc.name.isdigit() and mark.encode() in (proc / "environ").read_bytes():
+                    found.append((proc / "cmdline").read_bytes().replace(b"\0", b" ").decode())
+            except OSError:
+                continue
+        if not found or time.monotonic() > deadline:
+            return found
+        time.sleep(0.1)
 
 
 @pytest.mark.skipif(not Path("/proc/self/environ").is_file(), reason="needs Linux's /proc")
@@ -254,5 +260,4 @@ def test_ctrl_c_at_any_stage_stops_within_a_second(piped, marker, delay, cold, t
     assert "Traceback" not in terminal.output and "Warning" not in terminal.output
     assert not [line for line in screen if BAR.search(line)], screen
     assert not (tmp_path / "site").exists()
-    time.sleep(0.2)
     assert _leftovers(mark) == []
