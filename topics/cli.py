@@ -475,10 +475,12 @@ def main(argv: list[str] | None = None) -> int:
     propagate = cache_log.propagate
     cache_log.addHandler(console)
     cache_log.propagate = False
+    # joblib warns when a generator of results is dropped unread: a crawl stopped by Ctrl-C.
+    # For the whole process, not this call only: the generator is dropped when the garbage
+    # collector gets to it, which may be after this function has returned.
+    warnings.filterwarnings("ignore", "[0-9]+ tasks have been successfully executed")
     try:
-        with showing(console), workers_ignore_ctrl_c(), warnings.catch_warnings():
-            # joblib warns when results are left unread: the crawl stopped by Ctrl-C.
-            warnings.filterwarnings("ignore", "[0-9]+ tasks have been successfully executed")
+        with showing(console), workers_ignore_ctrl_c():
             return _run(args, console, ["topics", *argv])
     finally:
         cache_log.removeHandler(console)
