@@ -18,7 +18,7 @@ def main() -> int:
     try:
         from .cli import main as run
 
-        return run()
+        code = run()
     except KeyboardInterrupt:
         print("topics: interrupted", file=sys.stderr)
         sys.stderr.flush()
@@ -27,6 +27,14 @@ def main() -> int:
         # once it shuts down, although the interrupt was handled. Nothing needs closing:
         # the command line catches interrupts itself once its libraries are imported.
         os._exit(INTERRUPTED)
+    if code == INTERRUPTED:
+        # Told in one line already, everything fetched is saved and the workers are
+        # stopped: ended at once too, not after the interpreter's shutdown (a second or
+        # more, with threads of the parallel work still computing).
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(INTERRUPTED)
+    return code
 
 
 if __name__ == "__main__":

@@ -11,13 +11,16 @@ import logging
 import os
 import sys
 import time
+import warnings
 from pathlib import Path
 
 from jinja2 import TemplateError
 
 from .corpus import Corpus, CorpusError, check_topic_input
 from .model import ModelError, TopicModel
-from .model.parallel import ClusterError, cluster
+from .model.parallel import ClusterError, cluster, stop_workers, workers_ignore_ctrl_c
+from .progress import Console, say, showing, stage
+from .report import crawled_at, model_facts, report_file, run_report, save_report
 from .site import RenderError, build_site, check_site_folder
 from .sources import (
     DEFAULT_DATA,
@@ -92,6 +95,20 @@ def _parser() -> tuple[_Parser, dict[str, _Parser]]:
         "--corpus",
         metavar="FILE",
         help="where the crawled talks are saved and read (default: CACHE/talks.jsonl)",
+    )
+    telling = common.add_mutually_exclusive_group()
+    telling.add_argument(
+        "-q",
+        "--quiet",
+        action="store_true",
+        help="print only the summary and errors (no stage lines, no progress bars)",
+    )
+    telling.add_argument(
+        "-v",
+        "--verbose",
+        action="store_true",
+        help="also print what each stage decided: the k candidates and their scores, the"
+        " languages kept and left out, the pages skipped and why",
     )
     crawling = argparse.ArgumentParser(add_help=False)
     crawling.add_argument(
@@ -371,16 +388,17 @@ def _crawl(
     # A profile file is read first: a bad one is told before any request.
     profile = get_profile(args.profile) if args.profile is not None else None
     fetcher = open_fetcher(args.cache, args.delay, args.concurrency, args.timeout, args.refresh)
-    corpus = read_sources(
-        args.sources,
-        fetcher,
-        corpus_path,
-        profile=profile,
-        pyvideo_data=args.pyvideo_data,
-        progress=sys.stderr.isatty(),
-        failures=failures,
-        max_pages=args.max_pages,
-    )
+    with stage("read sources", unit="talk") as reading:
+        corpus = read_sources(
+            args.sources,
+            fetcher,
+            corpus_path,
+            profile=profile,
+            pyvideo_data=args.pyvideo_data,
+            failures=failures,
+            max_pages=args.max_pages,
+        )
+        reading.count = len(corpus)
     if n_topics is not None:  # before the summary: bad input gets one line
         check_topic_input(corpus, n_topics)
     revalidated = ""
@@ -388,11 +406,26 @@ def _crawl(
         revalidated = f", {fetcher.n_not_modified} unchanged"
         if fetcher.stale:
             revalidated += f", {len(fetcher.stale)} not revalidated (cached copy kept)"
-    print(
+    line = (
         f"crawled {len(corpus)} talks from {corpus.source} ({fetcher.n_requests} pages"
-        f" fetched{revalidated}, the rest from the cache) -> {corpus_path}",
-        file=sys.stderr,
+        f" fetched{revalidated}, the rest from the cache) -> {corpus_path}"
     )
+    if n_topics is None:  # topics crawl: the summary, shown even when --quiet
+        print(line, file=sys.stderr)
+    else:
+        say(line)
+    return corpus
+
+
+def _read_corpus(path: Path, n_topics: int | str) -> Corpus:
+    """``topics build``'s corpus, and a line saying which one it is and when it was crawled."""
+    with stage("read sources", unit="talk") as reading:
+        corpus = Corpus.load(path)
+        reading.count = len(corpus)
+    check_topic_input(corpus, n_topics)
+    when = crawled_at(path).strftime("%Y-%m-%d %H:%M UTC")
+    source = f" from {corpus.source}" if corpus.source else ""
+    say(f"read {len(corpus)} talks{source}, crawled {when} <- {path}")
     return corpus
 
 
@@ -428,28 +461,30 @@ def _build(args: argparse.Namespace, corpus: Corpus) -> tuple[TopicModel, Path]:
 
 def main(argv: list[str] | None = None) -> int:
     """Run the ``topics`` command line; returns the exit code."""
+    argv = sys.argv[1:] if argv is None else list(argv)
     args = _parse(argv)
     if args.command == "sources":
         print(_sources())
         return 0
-    # Sources warn (pages skipped during a crawl) through logging: show them as CLI lines;
-    # joblib warns of a cache entry it could not load (and recomputes) with a traceback.
-    handler = logging.StreamHandler()
-    handler.setFormatter(logging.Formatter("topics: %(message)s"))
-    handler.addFilter(_one_line_cache_warning)
-    loggers = [logging.getLogger("topics"), logging.getLogger("joblib")]
-    propagate, level = loggers[1].propagate, loggers[0].level
-    for logger in loggers:
-        logger.addHandler(handler)
-    loggers[1].propagate = False
-    loggers[0].setLevel(logging.INFO)  # which profile a crawl uses, one line
+    # Stages, progress bars, and what sources warn of (pages skipped during a crawl) through
+    # logging, drawn by the console; joblib warns of a cache entry it could not load (and
+    # recomputes) with a traceback: one line.
+    console = Console(sys.stderr, verbosity=-1 if args.quiet else int(args.verbose))
+    console.addFilter(_one_line_cache_warning)
+    cache_log = logging.getLogger("joblib")
+    propagate = cache_log.propagate
+    cache_log.addHandler(console)
+    cache_log.propagate = False
+    # joblib warns when a generator of results is dropped unread: a crawl stopped by Ctrl-C.
+    # For the whole process, not this call only: the generator is dropped when the garbage
+    # collector gets to it, which may be after this function has returned.
+    warnings.filterwarnings("ignore", "[0-9]+ tasks have been successfully executed")
     try:
-        return _run(args)
+        with showing(console), workers_ignore_ctrl_c():
+            return _run(args, console, ["topics", *argv])
     finally:
-        for logger in loggers:
-            logger.removeHandler(handler)
-        loggers[1].propagate = propagate
-        loggers[0].setLevel(level)
+        cache_log.removeHandler(console)
+        cache_log.propagate = propagate
 
 
 def _profile(args: argparse.Namespace) -> int:
@@ -477,24 +512,23 @@ def _profile(args: argparse.Namespace) -> int:
     return 0
 
 
-def _run(args: argparse.Namespace) -> int:
+def _run(args: argparse.Namespace, console: Console, command: list[str]) -> int:
     if args.command == "profile":
         return _profile(args)
     start = time.perf_counter()
     corpus_path = Path(args.corpus or corpus_file(args.cache))
     failures: list[CrawlFailure] = []
+    model = site = None
     try:
         if args.command != "crawl":  # before the crawl and the fit: a refusal comes first
             check_site_folder(args.out, args.force)
         if args.command == "build":
-            corpus = Corpus.load(corpus_path)
-            check_topic_input(corpus, args.topics)
+            corpus = _read_corpus(corpus_path, args.topics)
         else:
             topics = args.topics if args.command == "run" else None
             corpus = _crawl(args, corpus_path, failures, topics)
-        if args.command == "crawl":
-            return _report(failures)
-        model, site = _build(args, corpus)
+        if args.command != "crawl":
+            model, site = _build(args, corpus)
     except (SourceError, CorpusError, ModelError, RenderError, ClusterError, OSError) as exc:
         print(f"topics: error: {one_line(exc, limit=None)}", file=sys.stderr)
         return 1
@@ -506,18 +540,41 @@ def _run(args: argparse.Namespace) -> int:
         )
         return 1
     except KeyboardInterrupt:
+        console.close()  # the bars off the screen first
+        stop_workers()
         print("topics: interrupted; everything fetched so far is cached", file=sys.stderr)
         return 130
     elapsed = time.perf_counter() - start
-    chosen = " (chosen by stability and coherence)" if args.topics == "auto" else ""
-    excluded = sum(model.excluded_languages_.values())
-    left_out = f", {excluded} in other languages left out" if excluded else ""
-    print(
-        f"{len(corpus)} talks, {model.n_components_} topics{chosen}{left_out}: "
-        f"site in {site}/index.html ({elapsed:.1f} s)",
-        file=sys.stderr,
+    if model is not None:
+        chosen = " (chosen by stability and coherence)" if args.topics == "auto" else ""
+        excluded = sum(model.excluded_languages_.values())
+        left_out = f", {excluded} in other languages left out" if excluded else ""
+        print(
+            f"{len(corpus)} talks, {model.n_components_} topics{chosen}{left_out}: "
+            f"site in {site}/index.html ({elapsed:.1f} s)",
+            file=sys.stderr,
+        )
+    code = _report(failures)
+    report = run_report(
+        command,
+        code,
+        elapsed,
+        console.stages,
+        {
+            "path": str(corpus_path),
+            "source": corpus.source,
+            "talks": len(corpus),
+            "crawled": crawled_at(corpus_path).isoformat(timespec="seconds"),
+        },
+        model=None if model is None else model_facts(model, args.topics),
+        site=None if site is None else str(site),
+        failed_pages=len(failures),
     )
-    return _report(failures)
+    try:
+        save_report(report, report_file(corpus_path))
+    except OSError as exc:  # the site is built: a report that cannot be written is no failure
+        logging.getLogger("topics").warning("run report not written: %s", one_line(exc))
+    return code
 
 
 if __name__ == "__main__":

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.helpers import error_line
 from tests.reliability_table import reliability
 from topics.cli import main
 from topics.corpus import Corpus, Talk
@@ -95,9 +96,7 @@ ROWS = {
 
 
 def _one_error_line(capsys) -> str:
-    err = capsys.readouterr().err
-    assert err.count("\n") == 1 and err.startswith("topics: error: "), err
-    return err
+    return error_line(capsys.readouterr().err)
 
 
 @pytest.mark.parametrize(

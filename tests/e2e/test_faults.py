@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.helpers import REPO, snapshot
+from tests.helpers import REPO, error_line, snapshot
 from tests.helpers.loopback import PROFILE_TOML, running_site
 from tests.helpers.tiny_site import tiny_corpus
 from tests.reliability_table import reliability
@@ -135,8 +135,7 @@ def test_failed_template_keeps_the_last_good_site(tmp_path, capsys, monkeypatch)
     monkeypatch.setattr(site_templates, "TEMPLATES", broken)
     capsys.readouterr()
     assert main(args) == 1
-    err = capsys.readouterr().err
-    assert err.count("\n") == 1, err
+    err = error_line(capsys.readouterr().err)
     assert err.startswith("topics: error: a site template failed, the previous site is kept")
     assert "no_such_field" in err
     assert snapshot(out) == before

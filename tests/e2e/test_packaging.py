@@ -33,7 +33,8 @@ def _site_folders() -> list[str]:
 @reliability(
     "The wheel built and installed, without the source tree, into a new virtual environment"
     " (the tests run in a virtual environment, or as root without one)",
-    "It holds the templates, and the installed package reads them from its own folder",
+    "It holds the templates, and the installed package reads them from its own folder; the"
+    " schema of run.json is shipped too",
 )
 def test_wheel_ships_templates_and_installed_package_uses_them(tmp_path):
     subprocess.run(
@@ -45,6 +46,7 @@ def test_wheel_ships_templates_and_installed_package_uses_them(tmp_path):
     names = zipfile.ZipFile(wheel).namelist()
     for template in ("base.html", "index.html", "topic.html", "talk.html", "static/style.css"):
         assert f"topics/templates/{template}" in names
+    assert "topics/schemas/run.schema.json" in names  # run.json's schema
 
     env = tmp_path / "venv"
     venv.create(env, with_pip=True)
@@ -72,6 +74,8 @@ def test_wheel_ships_templates_and_installed_package_uses_them(tmp_path):
     assert not (packages / "topics" / "templates").is_symlink()  # a copy, not a link
     listed = run("import topics.site.templates as t; print(t.environment().list_templates())")
     assert "'index.html'" in listed and "'talk.html'" in listed
+    schema = run("import topics.report as r; print(r.SCHEMA, r.SCHEMA.is_file())").split()
+    assert schema == [str(packages / "topics" / "schemas" / "run.schema.json"), "True"]
 
 
 def test_a_checkout_reads_the_top_level_templates_folder():

@@ -22,3 +22,14 @@ def snapshot(folder: Path) -> dict[str, bytes]:
 def shared_path() -> Path:
     """The shared data folder: ``$TOPICS_SHARED`` or ``../shared`` beside the repository."""
     return Path(os.environ.get("TOPICS_SHARED", REPO.parent / "shared"))
+
+
+def error_line(err: str) -> str:
+    """The one line saying why a command failed, checked: the last line of stderr, and the
+    only one saying ``topics: ...``; before it only the run's story (stage lines such as
+    ``read sources ...``, ``crawled 20 talks ...``), no traceback."""
+    lines = err.splitlines()
+    assert lines and lines[-1].startswith("topics: error: "), err
+    assert not [line for line in lines[:-1] if line.startswith("topics:")], err
+    assert "Traceback" not in err, err
+    return lines[-1]

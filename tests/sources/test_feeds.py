@@ -25,7 +25,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from lxml import etree
 
-from tests.helpers import FIXTURES
+from tests.helpers import FIXTURES, error_line
 from tests.helpers.loopback import QuietHandler, serve
 from tests.reliability_table import reliability
 from topics.cli import main
@@ -219,7 +219,7 @@ def test_what_is_no_feed_gets_one_line(feed_server, tmp_path):
     assert [t.title for t in load(str(tmp_path / "schedule.xml"), Fetcher())] == ["A talk"]
     code, err = _run(["crawl", f"{url}/not-a-feed.xml", "--cache", str(tmp_path / "c")])
     assert code == 1
-    assert err.count("\n") == 1 and err.startswith("topics: error: ") and "HTML page" in err
+    assert "HTML page" in error_line(err)
 
 
 def test_entries_without_a_title_or_text(tmp_path):

@@ -27,8 +27,9 @@ from sklearn.utils._param_validation import HasMethods, Interval, RealNotInt, St
 from sklearn.utils.validation import check_is_fitted, check_memory
 
 from ..corpus import Corpus, Talk
+from ..progress import stage
 from .exact import BlockFit, BlockSettings, ModelError, Texts, fit_exact
-from .languages import LANGUAGES, detect_languages
+from .languages import LANGUAGES, detect_languages, tell_languages
 from .minibatch import MINIBATCH_MIN_TALKS, fit_minibatch
 from .similarity import similarities, with_fallback_rows
 from .summary import ModelSummary, top_words, topic_labels
@@ -256,7 +257,8 @@ class TopicModel(TransformerMixin, BaseEstimator):
         """Each talk's language, the main language, and the languages with topics."""
         if self.language == "auto":
             detect = memory.cache(detect_languages, ignore=["n_jobs"])
-            languages = detect(Texts(texts), n_jobs=self.n_jobs)
+            with stage("detect languages", len(texts), "talk"):
+                languages = detect(Texts(texts), n_jobs=self.n_jobs)
         else:
             languages = [self.language] * len(texts)
         counts = Counter(lang for lang in languages if lang)
@@ -267,6 +269,7 @@ class TopicModel(TransformerMixin, BaseEstimator):
         others = [lang for lang, n in counts.items() if lang != main]
         enough = [lang for lang in others if counts[lang] >= self.min_language_talks]
         modelled = [main, *sorted(enough, key=lambda lang: -counts[lang])]
+        tell_languages(counts, modelled, self.min_language_talks)
         return languages, main, modelled
 
     def _fit(self, texts: list[str], names: list[str]) -> None:

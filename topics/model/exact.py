@@ -21,6 +21,7 @@ from joblib import Memory
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.preprocessing import normalize
 
+from ..progress import decided, stage
 from .languages import function_words, stop_words
 from .selection import Candidate, choose_k, fit_with_stability
 from .vocabulary import Analyzer
@@ -279,11 +280,26 @@ def fit_exact(texts: Sequence[str], settings: BlockSettings, memory: Memory) -> 
         If no term is left.
     """
     b = settings
-    analyzer, vectorizer, X = memory.cache(vectorize)(
-        Texts(texts), b.language, b.phrases, b.min_df, b.max_df, Texts(b.names)
-    )
-    X_smooth = memory.cache(smooth)(X, b.n_neighbors, b.smoothing)
-    W, H, stability, candidates = memory.cache(factorize, ignore=["n_jobs"])(
-        X_smooth, b.n_topics, b.random_state, b.max_topics, n_jobs=b.n_jobs
-    )
+    with stage("vectorize", len(texts), "talk"):
+        analyzer, vectorizer, X = memory.cache(vectorize)(
+            Texts(texts), b.language, b.phrases, b.min_df, b.max_df, Texts(b.names)
+        )
+        X_smooth = memory.cache(smooth)(X, b.n_neighbors, b.smoothing)
+    with stage("choose k" if b.n_topics == "auto" else "fit"):
+        W, H, stability, candidates = memory.cache(factorize, ignore=["n_jobs"])(
+            X_smooth, b.n_topics, b.random_state, b.max_topics, n_jobs=b.n_jobs
+        )
+    tell_choice(b.language, candidates, H.shape[0])
     return BlockFit(analyzer, vectorizer, X, W, H, stability, candidates)
+
+
+def tell_choice(language: str, candidates: Sequence[Candidate], k: int) -> None:
+    """Tell each candidate number of topics measured, with its score, and the one chosen
+    (``topics -v``); nothing when the number was given."""
+    for c in candidates:
+        decided(
+            "k=%d (%s): stability %.3f, coherence %.3f, score %.3f",
+            *(c.n_components, language, c.stability, c.coherence, c.score),
+        )
+    if candidates:
+        decided("k=%d chosen (%s), among %d candidates", k, language, len(candidates))

@@ -63,9 +63,12 @@ from __future__ import annotations
 import html
 import math
 import re
-from collections.abc import Callable, Sequence
+from collections import Counter
+from collections.abc import Callable, Mapping, Sequence
 from functools import cache
 from itertools import islice
+
+from ..progress import decided
 
 #: ISO 639-1 codes the detector chooses from (a subset of py3langid's 140).
 LANGUAGES = (
@@ -201,6 +204,24 @@ def detect_languages(texts: Sequence[str], n_jobs: int = 1) -> list[str]:
     chunks = [texts[i : i + size] for i in range(0, len(texts), size)]
     results = Parallel(n_jobs=n_jobs)(delayed(_detect_all)(chunk) for chunk in chunks)
     return [code for chunk in results for code in chunk]
+
+
+def tell_languages(counts: Mapping[str, int], modelled: Sequence[str], min_talks: int) -> None:
+    """Tell which languages get topics and which are left out (``topics -v``).
+
+    Parameters
+    ----------
+    counts : mapping of str to int
+        Talks of each language (ISO 639-1 code).
+    modelled : sequence of str
+        The languages that get topics, the main one first.
+    min_talks : int
+        Fewest talks of a language that gets topics besides the main one.
+    """
+    kept = ", ".join(f"{language_name(code)} ({counts[code]})" for code in modelled)
+    others = [code for code, _ in Counter(counts).most_common() if code not in modelled]
+    left = ", ".join(f"{language_name(code)} ({counts[code]})" for code in others) or "none"
+    decided("languages with topics: %s; left out (under %d talks): %s", kept, min_talks, left)
 
 
 def stop_words(language: str) -> frozenset[str]:

@@ -37,7 +37,8 @@ from joblib import Memory, Parallel, delayed
 from sklearn.decomposition import MiniBatchNMF
 from sklearn.feature_extraction.text import TfidfVectorizer
 
-from .exact import BlockFit, BlockSettings, Texts, smooth, vectorize
+from ..progress import stage
+from .exact import BlockFit, BlockSettings, Texts, smooth, tell_choice, vectorize
 from .selection import choose_k, fit_with_stability, unit_topics
 from .vocabulary import Analyzer
 
@@ -271,12 +272,17 @@ def fit_minibatch(texts: Sequence[str], settings: BlockSettings, memory: Memory)
         If the vocabulary sample has no usable word.
     """
     b = settings
-    analyzer, vectorizer, X = memory.cache(vectorize_sample, ignore=["n_jobs"])(
-        Texts(texts), b.language, b.phrases, b.min_df, b.max_df, Texts(b.names), b.random_state,
-        n_jobs=b.n_jobs,
-    )  # fmt: skip
-    W, H, stability, candidates = memory.cache(factorize_minibatch, ignore=["n_jobs"])(
-        X, b.n_topics, b.random_state, b.max_topics, b.n_neighbors, b.smoothing, n_jobs=b.n_jobs
-    )
+    with stage("vectorize", len(texts), "talk"):
+        analyzer, vectorizer, X = memory.cache(vectorize_sample, ignore=["n_jobs"])(
+            Texts(texts), b.language, b.phrases, b.min_df, b.max_df, Texts(b.names),
+            b.random_state, n_jobs=b.n_jobs,
+        )  # fmt: skip
+    # Choosing k on a sample and fitting every row are one cached step.
+    with stage("choose k" if b.n_topics == "auto" else "fit"):
+        W, H, stability, candidates = memory.cache(factorize_minibatch, ignore=["n_jobs"])(
+            X, b.n_topics, b.random_state, b.max_topics, b.n_neighbors, b.smoothing,
+            n_jobs=b.n_jobs,
+        )  # fmt: skip
+    tell_choice(b.language, candidates, H.shape[0])
     stability = np.asarray(stability, dtype=np.float32)
     return BlockFit(analyzer, vectorizer, X, W, H, stability, candidates)

@@ -17,6 +17,7 @@ Dask is optional: ``pip install 'topics[dask]'``.
 
 from __future__ import annotations
 
+import signal
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -75,3 +76,56 @@ def runs_here() -> bool:
     dask = sys.modules.get("joblib._dask")  # joblib's Dask backend, once it has been used
     backend, _ = get_active_backend()
     return dask is None or not isinstance(backend, dask.DaskDistributedBackend)
+
+
+@contextmanager
+def workers_ignore_ctrl_c() -> Iterator[None]:
+    """Start joblib's worker processes (loky's) with Ctrl-C blocked, inside the block.
+
+    A terminal sends Ctrl-C (SIGINT) to every process of the command, workers too: each
+    would raise KeyboardInterrupt, and one still starting up prints its traceback on
+    the terminal. This process alone must answer: it stops the parallel work (joblib
+    terminates the workers) and says so in one line. SIGINT is blocked in the thread
+    that starts a worker while it starts it, and a blocked signal stays blocked across
+    ``exec`` (POSIX), as CPython's resource tracker does for itself (bpo-33613). Where
+    loky cannot be wrapped so (another loky, no ``pthread_sigmask``), nothing changes.
+    """
+    try:
+        from joblib.externals.loky.backend import fork_exec as module
+    except ImportError:  # Windows: no fork_exec
+        module = None
+    start = getattr(module, "fork_exec", None)
+    if start is None or not hasattr(signal, "pthread_sigmask"):
+        yield
+        return
+
+    def blocked_start(*args, **kwargs):
+        previous = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+        try:
+            return start(*args, **kwargs)
+        finally:
+            signal.pthread_sigmask(signal.SIG_SETMASK, previous)
+
+    module.fork_exec = blocked_start
+    try:
+        yield
+    finally:
+        module.fork_exec = start
+
+
+def stop_workers() -> None:
+    """End joblib's local worker processes now (loky's reusable executor): they are killed,
+    with the work they hold, and their memory-mapped arrays deleted. After Ctrl-C the
+    command ends at once and leaves no worker behind; the next parallel call starts new
+    ones."""
+    try:
+        from joblib.externals.loky import reusable_executor
+    except ImportError:
+        return
+    executor = getattr(reusable_executor, "_executor", None)
+    if executor is None:
+        return
+    if hasattr(executor, "terminate"):  # joblib's: deletes its memory-mapped arrays too
+        executor.terminate(kill_workers=True)
+    else:
+        executor.shutdown(wait=True, kill_workers=True)

@@ -22,6 +22,7 @@ from sklearn.decomposition import NMF
 from sklearn.preprocessing import normalize
 from threadpoolctl import threadpool_limits
 
+from ..progress import track
 from .evaluation import npmi_coherence
 
 #: Subsamples per stability estimate, the share of documents in each, and their NMF
@@ -309,9 +310,10 @@ def choose_k(
     X_binary = (X > 0).astype(np.float32).tocsr()
     ks = candidate_ks(X.shape[0], max_components)
     with _one_blas_thread():
-        results = Parallel(n_jobs=n_jobs, prefer="threads")(
+        done = Parallel(n_jobs=n_jobs, prefer="threads", return_as="generator_unordered")(
             delayed(evaluate_k)(X, X_binary, k, random_state) for k in reversed(ks)
         )
+        results = list(track(done, len(ks), "candidate"))  # counted as each comes back
     results.sort(key=lambda r: r[0].n_components)
     candidates = [r[0] for r in results]
     chosen = pick(candidates)

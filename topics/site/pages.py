@@ -21,6 +21,7 @@ from sklearn.preprocessing import normalize
 from ..corpus import Corpus
 from ..model.parallel import runs_here
 from ..model.summary import ModelSummary
+from ..progress import track
 from . import templates as template_folder
 from .export import TOP_WORDS, ExportedTopic, write_exports
 from .layout import write_map_data
@@ -209,9 +210,11 @@ def render_pages(
         # Each worker writes its pages: their HTML (most of a large site) is not sent back.
         for parent in {path.rpartition("/")[0] for path in paths}:  # not a Path per page
             (folder / parent).mkdir(parents=True, exist_ok=True)
-        Parallel(n_jobs=-1)(
+        done = Parallel(n_jobs=-1, return_as="generator")(
             [*(delayed(_write_many)(templates, light, chunk, folder) for chunk in chunks), *after]
         )
+        # Counted here as each job comes back: the workers draw no bar of their own.
+        list(track(done, len(paths), "page", [*map(len, chunks), *[0] * len(after)]))
         written += [folder / path for path in paths]
         after = ()
     else:
@@ -222,7 +225,8 @@ def render_pages(
             )
         else:
             rendered = (_render_many(templates, light, chunk) for chunk in chunks)
-        for chunk, htmls in zip(chunks, rendered, strict=True):
+        counted = track(rendered, len(paths), "page", map(len, chunks))
+        for chunk, htmls in zip(chunks, counted, strict=True):
             hrefs = chunk.hrefs if isinstance(chunk, TalkViews) else [path for path, _ in chunk]
             for path, html in zip(hrefs, htmls, strict=True):
                 write(path, html)

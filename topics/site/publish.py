@@ -44,6 +44,7 @@ except ImportError:  # Windows
 
 from ..corpus import Corpus
 from ..model.summary import ModelSummary
+from ..progress import stage
 from .pages import data_jobs, render_pages, search_documents
 from .search_index import write_search_index
 from .site_view import check_summary, site_view
@@ -136,9 +137,9 @@ def build_site(
             (new / MARKER).write_text(json.dumps({"generator": "topics"}), encoding="utf-8")
             # The word clouds need only the model: worker processes draw them while this
             # one makes the site view.
-            with ThreadPoolExecutor(1) as pool:
+            with _side_thread() as pool:
                 clouds = pool.submit(_write_clouds, summary, new / "wordclouds", memory)
-                with _gc_paused():
+                with _gc_paused(), stage("site view"):
                     site = _cached_view(corpus, summary, digest, code, memory)
                     # The view lives until the end: collections need not go over it again.
                     gc.freeze()
@@ -172,20 +173,21 @@ def _cached_view(
 
 def _write_clouds(summary: ModelSummary, folder: Path, memory: Memory | None) -> None:
     """Each topic's word cloud (``topic-<n>.png``) and each theme's (``theme-<n>.png``)."""
-    for weights, name in (
-        (topic_weights(summary), "topic-{number}.png"),
-        (theme_weights(summary), "theme-{number}.png"),
-    ):
-        write_wordclouds(
-            weights,
-            folder,
-            width=WIDTH,
-            height=HEIGHT,
-            scale=SCALE,
-            random_state=summary.random_state,
-            memory=memory,
-            name=name,
-        )
+    with stage("word clouds"):
+        for weights, name in (
+            (topic_weights(summary), "topic-{number}.png"),
+            (theme_weights(summary), "theme-{number}.png"),
+        ):
+            write_wordclouds(
+                weights,
+                folder,
+                width=WIDTH,
+                height=HEIGHT,
+                scale=SCALE,
+                random_state=summary.random_state,
+                memory=memory,
+                name=name,
+            )
 
 
 def _render_into(
@@ -202,7 +204,8 @@ def _render_into(
     the ``reused`` parts, moved over from the site in ``out`` as ``new`` replaces it, with
     the user's files in ``out``."""
     fresh = [part for part in (*PAGE_PARTS, *DATA_PARTS) if part not in reused]
-    _render_parts(new, corpus, summary, site, ["pages", *fresh])
+    with stage("pages"):
+        _render_parts(new, corpus, summary, site, ["pages", *fresh])
     marker = {
         "generator": "topics",
         "talks": site.n_talks,
@@ -211,7 +214,7 @@ def _render_into(
         "files": sorted({path.name for path in new.iterdir()} - {MARKER} | set(reused)),
     }
     (new / MARKER).write_text(json.dumps(marker) + "\n", encoding="utf-8")
-    with _locked(out.parent):  # two builds at once publish one after the other
+    with stage("publish"), _locked(out.parent):  # two builds publish one after the other
         check_site_folder(out, force)  # again: another build may have published meanwhile
         moved = _move_unchanged(out, new, keys, reused)
         if moved is None:
@@ -242,14 +245,33 @@ def _render_parts(
     # The search index is made in a thread of this process while the pages are rendered:
     # this process mostly waits for the page workers. The map and the export are jobs of
     # the page workers, after the pages, or the index would finish last, alone.
-    with ThreadPoolExecutor(1) as pool:
+    with _side_thread() as pool:
         search = None
         if "search" in data:
-            search = pool.submit(write_search_index, search_documents(corpus, site), new / "search")
+            search = pool.submit(_search_index, search_documents(corpus, site), new / "search")
         after = data_jobs(corpus, summary, site, new, data)
         render_pages(site, new, groups=groups, after=after)
         if search is not None:
             search.result()
+
+
+def _search_index(documents: list, folder: Path) -> None:
+    with stage("search index", len(documents), "talk"):
+        write_search_index(documents, folder)
+
+
+@contextmanager
+def _side_thread() -> Iterator[ThreadPoolExecutor]:
+    """A thread for work done beside this one's, waited for at the end of the block, but
+    not when an exception (Ctrl-C) leaves it: the build stops at once, and what the thread
+    writes goes into the unpublished folder, deleted."""
+    pool = ThreadPoolExecutor(1)
+    try:
+        yield pool
+    except BaseException:
+        pool.shutdown(wait=False, cancel_futures=True)
+        raise
+    pool.shutdown()
 
 
 @contextmanager

@@ -16,6 +16,7 @@ from joblib import Memory, Parallel, delayed
 
 from ..model.summary import ModelSummary
 from ..model.wordclouds import CLOUD_WORDS, HEIGHT, SCALE, WIDTH, clean_weights, wordcloud_png
+from ..progress import track
 
 
 def topic_weights(summary: ModelSummary, n_words: int = CLOUD_WORDS) -> list[dict[str, float]]:
@@ -95,8 +96,10 @@ def write_wordclouds(
             if render.check_call_in_cache(*args):
                 images[i] = render(*args)
     todo = [i for i, png in enumerate(images) if png is None]
-    drawn = Parallel(n_jobs=n_jobs if len(todo) > 1 else 1)(delayed(render)(*jobs[i]) for i in todo)
-    for i, png in zip(todo, drawn, strict=True):
+    drawn = Parallel(n_jobs=n_jobs if len(todo) > 1 else 1, return_as="generator")(
+        delayed(render)(*jobs[i]) for i in todo
+    )
+    for i, png in zip(todo, track(drawn, len(todo), "cloud"), strict=True):  # as each is drawn
         images[i] = png
     paths = []
     for index, png in enumerate(images):

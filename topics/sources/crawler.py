@@ -22,7 +22,6 @@ it could read.
 from __future__ import annotations
 
 import logging
-import sys
 from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 from typing import NamedTuple
@@ -30,9 +29,9 @@ from urllib.parse import urlsplit
 
 from bs4 import BeautifulSoup
 from joblib import Parallel, delayed
-from tqdm import tqdm
 
 from ..corpus import Corpus, Talk, unique_ids
+from ..progress import decided, track
 from .builtin_profiles import detect_profile, get_profile, matching_profile
 from .errors import SourceError
 from .http import Fetcher, FetchError, Page
@@ -227,27 +226,26 @@ def crawl_site(
     talks: list[Talk] = []
     seen: set[str] = set()
     seen_talks: set[tuple] = set()
-    bar = tqdm(
-        total=len(links), desc="talk pages", unit="page", file=sys.stderr, disable=not progress
-    )
-    for url, fetched in fetch_all(links, fetcher, site=page.url):
-        bar.update()
+    pages = fetch_all(links, fetcher, site=page.url)
+    bar = "talk pages" if progress else None
+    for url, fetched in track(pages, len(links), "page", bar=bar):
         try:
             if isinstance(fetched, FetchError):
                 raise fetched
             if fetched.url in seen:  # two links redirecting to one page
+                decided("page skipped: %s is %s, read already", url, fetched.url)
                 continue
             seen.add(fetched.url)
             talk = parse_talk(fetched, chosen, event=event)
             # one page under two queries (?day=friday, ?day=saturday): one talk
             same = (urlsplit(fetched.url).path, talk.title, talk.abstract, talk.speakers)
             if same in seen_talks:
+                decided("page skipped: %s is the same talk as a page read already", url)
                 continue
             seen_talks.add(same)
             talks.append(talk)
         except (FetchError, TalkPageError) as exc:
             failures.append(CrawlFailure(url, getattr(exc, "reason", None) or str(exc)))
-    bar.close()
 
     if not talks:
         shown = "; ".join(f"{f.url}: {f.reason}" for f in failures[:3])
