@@ -23,7 +23,7 @@ from topics.cli import main
 from topics.corpus import MAX_TITLE, Corpus, is_safe_id
 from topics.sources import KINDS, SourceError, load
 from topics.sources.http import MAX_BYTES, Fetcher
-from topics.sources.ical import is_calendar, parse_ical
+from topics.sources.ical import is_calendar, load_ical, parse_ical
 
 MINICON = FIXTURES / "calendars" / "minicon.ics"
 
@@ -218,6 +218,8 @@ def test_deeply_nested_events_are_read_without_recursion():
 
 def test_missing_file_and_other_bytes_are_source_errors(tmp_path):
     with pytest.raises(SourceError, match=r"no calendar file at .*absent\.ics$"):
+        load_ical(str(tmp_path / "absent.ics"))
+    with pytest.raises(SourceError, match=r"^no such file or folder: .*absent\.ics \("):
         load(str(tmp_path / "absent.ics"), Fetcher())
     with pytest.raises(SourceError, match=r"^x\.ics is not an iCalendar file \(starts b'%PDF-1"):
         parse_ical(b"%PDF-1.7 ...", "x.ics")

@@ -169,6 +169,11 @@ def load(
             return load_schedule(source, fetcher)
         return _load_url(source, fetcher, profile, progress, failures, pages)
     path = Path(source)
+    if not path.exists():
+        raise SourceError(
+            f"no such file or folder: {source} (a source is a URL, 'pyvideo:<event>',"
+            " 'arxiv:<category>', a pyvideo event folder or a file of talks)"
+        )
     if path.is_dir():
         return load_folder(path)
     if path.suffix.lower() == ".ics" or (path.is_file() and is_calendar(_head(path))):
@@ -181,7 +186,7 @@ def load(
         return load_schedule(source)
     raise SourceError(
         f"{source!r} is neither a URL, 'pyvideo:<event>', 'arxiv:<category>', a pyvideo event"
-        " folder nor a corpus file"
+        " folder nor a file of talks"
     )
 
 
