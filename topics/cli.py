@@ -388,10 +388,11 @@ def _crawl(
         revalidated = f", {fetcher.n_not_modified} unchanged"
         if fetcher.stale:
             revalidated += f", {len(fetcher.stale)} not revalidated (cached copy kept)"
+    pages = ""  # local files only: no page was read
+    if fetcher.n_pages:
+        pages = f" ({fetcher.n_requests} pages fetched{revalidated}, the rest from the cache)"
     print(
-        f"crawled {len(corpus)} talks from {corpus.source} ({fetcher.n_requests} pages"
-        f" fetched{revalidated}, the rest from the cache) -> {corpus_path}",
-        file=sys.stderr,
+        f"crawled {len(corpus)} talks from {corpus.source}{pages} -> {corpus_path}", file=sys.stderr
     )
     return corpus
 

@@ -13,6 +13,7 @@ import pytest
 from tests.helpers import FIXTURES, REPO, snapshot
 from tests.helpers.tiny_site import tiny_corpus
 from tests.reliability_table import reliability
+from topics.cli import main
 from topics.corpus import Corpus
 
 ENV = {**os.environ, "PYTHONPATH": str(REPO)}
@@ -141,3 +142,11 @@ def test_corpus_never_overwrites_a_source(tmp_path):
     done = _topics("run", "link.csv", "--corpus", str(mine), cwd=tmp_path)
     assert "saving the talks would overwrite it" in _usage_error(done)
     assert snapshot(tmp_path) == before
+
+
+def test_local_files_read_say_nothing_of_pages(tmp_path, capsys):
+    Corpus(talks=tiny_corpus().talks, title="Tiny").save(tmp_path / "talks-in.jsonl")
+    for source in (tmp_path / "talks-in.jsonl", FIXTURES / "pyvideo" / "minicon-2020"):
+        assert main(["crawl", str(source), "--cache", str(tmp_path / "empty-cache")]) == 0
+        line = capsys.readouterr().err.strip()
+        assert line.startswith("crawled ") and "pages" not in line and "cache)" not in line, line
