@@ -548,6 +548,21 @@ class Corpus:
             source=" + ".join(c.source for c in corpora if c.source),
         )
 
+    def event_names(self) -> dict[str, str]:
+        """Each event's name for people: the part of :attr:`title` (parts are joined by
+        ``" + "`` when corpora are merged) that is the event's identifier written out
+        (``"europython-2016"`` -> ``"EuroPython 2016"``), else the identifier itself.
+
+        Examples
+        --------
+        >>> Corpus([Talk(id="a", title="A", event="europython-2016")],
+        ...        title="EuroPython 2016").event_names()
+        {'europython-2016': 'EuroPython 2016'}
+        """
+        parts = {_squashed(part): part.strip() for part in self.title.split(" + ")}
+        events = {t.event for t in self.talks if t.event}
+        return {event: parts.get(_squashed(event)) or event for event in sorted(events)}
+
     def save(self, path: str | os.PathLike) -> Path:
         """Write the corpus as JSON Lines, atomically (a crash leaves the old file).
 
@@ -617,6 +632,12 @@ class Corpus:
 
 #: Talks listed in a corpus's summary in Jupyter, and the style of the tables shown there.
 CORPUS_TALKS, TABLE_STYLE = 10, "border-collapse:collapse;text-align:left"
+
+
+def _squashed(text: str) -> str:
+    """A name compared to an identifier: its slug without dashes ("EuroPython 2016" and
+    "europython2016" are both "europython2016")."""
+    return slugify(text).replace("-", "")
 
 
 def corpus_html(corpus: Corpus) -> str:

@@ -60,3 +60,20 @@ def test_lists_and_code_are_rendered(built):
     items = [li.get_text(" ", strip=True) for li in page.select(".abstract-text ul > li")]
     assert "realized that __call__ is used instead of assignment," in items
     assert "__call__" in [code.get_text() for code in page.select(".abstract-text li code")]
+
+
+def test_footer_and_event_name_what_people_know(built):
+    site, _ = built
+    page = _soup(site / "talks" / "adam-dangoor-another-pair-of-eyes-reviewing-code-well.html")
+    footer = " ".join(page.select_one("footer").get_text(" ").split()).replace(" .", ".")
+    assert "Talks of EuroPython 2016, read from europython-2016." in footer
+    assert "shared" not in footer
+    details = {div.dt.get_text(): div.dd.get_text() for div in page.select("dl.details > div")}
+    assert details["Event"] == "EuroPython 2016"
+
+
+def test_local_run_says_nothing_of_pages_and_ids_separate_speakers(built):
+    site, err = built
+    assert "crawled 169 talks from " in err and "pages fetched" not in err, err
+    panel = "victor-stinner-larry-hastings-christian-heimes-yury-selivanov-core-developers-pa"
+    assert (site / "talks" / f"{panel}.html").is_file()

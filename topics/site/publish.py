@@ -46,7 +46,7 @@ from ..corpus import Corpus
 from ..model.summary import ModelSummary
 from .pages import data_jobs, render_pages, search_documents
 from .search_index import write_search_index
-from .site_view import check_summary, site_view
+from .site_view import check_summary, named_events, site_view
 from .templates import template_digest
 from .views import HEIGHT, WIDTH, SiteView
 from .wordclouds import SCALE, topic_weights, write_wordclouds
@@ -118,6 +118,7 @@ def build_site(
     """
     out = Path(out_dir).absolute()
     check_summary(corpus, summary)
+    corpus = named_events(corpus)
     check_site_folder(out, force)
     digest, code = joblib.hash((corpus.digest(), summary)), _code_digest()
     keys = {
