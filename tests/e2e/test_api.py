@@ -65,6 +65,19 @@ def test_load_reads_a_folder_and_several_sources(tmp_path):
     assert frame["text"].tolist() == corpus.texts
 
 
+def test_to_pandas_language_and_speakers_read_as_the_model_shows_them():
+    talks = [
+        Talk(id="a", title="Reviewing code", speakers=("Adam Dangoor",), language="eng"),
+        Talk(id="b", title="Panel", speakers=("Ann Lee", "Bob Ray"), tags=("x", "y")),
+        Talk(id="c", title="Charla", language="SPA"),
+        Talk(id="d", title="Other", language="pt-BR"),
+    ]
+    frame = Corpus(talks).to_pandas()
+    assert frame["language"].tolist() == ["en", "", "es", "pt-BR"]  # ISO 639-1, as topics_
+    assert frame["speakers"].tolist() == ["Adam Dangoor", "Ann Lee, Bob Ray", "", ""]
+    assert frame["tags"].tolist() == ["", "x, y", "", ""]
+
+
 def test_crawl_uses_a_profile_and_the_page_cache(serve, tmp_path):
     server = serve(FIXTURES / "sites" / "europython-2016")
     url = f"{server.url}/p3/schedule/ep2016/"
