@@ -105,7 +105,7 @@ def test_reprs_are_short_and_html_is_escaped(fitted):
     assert "&lt;script&gt;" in html and "&lt;Con&gt;" in html
     assert "abstract" not in repr(programme().talks[0])
     assert repr(fitted) == "TopicModel(n_topics=4)"
-    assert repr(fitted.topic(0)).startswith("Topic(0, ")
+    assert repr(fitted.topic(0)).startswith("Topic 1: ")
     table = fitted._repr_html_()
     assert table.count("<tr>") == 1 + 4 and fitted.topic_labels_[0] in table
     assert fitted._repr_mimebundle_()["text/html"] == table
@@ -131,7 +131,8 @@ def test_topics_table_and_talks_ranked_by_weight(fitted):
     assert list(table.columns) == ["label", "size", "top_words", "stability", "language"]
     assert table.index.name == "topic" and len(table) == 4
     assert table["size"].sum() == 32  # the 3 Spanish talks are left out
-    for k, row in table.iterrows():
+    for number, row in table.iterrows():  # numbered from 1, as on the site
+        k = number - 1
         assert row["top_words"].split(", ")[0] == fitted.top_words(k, 1)[0][0]
         ranked = fitted.talks(k)
         assert ranked["weight"].is_monotonic_decreasing and (ranked["weight"] > 0).all()

@@ -34,7 +34,7 @@ from .similarity import similarities, with_fallback_rows
 from .summary import ModelSummary, top_words, topic_labels
 from .topic import Topic, similar_table, talk_index, talks_table, text_talk
 from .vocabulary import Analyzer
-from .wordclouds import CLOUD_WORDS, HEIGHT, WIDTH, wordcloud_image
+from .wordclouds import CLOUD_WORDS, HEIGHT, WIDTH, topic_wordcloud
 
 __all__ = ["ModelError", "Topic", "TopicModel"]
 
@@ -145,7 +145,9 @@ class TopicModel(TransformerMixin, BaseEstimator):
     corpus_ : Corpus
         The training talks; made from the texts (ids ``text-1``, ...) when given texts.
     topics_ : pandas.DataFrame, shape (n_components_, 5)
-        One row per topic (index ``topic``, 0-based as rows of ``components_``): ``label``,
+        One row per topic (index ``topic``: the topic's number, 1-based as on the site;
+        topic number ``k + 1`` is row ``k`` of ``components_``, column ``k`` of
+        ``document_topic_``, and the ``topic=k`` of the methods that take one): ``label``,
         ``size`` (talks whose strongest topic it is), ``top_words`` (the ten heaviest
         terms, comma-separated), ``stability``, ``language``.
 
@@ -374,7 +376,7 @@ class TopicModel(TransformerMixin, BaseEstimator):
                 "stability": np.round(self.topic_stability_.astype(float), 3),
                 "language": self.topic_languages_,
             },
-            index=pd.RangeIndex(self.n_components_, name="topic"),
+            index=pd.RangeIndex(1, self.n_components_ + 1, name="topic"),  # the site's numbers
         )
 
     def __sklearn_tags__(self):
@@ -546,22 +548,20 @@ class TopicModel(TransformerMixin, BaseEstimator):
         Parameters
         ----------
         topic : int
-            0-based topic index.
+            0-based topic index: the topic numbered ``topic + 1`` on the site.
         width, height : int
-            Size in CSS pixels; the image has twice as many pixels each way.
+            Size in CSS pixels; the image has twice as many pixels each way. At the
+            default size the image is the site's, pixel for pixel (same layout, colours
+            and seed: :func:`topics.model.wordclouds.topic_wordcloud`).
 
         Returns
         -------
         PIL.Image.Image
-            RGBA, transparent background (see :func:`topics.model.wordclouds.wordcloud_image`).
+            RGBA, transparent background.
         """
         self.topic(topic)
-        return wordcloud_image(
-            dict(self.top_words(topic, CLOUD_WORDS)),
-            width,
-            height,
-            random_state=self.random_state or 0,
-        )
+        words = dict(self.top_words(topic, CLOUD_WORDS))
+        return topic_wordcloud(words, width, height, self.random_state)
 
     def _repr_html_(self) -> str:
         """Jupyter: the topics as a table once fitted, scikit-learn's diagram before."""

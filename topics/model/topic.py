@@ -25,10 +25,20 @@ class Topic:
         Fitted.
     index : int
         0-based topic index (a row of ``model.components_``).
+
+    Notes
+    -----
+    People see the topic's :attr:`number`, ``index + 1``: its repr, its HTML, the index of
+    ``model.topics_`` and the site (``topics/<number>.html``) all count from 1.
     """
 
     model: TopicModel
     index: int
+
+    @property
+    def number(self) -> int:
+        """The topic's number for people, 1-based as on the site: ``index + 1``."""
+        return self.index + 1
 
     @property
     def label(self) -> str:
@@ -58,7 +68,7 @@ class Topic:
         return self.model.wordcloud(self.index, width, height)
 
     def __repr__(self) -> str:
-        return f"Topic({self.index}, {self.label!r}, {self.size} talks)"
+        return f"Topic {self.number}: {self.label!r}, {self.size} talks"
 
     def _repr_html_(self) -> str:
         from .display import topic_html
