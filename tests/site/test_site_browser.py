@@ -331,6 +331,21 @@ def test_map_hover_shows_the_title_and_a_click_opens_the_talk(browser, site):
     log.assert_clean(site.prefix)
 
 
+def test_map_says_tap_on_a_touch_screen_and_hover_with_a_mouse(browser, tiny):
+    said = {}
+    for name, options in {
+        "phone": {"viewport": {"width": 390, "height": 844}, "has_touch": True, "is_mobile": True},
+        "desktop": {"viewport": {"width": 1440, "height": 900}},
+    }.items():
+        context = browser.new_context(**options)
+        page = context.new_page()
+        page.goto(tiny.url("map.html"))
+        said[name] = page.locator("figure.map-figure figcaption").inner_text()
+        context.close()
+    assert said["phone"].startswith("Tap a dot to open its talk") and "Hover" not in said["phone"]
+    assert said["desktop"].startswith("Hover a dot") and "Tap" not in said["desktop"]
+
+
 def test_map_zooms_with_buttons_and_keys(browser, tiny):
     page, log = open_page(browser)
     page.goto(tiny.url("map.html"))
