@@ -36,6 +36,7 @@ from .workspace import (
     DEFAULT_CACHE,
     PYVIDEO_DATA_VARIABLE,
     corpus_file,
+    find_corpus,
     model_memory,
     open_fetcher,
     pyvideo_data,
@@ -91,7 +92,8 @@ def _parser() -> tuple[_Parser, dict[str, _Parser]]:
     common.add_argument(
         "--corpus",
         metavar="FILE",
-        help="where the crawled talks are saved and read (default: CACHE/talks.jsonl)",
+        help="where the crawled talks are saved and read (default: one file per list of"
+        " sources in CACHE/corpora/)",
     )
     crawling = argparse.ArgumentParser(add_help=False)
     crawling.add_argument(
@@ -215,6 +217,13 @@ def _parser() -> tuple[_Parser, dict[str, _Parser]]:
             "sources", help="list the kinds of source, site profiles, profile fields"
         ),
     }
+    parsers["build"].add_argument(
+        "sources",
+        nargs="*",
+        metavar="SOURCE",
+        help="the sources, as given to 'topics crawl', whose talks to build (default: the"
+        " only corpus in the cache; with several, name the sources or give --corpus)",
+    )
     parsers["profile"] = inferring = commands.add_parser(
         "profile",
         parents=[common, fetching],
@@ -269,7 +278,7 @@ def _clash(args: argparse.Namespace) -> str | None:
     replaces the site folder, so neither the cache nor the corpus may be inside it, and
     the crawl writes the corpus, so it may not be a source."""
     cache = Path(args.cache).resolve()
-    corpus = Path(args.corpus or corpus_file(args.cache)).resolve()
+    corpus = Path(args.corpus or corpus_file(args.cache, args.sources)).resolve()
     if args.command != "crawl":
         out = Path(args.out).resolve()
         if cache.is_relative_to(out) or out.is_relative_to(cache):
@@ -482,16 +491,17 @@ def _run(args: argparse.Namespace) -> int:
     if args.command == "profile":
         return _profile(args)
     start = time.perf_counter()
-    corpus_path = Path(args.corpus or corpus_file(args.cache))
     failures: list[CrawlFailure] = []
     try:
         if args.command != "crawl":  # before the crawl and the fit: a refusal comes first
             check_site_folder(args.out, args.force)
         if args.command == "build":
+            corpus_path = Path(args.corpus or find_corpus(args.cache, args.sources))
             corpus = Corpus.load(corpus_path)
             check_topic_input(corpus, args.topics)
         else:
             topics = args.topics if args.command == "run" else None
+            corpus_path = Path(args.corpus or corpus_file(args.cache, args.sources))
             corpus = _crawl(args, corpus_path, failures, topics)
         if args.command == "crawl":
             return _report(failures)
@@ -513,8 +523,11 @@ def _run(args: argparse.Namespace) -> int:
     chosen = " (chosen by stability and coherence)" if args.topics == "auto" else ""
     excluded = sum(model.excluded_languages_.values())
     left_out = f", {excluded} in other languages left out" if excluded else ""
+    read = ""  # which corpus a build read: the cache may hold several
+    if args.command == "build":
+        read = f" of {corpus.source or corpus.title or 'the corpus'} ({corpus_path})"
     print(
-        f"{len(corpus)} talks, {model.n_components_} topics{chosen}{left_out}: "
+        f"{len(corpus)} talks{read}, {model.n_components_} topics{chosen}{left_out}: "
         f"site in {site}/index.html ({elapsed:.1f} s)",
         file=sys.stderr,
     )

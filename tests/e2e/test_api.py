@@ -12,7 +12,7 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.pipeline import Pipeline
 
 import topics
-from tests.helpers import FIXTURES, REPO
+from tests.helpers import FIXTURES, REPO, saved_corpus
 from tests.helpers.programme import THEMES, programme
 from topics.cli import main
 from topics.corpus import Corpus, Talk
@@ -33,7 +33,7 @@ def test_load_shares_the_cli_cache_layout(serve, tmp_path, monkeypatch):
     cache = tmp_path / "cache"
     corpus = topics.load(f"pyvideo:{EVENT}", cache=cache, pyvideo_data=server.url)
     assert len(corpus) == 3 and {t.event for t in corpus} == {EVENT}
-    assert Corpus.load(cache / "talks.jsonl").talks == corpus.talks
+    assert saved_corpus(cache).talks == corpus.talks
     assert (cache / "pages").is_dir()
     fetched = len(server.requests)
     monkeypatch.setenv("TOPICS_PYVIDEO_DATA", server.url)  # the default, as for the CLI
@@ -83,7 +83,7 @@ def test_crawl_uses_a_profile_and_the_page_cache(serve, tmp_path):
     url = f"{server.url}/p3/schedule/ep2016/"
     corpus = topics.crawl(url, profile="europython-2016", cache=tmp_path)
     assert [t.id for t in corpus] == ["the-gil-is-dead", "async-all-the-things"]
-    assert Corpus.load(tmp_path / "talks.jsonl").talks == corpus.talks
+    assert saved_corpus(tmp_path).talks == corpus.talks
     fetched = len(server.requests)
     assert topics.crawl(url, profile="europython-2016", cache=tmp_path).talks == corpus.talks
     assert len(server.requests) == fetched

@@ -22,3 +22,12 @@ def snapshot(folder: Path) -> dict[str, bytes]:
 def shared_path() -> Path:
     """The shared data folder: ``$TOPICS_SHARED`` or ``../shared`` beside the repository."""
     return Path(os.environ.get("TOPICS_SHARED", REPO.parent / "shared"))
+
+
+def saved_corpus(cache: Path):
+    """The corpus a crawl saved in ``cache`` (its only one, in ``cache/corpora/``)."""
+    from topics.corpus import Corpus
+
+    saved = sorted((Path(cache) / "corpora").glob("*.jsonl"))
+    assert len(saved) == 1, f"{cache} holds {len(saved)} corpora"
+    return Corpus.load(saved[0])

@@ -18,6 +18,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from tests.helpers import saved_corpus
 from tests.helpers.browser import broken_images, open_page, serious_axe_violations, wait_until
 from tests.helpers.tiny_site import EVENTS, fitted_two_events
 from topics.cli import main
@@ -76,7 +77,7 @@ def europython(shared, tmp_path_factory) -> Site:
     site, cache = folder / "site", folder / "cache"
     args = ["run", "--pyvideo-data", str(shared / "data" / "pyvideo"), "--out", str(site)]
     assert main([*args, "--cache", str(cache)]) == 0
-    return Site("europython-2016", site, Corpus.load(cache / "talks.jsonl"))
+    return Site("europython-2016", site, saved_corpus(cache))
 
 
 @pytest.fixture(params=["tiny", "europython"])

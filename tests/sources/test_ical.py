@@ -17,10 +17,10 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from tests.helpers import FIXTURES
+from tests.helpers import FIXTURES, saved_corpus
 from tests.reliability_table import reliability
 from topics.cli import main
-from topics.corpus import MAX_TITLE, Corpus, is_safe_id
+from topics.corpus import MAX_TITLE, is_safe_id
 from topics.sources import KINDS, SourceError, load
 from topics.sources.http import MAX_BYTES, Fetcher
 from topics.sources.ical import is_calendar, load_ical, parse_ical
@@ -111,7 +111,7 @@ def test_topics_run_on_an_ics_file(tmp_path, capsys):
     assert (
         main(["run", str(source), "--topics", "2", "--out", str(out), "--cache", str(cache)]) == 0
     )
-    corpus = Corpus.load(cache / "talks.jsonl")
+    corpus = saved_corpus(cache)
     assert [t.id for t in corpus] == [f"minicon-{n}" for n in range(1, 7)]
     pages = sorted(p.stem for p in (out / "talks").glob("*.html"))
     assert pages == [f"minicon-{n}" for n in range(1, 7)]

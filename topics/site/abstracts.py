@@ -72,8 +72,10 @@ _RST = re.compile(
     re.MULTILINE,
 )
 # Marks only Markdown has: [text](url) links, # headings, ``` fences, ![images](...).
+# Every repeated part that could run on is bounded: the search stays linear in the text.
 _MARKDOWN = re.compile(
-    r"\[[^\]\n]+\]\([^)\s]+\)|^#{1,6} \S|^ {0,3}(?:```|~~~)|!\[[^\]\n]*\]\(|<https?://[^>\s]+>",
+    r"\[[^\]\n]{1,500}\]\([^)\s]{1,2000}\)|^#{1,6} \S|^ {0,3}(?:```|~~~)|!\[[^\]\n]{0,500}\]\("
+    r"|<https?://[^>\s]{1,2000}>",
     re.MULTILINE,
 )
 # Marks both have: strong emphasis, emphasis, lists, code spans, rules, heading underlines.
@@ -169,6 +171,7 @@ def render_abstract(text: str) -> Markup:
     Markup
         Sanitised HTML; empty when the abstract is (or holds only pyvideo's header).
     """
+    text = text.encode("utf-8", "replace").decode("utf-8")  # lone surrogates: "?"
     text = strip_header(text.strip()).strip()
     if not text:
         return Markup("")

@@ -55,7 +55,7 @@ KINDS: tuple[tuple[str, str], ...] = (
     ),
     ("pyvideo event, read from --pyvideo-data", "pyvideo:europython-2016"),
     ("pyvideo event folder (category.json + videos/*.json)", "data/pyvideo/scipy-2019"),
-    ("CSV, JSON or JSONL file of talks (also .gz)", "talks.csv, cache/talks.jsonl"),
+    ("CSV, JSON or JSONL file of talks (also .gz)", "talks.csv, cache/corpora/x.jsonl"),
 )
 
 __all__ = [
