@@ -404,7 +404,7 @@ def test_editions_page_of_europython_2016_and_2019(browser, shared, tmp_path):
     page, log = open_page(browser)
     page.goto((site / "editions.html").as_uri())
     headers = page.locator("table.editions thead th").all_inner_texts()
-    assert headers[1:] == ["europython-2016", "europython-2019"]
+    assert headers[1:] == ["EuroPython 2016", "EuroPython 2019"]  # the events by name
     log.assert_clean(site.as_uri() + "/")
 
 
