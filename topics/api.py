@@ -51,7 +51,8 @@ def load(
         ``pyvideo:europython-2016``.
     cache : path, default "cache"
         The cache folder, as the command line's ``--cache``: pages are cached in
-        ``<cache>/pages`` and the corpus is saved to ``<cache>/talks.jsonl``.
+        ``<cache>/pages`` and the corpus is saved to ``<cache>/corpora/`` (one file per list of
+        sources, :func:`topics.workspace.corpus_file`), where ``topics build`` finds it.
     profile : str or Profile, optional
         Site profile for a talk list page (name, TOML file or :class:`Profile`); detected
         from the page when omitted, else inferred from the site.
@@ -88,7 +89,7 @@ def load(
     return read_sources(
         sources,
         fetcher,
-        corpus_file(cache),
+        corpus_file(cache, sources),
         profile=profile,
         pyvideo_data=pyvideo_data or default_pyvideo_data(),
         progress=progress,

@@ -39,6 +39,7 @@ from .workspace import (
     DEFAULT_CACHE,
     PYVIDEO_DATA_VARIABLE,
     corpus_file,
+    find_corpus,
     model_memory,
     open_fetcher,
     pyvideo_data,
@@ -94,7 +95,8 @@ def _parser() -> tuple[_Parser, dict[str, _Parser]]:
     common.add_argument(
         "--corpus",
         metavar="FILE",
-        help="where the crawled talks are saved and read (default: CACHE/talks.jsonl)",
+        help="where the crawled talks are saved and read (default: one file per list of"
+        " sources in CACHE/corpora/)",
     )
     telling = common.add_mutually_exclusive_group()
     telling.add_argument(
@@ -232,6 +234,13 @@ def _parser() -> tuple[_Parser, dict[str, _Parser]]:
             "sources", help="list the kinds of source, site profiles, profile fields"
         ),
     }
+    parsers["build"].add_argument(
+        "sources",
+        nargs="*",
+        metavar="SOURCE",
+        help="the sources, as given to 'topics crawl', whose talks to build (default: the"
+        " only corpus in the cache; with several, name the sources or give --corpus)",
+    )
     parsers["profile"] = inferring = commands.add_parser(
         "profile",
         parents=[common, fetching],
@@ -286,7 +295,7 @@ def _clash(args: argparse.Namespace) -> str | None:
     replaces the site folder, so neither the cache nor the corpus may be inside it, and
     the crawl writes the corpus, so it may not be a source."""
     cache = Path(args.cache).resolve()
-    corpus = Path(args.corpus or corpus_file(args.cache)).resolve()
+    corpus = Path(args.corpus or corpus_file(args.cache, args.sources)).resolve()
     if args.command != "crawl":
         out = Path(args.out).resolve()
         if cache.is_relative_to(out) or out.is_relative_to(cache):
@@ -406,10 +415,10 @@ def _crawl(
         revalidated = f", {fetcher.n_not_modified} unchanged"
         if fetcher.stale:
             revalidated += f", {len(fetcher.stale)} not revalidated (cached copy kept)"
-    line = (
-        f"crawled {len(corpus)} talks from {corpus.source} ({fetcher.n_requests} pages"
-        f" fetched{revalidated}, the rest from the cache) -> {corpus_path}"
-    )
+    pages = ""  # local files only: no page was read
+    if fetcher.n_pages:
+        pages = f" ({fetcher.n_requests} pages fetched{revalidated}, the rest from the cache)"
+    line = f"crawled {len(corpus)} talks from {corpus.source}{pages} -> {corpus_path}"
     if n_topics is None:  # topics crawl: the summary, shown even when --quiet
         print(line, file=sys.stderr)
     else:
@@ -516,16 +525,17 @@ def _run(args: argparse.Namespace, console: Console, command: list[str]) -> int:
     if args.command == "profile":
         return _profile(args)
     start = time.perf_counter()
-    corpus_path = Path(args.corpus or corpus_file(args.cache))
     failures: list[CrawlFailure] = []
     model = site = None
     try:
         if args.command != "crawl":  # before the crawl and the fit: a refusal comes first
             check_site_folder(args.out, args.force)
         if args.command == "build":
+            corpus_path = Path(args.corpus or find_corpus(args.cache, args.sources))
             corpus = _read_corpus(corpus_path, args.topics)
         else:
             topics = args.topics if args.command == "run" else None
+            corpus_path = Path(args.corpus or corpus_file(args.cache, args.sources))
             corpus = _crawl(args, corpus_path, failures, topics)
         if args.command != "crawl":
             model, site = _build(args, corpus)
@@ -549,8 +559,11 @@ def _run(args: argparse.Namespace, console: Console, command: list[str]) -> int:
         chosen = " (chosen by stability and coherence)" if args.topics == "auto" else ""
         excluded = sum(model.excluded_languages_.values())
         left_out = f", {excluded} in other languages left out" if excluded else ""
+        read = ""  # which corpus a build read: the cache may hold several
+        if args.command == "build":
+            read = f" of {corpus.source or corpus.title or 'the corpus'} ({corpus_path})"
         print(
-            f"{len(corpus)} talks, {model.n_components_} topics{chosen}{left_out}: "
+            f"{len(corpus)} talks{read}, {model.n_components_} topics{chosen}{left_out}: "
             f"site in {site}/index.html ({elapsed:.1f} s)",
             file=sys.stderr,
         )

@@ -45,6 +45,18 @@ WINDOWS_RESERVED = frozenset(
 )
 
 
+#: ISO 639-2 language codes (bibliographic and terminology), as pyvideo and schedules
+#: give them, and their ISO 639-1 code: a talk's language is kept in the two-letter form
+#: the model detects (https://www.loc.gov/standards/iso639-2/php/code_list.php).
+ISO_639_2 = {
+    "eng": "en", "deu": "de", "ger": "de", "spa": "es", "fra": "fr", "fre": "fr",
+    "ita": "it", "por": "pt", "rus": "ru", "jpn": "ja", "zho": "zh", "chi": "zh",
+    "pol": "pl", "nld": "nl", "dut": "nl", "kor": "ko", "ces": "cs", "cze": "cs",
+    "ukr": "uk", "swe": "sv", "tur": "tr", "ind": "id", "heb": "he", "eus": "eu",
+    "baq": "eu", "cat": "ca",
+}  # fmt: skip
+
+
 @dataclass(frozen=True)
 class Talk:
     """One talk of a conference programme.
@@ -71,7 +83,9 @@ class Talk:
     event : str
         Identifier of the event (edition) the talk belongs to, such as ``"europython-2016"``.
     language : str
-        Language code given by the source (``"eng"``, ``"en"``), ``""`` when unknown.
+        Language code given by the source, ``""`` when unknown; an ISO 639-2 code of
+        :data:`ISO_639_2` becomes its ISO 639-1 code (``"eng"`` -> ``"en"``), the form
+        the model uses.
     start, end : str
         When the talk starts and ends, as ISO 8601 date-times with their UTC offset
         (``"2024-02-03T09:30:00+01:00"``), from the sources that give them (see
@@ -120,6 +134,8 @@ class Talk:
                 object.__setattr__(self, name, tuple(_clip(v, MAX_FIELD) for v in values))
         if len(self.url) > MAX_URL:
             object.__setattr__(self, "url", "")
+        if self.language and (code := ISO_639_2.get(self.language.strip().lower())):
+            object.__setattr__(self, "language", code)
         # After the cuts, which could leave a bidirectional control open. One test for all
         # the fields (_TEXT_FIELDS), as nearly every talk needs no cleaning.
         texts = (self.title, self.abstract, self.track, self.day, self.time, self.room)
@@ -388,18 +404,20 @@ class Corpus:
         Returns
         -------
         pandas.DataFrame, shape (n_talks, 16)
-            Columns ``id``, ``title``, ``abstract``, ``speakers`` (tuple of str), ``track``,
-            ``tags`` (tuple of str), ``day``, ``time``, ``room``, ``url``, ``event``,
+            Columns ``id``, ``title``, ``abstract``, ``speakers`` (comma-separated), ``track``,
+            ``tags`` (comma-separated), ``day``, ``time``, ``room``, ``url``, ``event``,
             ``language``, ``start``, ``end``, ``timezone`` and ``text`` (what the topic
             model reads); default integer index in corpus order.
         """
         import pandas as pd  # imported when asked: the command line never needs it
 
-        columns = [f.name for f in fields(Talk)] + ["text"]
-        return pd.DataFrame(
-            [[*(getattr(t, f.name) for f in fields(Talk)), t.text] for t in self.talks],
-            columns=columns,
-        )
+        names = [f.name for f in fields(Talk)]
+        rows = [
+            [*(", ".join(v) if isinstance(v, tuple) else v for v in map(t.__getattribute__, names)),
+             t.text]
+            for t in self.talks
+        ]  # fmt: skip
+        return pd.DataFrame(rows, columns=[*names, "text"])
 
     def __iter__(self) -> Iterator[Talk]:
         return iter(self.talks)
@@ -456,6 +474,21 @@ class Corpus:
             title=" + ".join(c.title for c in corpora if c.title),
             source=" + ".join(c.source for c in corpora if c.source),
         )
+
+    def event_names(self) -> dict[str, str]:
+        """Each event's name for people: the part of :attr:`title` (parts are joined by
+        ``" + "`` when corpora are merged) that is the event's identifier written out
+        (``"europython-2016"`` -> ``"EuroPython 2016"``), else the identifier itself.
+
+        Examples
+        --------
+        >>> Corpus([Talk(id="a", title="A", event="europython-2016")],
+        ...        title="EuroPython 2016").event_names()
+        {'europython-2016': 'EuroPython 2016'}
+        """
+        parts = {_squashed(part): part.strip() for part in self.title.split(" + ")}
+        events = {t.event for t in self.talks if t.event}
+        return {event: parts.get(_squashed(event)) or event for event in sorted(events)}
 
     def save(self, path: str | os.PathLike) -> Path:
         """Write the corpus as JSON Lines, atomically (a crash leaves the old file).
@@ -526,6 +559,12 @@ class Corpus:
 
 #: Talks listed in a corpus's summary in Jupyter, and the style of the tables shown there.
 CORPUS_TALKS, TABLE_STYLE = 10, "border-collapse:collapse;text-align:left"
+
+
+def _squashed(text: str) -> str:
+    """A name compared to an identifier: its slug without dashes ("EuroPython 2016" and
+    "europython2016" are both "europython2016")."""
+    return slugify(text).replace("-", "")
 
 
 def corpus_html(corpus: Corpus) -> str:

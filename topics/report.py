@@ -1,9 +1,9 @@
 """The run report, ``run.json``: what a ``topics run``, ``crawl`` or ``build`` did.
 
-Written beside the corpus (``<cache>/run.json`` by default) at the end of a run that
-succeeded, so benchmarks and users read the numbers the command showed: each stage's
-time and count, the candidate numbers of topics and their scores, the languages kept,
-the versions of the libraries, the command. Its JSON Schema (draft 2020-12) is
+Written beside the corpus (``<cache>/corpora/<name>.run.json``, :func:`report_file`) at
+the end of a run that succeeded, so benchmarks and users read the numbers the command
+showed: each stage's time and count, the candidate numbers of topics and their scores,
+the languages kept, the versions of the libraries, the command. Its JSON Schema (draft 2020-12) is
 :data:`SCHEMA`, shipped in the package (``topics/schemas/run.schema.json``).
 """
 
@@ -32,8 +32,10 @@ LIBRARIES = ("topics", "numpy", "scipy", "scikit-learn", "joblib", "jinja2", "wo
 
 
 def report_file(corpus: str | os.PathLike) -> Path:
-    """Where the report of a run on ``corpus`` is written: ``run.json`` beside it."""
-    return Path(corpus).with_name("run.json")
+    """Where the report of a run on ``corpus`` is written: beside it, named after it
+    (``corpora/<name>.jsonl`` -> ``corpora/<name>.run.json``), as a cache holds a corpus
+    per list of sources."""
+    return Path(corpus).with_suffix(".run.json")
 
 
 def crawled_at(corpus: str | os.PathLike) -> datetime:

@@ -3,17 +3,23 @@
 A cache folder (``--cache``, default ``cache``) holds::
 
     pages/          every page and file fetched over HTTP (see topics.sources.http.Fetcher)
-    talks.jsonl     the last corpus read, as JSON Lines (see topics.corpus.Corpus.save)
+    corpora/        one corpus per list of sources read, as JSON Lines
+                    (<name>-<hash>.jsonl, see corpus_file and topics.corpus.Corpus.save)
     model/v<N>/     the model's and the site's costly steps (a joblib.Memory), of
                     version N = MODEL_CACHE_VERSION
 
 ``topics crawl``/``topics run`` and :func:`topics.load` both read their sources through
 :func:`read_sources`, so a notebook and the command line share pages, corpus and model
 results: a corpus loaded in a notebook can be built with ``topics build``, and the reverse.
+Each list of sources has its own corpus file, so that a crawl never replaces the corpus
+of other sources; ``topics build`` reads the one of the sources it is given, or the only
+one the cache holds (:func:`find_corpus`).
 """
 
 from __future__ import annotations
 
+import hashlib
+import json
 import os
 import shutil
 from collections.abc import Sequence
@@ -21,8 +27,8 @@ from pathlib import Path
 
 from joblib import Memory
 
-from .corpus import Corpus
-from .sources import DEFAULT_DATA, Fetcher, SourceError, load_all
+from .corpus import Corpus, CorpusError, slugify
+from .sources import DEFAULT_DATA, DEFAULT_SOURCE, Fetcher, SourceError, load_all
 from .sources.http import CONCURRENCY, TIMEOUT
 
 #: The cache folder used unless told otherwise.
@@ -36,6 +42,9 @@ DEFAULT_CACHE = "cache"
 #: by its module), the fits became ``topics.model.exact``/``minibatch`` functions.
 MODEL_CACHE_VERSION = 3
 
+#: Folder of the cache holding one corpus per list of sources.
+CORPORA = "corpora"
+
 #: Environment variable naming the pyvideo data repository (a folder or URL).
 PYVIDEO_DATA_VARIABLE = "TOPICS_PYVIDEO_DATA"
 
@@ -45,9 +54,83 @@ def pyvideo_data() -> str:
     return os.environ.get(PYVIDEO_DATA_VARIABLE, DEFAULT_DATA)
 
 
-def corpus_file(cache: str | os.PathLike = DEFAULT_CACHE) -> Path:
-    """Where the corpus read last is saved: ``<cache>/talks.jsonl``."""
-    return Path(cache) / "talks.jsonl"
+def corpus_file(cache: str | os.PathLike = DEFAULT_CACHE, sources: Sequence[str] = ()) -> Path:
+    """Where the corpus of ``sources`` is saved: ``<cache>/corpora/<name>-<hash>.jsonl``.
+
+    ``name`` is made of the sources for people (a URL's host and path, a file's name,
+    ``pyvideo-europython-2016``), ``hash`` 8 hex digits of the sources themselves (local
+    paths made absolute, so ``../x`` and ``/abs/x`` are one corpus); no sources means
+    :data:`~topics.sources.DEFAULT_SOURCE`.
+
+    Examples
+    --------
+    >>> corpus_file("cache", ["pyvideo:europython-2016"]).parent.as_posix()
+    'cache/corpora'
+    """
+    keys = [_source_key(s) for s in (list(sources) or [DEFAULT_SOURCE])]
+    digest = hashlib.sha256(json.dumps(keys).encode("utf-8")).hexdigest()[:8]
+    name = slugify("-".join(_source_name(s) for s in (list(sources) or [DEFAULT_SOURCE])), 60)
+    return Path(cache) / CORPORA / f"{name}-{digest}.jsonl"
+
+
+def saved_corpora(cache: str | os.PathLike = DEFAULT_CACHE) -> list[Path]:
+    """The corpus files of the cache, by name (``talks.jsonl``, where older versions saved
+    the last corpus read, included)."""
+    found = sorted((Path(cache) / CORPORA).glob("*.jsonl"))
+    legacy = Path(cache) / "talks.jsonl"
+    return [*found, legacy] if legacy.is_file() else found
+
+
+def find_corpus(cache: str | os.PathLike = DEFAULT_CACHE, sources: Sequence[str] = ()) -> Path:
+    """The corpus file ``topics build`` reads: the one of ``sources``, else the only one.
+
+    Raises
+    ------
+    CorpusError
+        If ``sources`` were not read into this cache, or none are given and the cache
+        holds no corpus or several (the message lists them: the user chooses).
+    """
+    if sources:
+        path = corpus_file(cache, sources)
+        if not path.is_file():
+            named = " ".join(sources)
+            raise CorpusError(f"no corpus of {named} in {cache}: run 'topics crawl {named}' first")
+        return path
+    saved = saved_corpora(cache)
+    if not saved:
+        raise CorpusError(f"no corpus in {cache}: run 'topics crawl SOURCE' first")
+    if len(saved) > 1:
+        names = ", ".join(f"{_described(p)}" for p in saved)
+        raise CorpusError(
+            f"{cache} holds {len(saved)} corpora ({names}): say which with"
+            " 'topics build SOURCE...' or --corpus FILE"
+        )
+    return saved[0]
+
+
+def _described(path: Path) -> str:
+    """A saved corpus for a message: its sources (from its first line), else its file."""
+    try:
+        with path.open(encoding="utf-8") as lines:
+            header = json.loads(lines.readline() or "{}")
+        source = header["corpus"]["source"]
+    except (OSError, ValueError, KeyError, TypeError):
+        source = None
+    return source if isinstance(source, str) and source else str(path)
+
+
+def _source_key(source: str) -> str:
+    if "://" in source or source.startswith(("pyvideo:", "arxiv:")):
+        return source
+    return str(Path(source).resolve())
+
+
+def _source_name(source: str) -> str:
+    if "://" in source:
+        return source.split("://", 1)[1]
+    if source.startswith(("pyvideo:", "arxiv:")):
+        return source
+    return Path(source).name or source
 
 
 def model_memory(cache: str | os.PathLike = DEFAULT_CACHE) -> Memory:

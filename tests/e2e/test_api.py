@@ -12,7 +12,7 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.pipeline import Pipeline
 
 import topics
-from tests.helpers import FIXTURES, REPO
+from tests.helpers import FIXTURES, REPO, saved_corpus
 from tests.helpers.programme import THEMES, programme
 from topics.cli import main
 from topics.corpus import Corpus, Talk
@@ -33,7 +33,7 @@ def test_load_shares_the_cli_cache_layout(serve, tmp_path, monkeypatch):
     cache = tmp_path / "cache"
     corpus = topics.load(f"pyvideo:{EVENT}", cache=cache, pyvideo_data=server.url)
     assert len(corpus) == 3 and {t.event for t in corpus} == {EVENT}
-    assert Corpus.load(cache / "talks.jsonl").talks == corpus.talks
+    assert saved_corpus(cache).talks == corpus.talks
     assert (cache / "pages").is_dir()
     fetched = len(server.requests)
     monkeypatch.setenv("TOPICS_PYVIDEO_DATA", server.url)  # the default, as for the CLI
@@ -65,19 +65,32 @@ def test_load_reads_a_folder_and_several_sources(tmp_path):
     assert frame["text"].tolist() == corpus.texts
 
 
+def test_to_pandas_language_and_speakers_read_as_the_model_shows_them():
+    talks = [
+        Talk(id="a", title="Reviewing code", speakers=("Adam Dangoor",), language="eng"),
+        Talk(id="b", title="Panel", speakers=("Ann Lee", "Bob Ray"), tags=("x", "y")),
+        Talk(id="c", title="Charla", language="SPA"),
+        Talk(id="d", title="Other", language="pt-BR"),
+    ]
+    frame = Corpus(talks).to_pandas()
+    assert frame["language"].tolist() == ["en", "", "es", "pt-BR"]  # ISO 639-1, as topics_
+    assert frame["speakers"].tolist() == ["Adam Dangoor", "Ann Lee, Bob Ray", "", ""]
+    assert frame["tags"].tolist() == ["", "x, y", "", ""]
+
+
 def test_crawl_uses_a_profile_and_the_page_cache(serve, tmp_path):
     server = serve(FIXTURES / "sites" / "europython-2016")
     url = f"{server.url}/p3/schedule/ep2016/"
     corpus = topics.crawl(url, profile="europython-2016", cache=tmp_path)
     assert [t.id for t in corpus] == ["the-gil-is-dead", "async-all-the-things"]
-    assert Corpus.load(tmp_path / "talks.jsonl").talks == corpus.talks
+    assert saved_corpus(tmp_path).talks == corpus.talks
     fetched = len(server.requests)
     assert topics.crawl(url, profile="europython-2016", cache=tmp_path).talks == corpus.talks
     assert len(server.requests) == fetched
 
 
 def test_load_and_crawl_errors_are_source_errors(tmp_path):
-    with pytest.raises(SourceError, match="neither a URL"):
+    with pytest.raises(SourceError, match=r"no such file or folder: .*missing\.txt"):
         topics.load(str(tmp_path / "missing.txt"), cache=tmp_path)
     with pytest.raises(SourceError, match="not an http"):
         topics.crawl(str(FIXTURES / "pyvideo" / EVENT), cache=tmp_path)
@@ -92,7 +105,7 @@ def test_reprs_are_short_and_html_is_escaped(fitted):
     assert "&lt;script&gt;" in html and "&lt;Con&gt;" in html
     assert "abstract" not in repr(programme().talks[0])
     assert repr(fitted) == "TopicModel(n_topics=4)"
-    assert repr(fitted.topic(0)).startswith("Topic(0, ")
+    assert repr(fitted.topic(0)).startswith("Topic 1: ")
     table = fitted._repr_html_()
     assert table.count("<tr>") == 1 + 4 and fitted.topic_labels_[0] in table
     assert fitted._repr_mimebundle_()["text/html"] == table
@@ -118,7 +131,8 @@ def test_topics_table_and_talks_ranked_by_weight(fitted):
     assert list(table.columns) == ["label", "size", "top_words", "stability", "language", "theme"]
     assert table.index.name == "topic" and len(table) == 4
     assert table["size"].sum() == 32  # the 3 Spanish talks are left out
-    for k, row in table.iterrows():
+    for number, row in table.iterrows():  # numbered from 1, as on the site
+        k = number - 1
         assert row["top_words"].split(", ")[0] == fitted.top_words(k, 1)[0][0]
         ranked = fitted.talks(k)
         assert ranked["weight"].is_monotonic_decreasing and (ranked["weight"] > 0).all()

@@ -119,6 +119,14 @@ def test_bad_input_gets_one_line_and_exit_1(case, tmp_path, capsys):
     assert not out.exists()
 
 
+@pytest.mark.parametrize("name", ["notes.txt", "talks.jsonl", "programme.ics", "event-folder"])
+def test_missing_source_is_no_such_file(name, tmp_path, capsys):
+    missing = tmp_path / name
+    code = main(["crawl", str(missing), "--cache", str(tmp_path / "cache")])
+    assert code == 1
+    assert _one_error_line(capsys).startswith(f"topics: error: no such file or folder: {missing} (")
+
+
 @reliability(
     "A list page on which the profile's talk_links selector finds no link",
     "Exit 1: one line naming the page, the selector and the profile",

@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.helpers import REPO, error_line, snapshot
+from tests.helpers import REPO, error_line, saved_corpus, snapshot
 from tests.helpers.loopback import PROFILE_TOML, running_site
 from tests.helpers.tiny_site import tiny_corpus
 from tests.reliability_table import reliability
@@ -69,7 +69,7 @@ def test_corrupted_page_cache_entries_are_fetched_again(loopback, tmp_path, caps
     cache = tmp_path / "cache"
     args = ["crawl", f"{loopback.url}/list/", "--profile", str(profile), "--cache", str(cache)]
     assert main(args) == 0
-    first = Corpus.load(cache / "talks.jsonl")
+    first = saved_corpus(cache)
     entries = _cache_entries(cache / "pages")
     cut, garbage, wrong = (entries[f"{loopback.url}/talk/t{n}/"] for n in (1, 4, 6))
     cut.write_bytes(cut.read_bytes()[:40])
@@ -81,7 +81,7 @@ def test_corrupted_page_cache_entries_are_fetched_again(loopback, tmp_path, caps
     assert main(args) == 0
     again = [r.path for r in loopback.requests[before:] if r.path != "/robots.txt"]
     assert sorted(again) == ["/talk/t1/", "/talk/t4/", "/talk/t6/"]
-    assert Corpus.load(cache / "talks.jsonl") == first
+    assert saved_corpus(cache) == first
     err = capsys.readouterr().err
     assert "Traceback" not in err
     assert err.count("an unreadable cache entry of _fetch was recomputed") == 2
@@ -185,7 +185,7 @@ def test_two_runs_at_once_share_a_cache(tmp_path):
     results = [run.communicate(timeout=600) for run in runs]
     assert [run.returncode for run in runs] == [0, 0], results
     assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []
-    assert Corpus.load(tmp_path / "cache" / "talks.jsonl").talks == load_table(source).talks
+    assert saved_corpus(tmp_path / "cache").talks == load_table(source).talks
     built = snapshot(out)
     assert len([name for name in built if name.startswith("talks/")]) == len(tiny_corpus())
     third = _topics("run", *args)

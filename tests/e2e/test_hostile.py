@@ -21,6 +21,7 @@ from urllib.parse import urlsplit
 import pytest
 from bs4 import BeautifulSoup
 
+from tests.helpers import saved_corpus
 from tests.helpers.browser import open_page
 from tests.helpers.hostile_site import (
     ESCAPED_MARKUP,
@@ -33,7 +34,7 @@ from tests.helpers.hostile_site import (
 )
 from tests.reliability_table import reliability
 from topics.cli import PAGES_FAILED, main
-from topics.corpus import MAX_TITLE, Corpus
+from topics.corpus import MAX_TITLE
 
 
 @pytest.fixture(scope="module")
@@ -96,7 +97,7 @@ def test_crawl_stays_on_the_site_and_sends_no_credentials(published, hostile):
     assert "/talk/to-other-host/: redirected off the site" in failed
     assert "/talk/to-other-port/: redirected off the site" in failed
     assert failed.count("\n  ") == 4  # the other-host and other-port links are not on the site
-    assert NEIGHBOUR_TITLE not in {t.title for t in Corpus.load(work / "cache" / "talks.jsonl")}
+    assert NEIGHBOUR_TITLE not in {t.title for t in saved_corpus(work / "cache")}
 
 
 @reliability(
@@ -127,7 +128,7 @@ def test_every_file_is_inside_the_output_folders(published):
 )
 def test_huge_title_is_cut_and_bad_bytes_replaced(published):
     work, _, _, _ = published
-    corpus = Corpus.load(work / "cache" / "talks.jsonl")
+    corpus = saved_corpus(work / "cache")
     titles = {t.id: t.title for t in corpus}
     assert len(titles["huge"]) == MAX_TITLE and titles["huge"].startswith("Huge title")
     assert (work / "site" / "talks" / "huge.html").stat().st_size < 100_000
@@ -323,7 +324,7 @@ def test_feed_payloads_are_read_as_text(published_feed, hostile):
     for request in requests:
         assert "Cookie" not in request.headers and "Authorization" not in request.headers
     assert hostile.neighbour_requests == []
-    corpus = Corpus.load(work / "cache" / "talks.jsonl")
+    corpus = saved_corpus(work / "cache")
     assert len(corpus) == len(hostile.talks) + len(FORBIDDEN_ENTRY_LINKS)
     for talk in corpus:
         assert not talk.url or talk.url.startswith(f"{hostile.url}/talk/"), talk.url

@@ -28,8 +28,14 @@ from topics.model.cleaning import boilerplate_shingles, remove_shingles, strip_n
 from topics.model.evaluation import REFERENCE_TOKEN_PATTERN
 from topics.model.languages import detect_language
 from topics.model.vocabulary import Analyzer
+from topics.site.abstracts import (
+    MAX_MARKUP,
+    detect_format,
+    paragraphs,
+    render_abstract,
+    strip_header,
+)
 from topics.site.search_index import tokenize
-from topics.site.views import paragraphs
 from topics.sources import profiles
 from topics.sources.builtin_profiles import PROFILES
 from topics.sources.crawler import crawl_site
@@ -104,6 +110,10 @@ READERS = {
     "evaluation.REFERENCE_TOKEN_PATTERN": lambda text: re.findall(REFERENCE_TOKEN_PATTERN, text),
     "search_index.tokenize": tokenize,
     "paragraphs": paragraphs,
+    "abstracts.strip_header": strip_header,
+    "abstracts.detect_format": detect_format,
+    # Markdown or reST rendering and sanitising, on the longest text rendered so.
+    "abstracts.render_abstract": lambda text: render_abstract(text[:MAX_MARKUP]),
     "textsafety.clean_text": clean_text,
     "corpus.slugify": slugify,
     "text.fragment_text": fragment_text,
@@ -145,8 +155,9 @@ def _warm():
             name,
             marks=reliability(
                 f"Each function that runs regular expressions on crawled text (cleaning,"
-                f" language detection, terms, search, paragraphs, schedules, talk ids, profile"
-                f" patterns) fed {len(HOSTILE)} hostile texts of 100,000 characters, among them"
+                f" language detection, terms, search, paragraphs, abstract rendering, schedules,"
+                f" talk ids, profile patterns) fed {len(HOSTILE)} hostile texts of 100,000"
+                " characters, among them"
                 " 'see x.com ' + 'a.' * 49995, 'x@ ' + 'a.' * 49998 and 'in x on ' repeated",
                 "Each text took under 2 s of CPU time",
             ),

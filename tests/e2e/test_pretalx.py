@@ -39,7 +39,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from tests.helpers import ARTIFACTS, REPO
+from tests.helpers import ARTIFACTS, REPO, saved_corpus
 from tests.helpers.loopback import QuietHandler, serve
 from topics.cli import main
 from topics.corpus import Corpus
@@ -259,7 +259,7 @@ def test_pretalx_event_through_its_schedule_export(pretalx, proxy, programme, tm
                  "--topics", "12", "--delay", "0.5"])  # fmt: skip
     pretalx.timings["export_run_s"] = round(time.perf_counter() - start, 1)
     assert code == 0
-    corpus = Corpus.load(cache / "talks.jsonl")
+    corpus = saved_corpus(cache)
     _check_every_talk(corpus, programme)
     assert all(t.url.startswith(f"{pretalx.url}/{SLUG}/talk/") for t in corpus)
     assert server.paths == ["/robots.txt", f"/{SLUG}/", f"/{SLUG}/schedule/export/schedule.json"]
@@ -278,7 +278,7 @@ def test_pretalx_event_through_its_talk_pages_when_the_export_is_off(
     pretalx.timings["html_run_s"] = round(time.perf_counter() - start, 1)
     (ARTIFACTS / "pretalx.json").write_text(json.dumps(pretalx.timings, indent=2) + "\n")
     assert code == 0
-    corpus = Corpus.load(cache / "talks.jsonl")
+    corpus = saved_corpus(cache)
     _check_every_talk(corpus, programme)
     talk_pages = [p for p in server.paths if re.fullmatch(rf"/{SLUG}/talk/\w+/", p)]
     assert len(talk_pages) == len(set(talk_pages)) == 169
@@ -342,5 +342,5 @@ def test_static_html_export_served_without_types(pretalx, programme, serve, tmp_
         assert answer.headers["Content-Type"] == "application/octet-stream"
     cache = tmp_path / "cache"
     assert main(["crawl", f"{server.url}/{SLUG}/", "--cache", str(cache), "--delay", "0"]) == 0
-    _check_every_talk(Corpus.load(cache / "talks.jsonl"), programme)
+    _check_every_talk(saved_corpus(cache), programme)
     assert server.count(f"/{SLUG}/schedule/nojs") == 2  # the test's request, then the crawl's

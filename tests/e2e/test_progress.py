@@ -20,7 +20,7 @@ from pathlib import Path
 import pytest
 from jsonschema import Draft202012Validator
 
-from tests.helpers import REPO, shared_path
+from tests.helpers import REPO, run_report, saved_corpus_file, shared_path
 from tests.helpers.loopback import start_server
 from tests.helpers.terminal import BAR, run_in_terminal
 from tests.reliability_table import reliability
@@ -105,7 +105,7 @@ def test_a_run_in_a_terminal_shows_each_stage_and_bars(site_url, tmp_path):
         assert any(done > 0 for done, _ in bars), f"{stage}'s bar never moved: {bars}"
         if total is not None:
             assert {t for _, t in bars} == {total}
-    report = json.loads((cache / "run.json").read_text(encoding="utf-8"))
+    report = run_report(cache)
     assert terminal.bars("choose k")[-1][1] == len(report["model"]["candidates"])
     assert terminal.bars("word clouds")[-1][1] == report["model"]["n_topics"]
     # Each bar is taken off the screen when its stage ends: none is left.
@@ -127,7 +127,7 @@ def test_a_piped_run_shows_stage_lines_and_no_carriage_return(piped):
 
 def test_run_json_follows_its_schema_and_has_the_stage_times(piped):
     run, cache = piped
-    report = json.loads((cache / "run.json").read_text(encoding="utf-8"))
+    report = run_report(cache)
     schema = json.loads(SCHEMA.read_text(encoding="utf-8"))
     Draft202012Validator.check_schema(schema)
     validator = Draft202012Validator(schema, format_checker=Draft202012Validator.FORMAT_CHECKER)
@@ -155,7 +155,7 @@ def _ended_in_order(stderr: str) -> list[str]:
 
 def test_an_invalid_report_fails_the_schema(piped):
     _, cache = piped
-    report = json.loads((cache / "run.json").read_text(encoding="utf-8"))
+    report = run_report(cache)
     validator = Draft202012Validator(json.loads(SCHEMA.read_text(encoding="utf-8")))
     del report["stages"][0]["count"]
     report["model"]["candidates"][0]["k"] = "five"
@@ -176,7 +176,7 @@ def test_verbose_lists_every_k_candidate_with_its_score(piped, site_url, tmp_pat
     out = str(tmp_path / "site")
     run = _topics("run", site_url, "--verbose", "--cache", str(cache), "--out", out)
     assert run.returncode == 0, run.stderr
-    candidates = json.loads((cache / "run.json").read_text(encoding="utf-8"))["model"]
+    candidates = run_report(cache)["model"]
     listed = re.findall(r"^  k=(\d+) \(en\): .* score (\d\.\d{3})$", run.stderr, re.M)
     assert listed == [(str(c["k"]), f"{c['score']:.3f}") for c in candidates["candidates"]]
     assert f"  k={candidates['chosen']} chosen (en), among {len(listed)} candidates" in run.stderr
@@ -187,7 +187,7 @@ def test_verbose_lists_every_k_candidate_with_its_score(piped, site_url, tmp_pat
 
 def test_build_says_which_corpus_it_read_and_when_it_was_crawled(piped, tmp_path):
     _, cache = piped
-    corpus = cache / "talks.jsonl"
+    corpus = saved_corpus_file(cache)
     run = _topics("build", "--topics", "6", "--cache", str(cache), "--out", str(tmp_path / "s"))
     assert run.returncode == 0, run.stderr
     crawled = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime(corpus.stat().st_mtime))
@@ -196,7 +196,7 @@ def test_build_says_which_corpus_it_read_and_when_it_was_crawled(piped, tmp_path
     # k given: a fit, no choice.
     started, ended = _stage_lines(run.stderr.splitlines())
     assert "fit" in started and "fit" in ended and "choose k" not in started
-    report = json.loads((cache / "run.json").read_text(encoding="utf-8"))
+    report = run_report(cache)
     assert report["command"][:2] == ["topics", "build"]
     assert report["model"]["asked"] == 6 and report["model"]["candidates"] == []
 
@@ -246,7 +246,7 @@ def _leftovers(mark: str, wait: float = 2.0) -> list[str]:
 )
 def test_ctrl_c_at_any_stage_stops_within_a_second(piped, marker, delay, cold, tmp_path):
     cache = tmp_path / "cache" if cold else _pages_cache(piped, tmp_path)
-    url = json.loads((piped[1] / "run.json").read_text(encoding="utf-8"))["corpus"]["source"]
+    url = run_report(piped[1])["corpus"]["source"]
     args = ["run", url, "--cache", str(cache), "--out", str(tmp_path / "site")]
     if cold:
         args += ["--delay", "0.05"]

@@ -19,11 +19,10 @@ import time
 
 import pytest
 
-from tests.helpers import REPO
+from tests.helpers import REPO, saved_corpus
 from tests.helpers.loopback import PROFILE_TOML, running_site
 from tests.reliability_table import reliability
 from topics.cli import main
-from topics.corpus import Corpus
 
 TALKS = [f"/talk/t{n:02d}/" for n in range(30)]
 ANSWERED = 12
@@ -78,7 +77,7 @@ def test_killed_crawl_resumes_with_only_the_rest(gated_site, tmp_path, how, caps
     else:
         assert crawl.returncode == 130, err
         assert "interrupted; everything fetched so far is cached" in err
-    assert not (tmp_path / "cache" / "talks.jsonl").exists()
+    assert not (tmp_path / "cache" / "corpora").exists()
 
     site.gate = None
     before = len(site.requests)
@@ -89,7 +88,7 @@ def test_killed_crawl_resumes_with_only_the_rest(gated_site, tmp_path, how, caps
     assert len(fetched_again) == len(set(fetched_again))  # each page once
     assert not set(fetched_again) & set(answered)  # nothing it already had
     assert sorted(fetched_again) == sorted(set(TALKS) - set(answered))  # exactly the rest
-    corpus = Corpus.load(tmp_path / "cache" / "talks.jsonl")
+    corpus = saved_corpus(tmp_path / "cache")
     assert [t.title for t in corpus] == [f"Talk t{n:02d}" for n in range(30)]
     assert f"({len(fetched_again)} pages fetched, the rest from the cache)" in (
         capsys.readouterr().err

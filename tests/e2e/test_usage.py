@@ -10,9 +10,10 @@ from pathlib import Path
 
 import pytest
 
-from tests.helpers import FIXTURES, REPO, snapshot
+from tests.helpers import FIXTURES, REPO, error_line, saved_corpus, snapshot
 from tests.helpers.tiny_site import tiny_corpus
 from tests.reliability_table import reliability
+from topics.cli import main
 from topics.corpus import Corpus
 
 ENV = {**os.environ, "PYTHONPATH": str(REPO)}
@@ -91,7 +92,7 @@ def test_options_may_come_between_sources(tmp_path):
     Corpus(talks=second, title="Second").save(tmp_path / "b.jsonl")
     done = _topics("crawl", "a.jsonl", "--cache", "c", "b.jsonl", cwd=tmp_path)
     assert done.returncode == 0, done.stderr
-    assert len(Corpus.load(tmp_path / "c" / "talks.jsonl")) == len(tiny_corpus())
+    assert len(saved_corpus(tmp_path / "c")) == len(tiny_corpus())
     done = _topics("run", "a.jsonl", "--out", "site", "--topics", "2", "b.jsonl", "--cache",
                    "c", cwd=tmp_path)  # fmt: skip
     assert done.returncode == 0, done.stderr
@@ -100,9 +101,9 @@ def test_options_may_come_between_sources(tmp_path):
     Corpus(talks=first, title="Odd").save(tmp_path / "-odd.jsonl")  # a source after --
     done = _topics("crawl", "--cache", "d", "--", "-odd.jsonl", cwd=tmp_path)
     assert done.returncode == 0, done.stderr
-    assert len(Corpus.load(tmp_path / "d" / "talks.jsonl")) == len(first)
-    for name in ("build", "sources"):  # a stray argument is still a usage error
-        assert "unrecognized arguments: stray" in _usage_error(_topics(name, "stray"), name)
+    assert len(saved_corpus(tmp_path / "d")) == len(first)
+    # a stray argument is still a usage error
+    assert "unrecognized arguments: stray" in _usage_error(_topics("sources", "stray"), "sources")
 
 
 @reliability(
@@ -141,3 +142,38 @@ def test_corpus_never_overwrites_a_source(tmp_path):
     done = _topics("run", "link.csv", "--corpus", str(mine), cwd=tmp_path)
     assert "saving the talks would overwrite it" in _usage_error(done)
     assert snapshot(tmp_path) == before
+
+
+def test_local_files_read_say_nothing_of_pages(tmp_path, capsys):
+    Corpus(talks=tiny_corpus().talks, title="Tiny").save(tmp_path / "talks-in.jsonl")
+    for source in (tmp_path / "talks-in.jsonl", FIXTURES / "pyvideo" / "minicon-2020"):
+        assert main(["crawl", str(source), "--cache", str(tmp_path / "empty-cache")]) == 0
+        err = capsys.readouterr().err
+        (line,) = [line for line in err.splitlines() if line.startswith("crawled ")]
+        assert "pages" not in line and "cache)" not in line, line
+
+
+def test_each_source_keeps_its_corpus_and_build_says_which_it_reads(tmp_path, capsys):
+    first = tiny_corpus().talks[:7]
+    Corpus(talks=tiny_corpus().talks, title="Whole").save(tmp_path / "whole.jsonl")
+    Corpus(talks=first, title="First").save(tmp_path / "first.jsonl")
+    cache, out = str(tmp_path / "cache"), str(tmp_path / "site")
+    whole, part = str(tmp_path / "whole.jsonl"), str(tmp_path / "first.jsonl")
+    assert main(["crawl", whole, "--cache", cache]) == 0
+    assert main(["build", "--cache", cache, "--out", out, "--topics", "2"]) == 0  # the only one
+    assert f"13 talks of {whole} (" in capsys.readouterr().err
+    assert main(["crawl", part, "--cache", cache]) == 0
+    assert len(list((tmp_path / "cache" / "corpora").glob("*.jsonl"))) == 2  # none replaced
+    capsys.readouterr()
+    assert main(["build", "--cache", cache, "--out", out, "--topics", "2"]) == 1
+    error = _one_error_line(capsys)
+    assert "holds 2 corpora" in error and whole in error and part in error
+    assert "'topics build SOURCE...' or --corpus FILE" in error
+    assert main(["build", whole, "--cache", cache, "--out", out, "--topics", "2"]) == 0
+    assert f"13 talks of {whole} (" in capsys.readouterr().err
+    assert main(["build", "other.jsonl", "--cache", cache, "--out", out]) == 1
+    assert "no corpus of other.jsonl in " in _one_error_line(capsys)
+
+
+def _one_error_line(capsys) -> str:
+    return error_line(capsys.readouterr().err)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 from pathlib import Path
 
@@ -33,3 +34,25 @@ def error_line(err: str) -> str:
     assert not [line for line in lines[:-1] if line.startswith("topics:")], err
     assert "Traceback" not in err, err
     return lines[-1]
+
+
+def saved_corpus_file(cache: Path) -> Path:
+    """The file of the corpus a crawl saved in ``cache`` (its only one, in
+    ``cache/corpora/``)."""
+    saved = sorted((Path(cache) / "corpora").glob("*.jsonl"))
+    assert len(saved) == 1, f"{cache} holds {len(saved)} corpora"
+    return saved[0]
+
+
+def saved_corpus(cache: Path):
+    """The corpus a crawl saved in ``cache`` (its only one, in ``cache/corpora/``)."""
+    from topics.corpus import Corpus
+
+    return Corpus.load(saved_corpus_file(cache))
+
+
+def run_report(cache: Path) -> dict:
+    """The run report (``run.json``) of the corpus a run saved in ``cache``."""
+    from topics.report import report_file
+
+    return json.loads(report_file(saved_corpus_file(cache)).read_text(encoding="utf-8"))

@@ -89,9 +89,11 @@ def test_model_exposes_themes_and_summary_carries_them(fitted_24):
     assert len(model.theme_labels_) == themes.max() + 1 == len(set(themes.tolist()))
     table = model.themes_
     assert list(table.columns) == ["label", "topics", "n_topics", "size", "top_words"]
-    assert sorted(t for topics in table["topics"] for t in topics) == list(range(24))
+    # The tables number topics and themes from 1, as the site does.
+    assert sorted(t for topics in table["topics"] for t in topics) == list(range(1, 25))
+    assert table.index.tolist() == list(range(1, len(model.theme_labels_) + 1))
     assert table["size"].sum() == model.topics_["size"].sum()
-    assert model.topics_["theme"].tolist() == themes.tolist()
+    assert model.topics_["theme"].tolist() == (themes + 1).tolist()
     summary = model.summary()
     assert summary.topic_themes.tolist() == themes.tolist()
     assert summary.theme_labels == model.theme_labels_

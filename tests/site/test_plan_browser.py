@@ -17,6 +17,7 @@ import numpy as np
 import pytest
 from icalendar import Calendar
 
+from tests.helpers import saved_corpus
 from tests.helpers.browser import open_page, serious_axe_violations, wait_until
 from tests.helpers.tiny_site import fitted
 from topics.cli import main
@@ -109,7 +110,7 @@ def fosdem(shared, tmp_path_factory) -> PlanSite:
     schedule = shared / "data" / "schedules" / "fosdem-2024.xml"
     args = ["run", str(schedule), "--out", str(folder / "site"), "--topics", "65"]
     assert main([*args, "--cache", str(folder / "cache")]) == 0
-    return _site(folder / "site", Corpus.load(folder / "cache" / "talks.jsonl"))
+    return _site(folder / "site", saved_corpus(folder / "cache"))
 
 
 # Helpers ---------------------------------------------------------------------------------

@@ -22,6 +22,7 @@ from topics.model.similarity import topic_shares
 from topics.site import build_site
 from topics.site import publish as render
 from topics.site import templates as site_templates
+from topics.site.abstracts import paragraphs
 from topics.site.publish import MARKER
 from topics.site.site_view import site_view
 from topics.site.templates import environment
@@ -31,7 +32,6 @@ from topics.site.views import (
     RenderError,
     TalkViews,
     TopicLink,
-    paragraphs,
     rounded_percents,
 )
 

@@ -18,6 +18,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from tests.helpers import saved_corpus
 from tests.helpers.browser import broken_images, open_page, serious_axe_violations, wait_until
 from tests.helpers.tiny_site import EVENTS, fitted_two_events
 from topics.cli import main
@@ -76,7 +77,7 @@ def europython(shared, tmp_path_factory) -> Site:
     site, cache = folder / "site", folder / "cache"
     args = ["run", "--pyvideo-data", str(shared / "data" / "pyvideo"), "--out", str(site)]
     assert main([*args, "--cache", str(cache)]) == 0
-    return Site("europython-2016", site, Corpus.load(cache / "talks.jsonl"))
+    return Site("europython-2016", site, saved_corpus(cache))
 
 
 @pytest.fixture(params=["tiny", "europython"])
@@ -331,6 +332,21 @@ def test_map_hover_shows_the_title_and_a_click_opens_the_talk(browser, site):
     log.assert_clean(site.prefix)
 
 
+def test_map_says_tap_on_a_touch_screen_and_hover_with_a_mouse(browser, tiny):
+    said = {}
+    for name, options in {
+        "phone": {"viewport": {"width": 390, "height": 844}, "has_touch": True, "is_mobile": True},
+        "desktop": {"viewport": {"width": 1440, "height": 900}},
+    }.items():
+        context = browser.new_context(**options)
+        page = context.new_page()
+        page.goto(tiny.url("map.html"))
+        said[name] = page.locator("figure.map-figure figcaption").inner_text()
+        context.close()
+    assert said["phone"].startswith("Tap a dot to open its talk") and "Hover" not in said["phone"]
+    assert said["desktop"].startswith("Hover a dot") and "Tap" not in said["desktop"]
+
+
 def test_map_zooms_with_buttons_and_keys(browser, tiny):
     page, log = open_page(browser)
     page.goto(tiny.url("map.html"))
@@ -388,7 +404,7 @@ def test_editions_page_of_europython_2016_and_2019(browser, shared, tmp_path):
     page, log = open_page(browser)
     page.goto((site / "editions.html").as_uri())
     headers = page.locator("table.editions thead th").all_inner_texts()
-    assert headers[1:] == ["europython-2016", "europython-2019"]
+    assert headers[1:] == ["EuroPython 2016", "EuroPython 2019"]  # the events by name
     log.assert_clean(site.as_uri() + "/")
 
 

@@ -25,11 +25,11 @@ from hypothesis import given
 from hypothesis import strategies as st
 from lxml import etree
 
-from tests.helpers import FIXTURES, error_line
+from tests.helpers import FIXTURES, error_line, saved_corpus
 from tests.helpers.loopback import QuietHandler, serve
 from tests.reliability_table import reliability
 from topics.cli import main
-from topics.corpus import MAX_TITLE, Corpus, is_safe_id
+from topics.corpus import MAX_TITLE, is_safe_id
 from topics.sources import SourceError, load
 from topics.sources.arxiv import ARXIV_API_VARIABLE, ARXIV_DELAY, is_arxiv_api
 from topics.sources.feeds import is_feed, load_feed, parse_feed
@@ -436,7 +436,7 @@ def test_arxiv_paging_is_paced_and_bounded(arxiv, tmp_path):
     arxiv.lags = [0.5]  # paced from starts alone, the next one would arrive 2.5 s after it
     code, err = _run(["crawl", query, "--delay", "0", "--cache", str(tmp_path / "a")])
     assert code == 0, err
-    assert len(Corpus.load(tmp_path / "a" / "talks.jsonl")) == 9
+    assert len(saved_corpus(tmp_path / "a")) == 9
     starts = [t for t, _ in arxiv.starts]
     pages = [parse_qs(urlsplit(path).query)["start"][0] for _, path in arxiv.starts]
     assert pages == ["0", "3", "6"]  # then totalResults says there is no more
@@ -445,7 +445,7 @@ def test_arxiv_paging_is_paced_and_bounded(arxiv, tmp_path):
     arxiv.starts.clear()
     code, err = _run(["crawl", query, "--max-pages", "2", "--cache", str(tmp_path / "b")])
     assert code == 0, err
-    assert len(arxiv.starts) == 2 and len(Corpus.load(tmp_path / "b" / "talks.jsonl")) == 6
+    assert len(arxiv.starts) == 2 and len(saved_corpus(tmp_path / "b")) == 6
     assert "6 of its 9 papers read (2 pages of 3; --max-pages reads more)" in err
 
 

@@ -23,7 +23,7 @@ from urllib.parse import urljoin, urlsplit
 import pytest
 from bs4 import BeautifulSoup
 
-from tests.helpers import REPO
+from tests.helpers import REPO, saved_corpus
 from tests.helpers.loopback import start_server
 from topics.corpus import Corpus
 
@@ -175,7 +175,7 @@ def published(request, shared, tmp_path_factory) -> Run:
     request.addfinalizer(httpd.server_close)
     request.addfinalizer(httpd.shutdown)
     assert done.returncode == 0, done.stderr
-    corpus = Corpus.load(work / "cache" / "talks.jsonl")
+    corpus = saved_corpus(work / "cache")
     return Run(root, server.url, work, corpus, done.stderr)
 
 

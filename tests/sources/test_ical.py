@@ -17,13 +17,13 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from tests.helpers import FIXTURES, error_line
+from tests.helpers import FIXTURES, error_line, saved_corpus
 from tests.reliability_table import reliability
 from topics.cli import main
-from topics.corpus import MAX_TITLE, Corpus, is_safe_id
+from topics.corpus import MAX_TITLE, is_safe_id
 from topics.sources import KINDS, SourceError, load
 from topics.sources.http import MAX_BYTES, Fetcher
-from topics.sources.ical import is_calendar, parse_ical
+from topics.sources.ical import is_calendar, load_ical, parse_ical
 
 MINICON = FIXTURES / "calendars" / "minicon.ics"
 
@@ -111,7 +111,7 @@ def test_topics_run_on_an_ics_file(tmp_path, capsys):
     assert (
         main(["run", str(source), "--topics", "2", "--out", str(out), "--cache", str(cache)]) == 0
     )
-    corpus = Corpus.load(cache / "talks.jsonl")
+    corpus = saved_corpus(cache)
     assert [t.id for t in corpus] == [f"minicon-{n}" for n in range(1, 7)]
     pages = sorted(p.stem for p in (out / "talks").glob("*.html"))
     assert pages == [f"minicon-{n}" for n in range(1, 7)]
@@ -217,6 +217,8 @@ def test_deeply_nested_events_are_read_without_recursion():
 
 def test_missing_file_and_other_bytes_are_source_errors(tmp_path):
     with pytest.raises(SourceError, match=r"no calendar file at .*absent\.ics$"):
+        load_ical(str(tmp_path / "absent.ics"))
+    with pytest.raises(SourceError, match=r"^no such file or folder: .*absent\.ics \("):
         load(str(tmp_path / "absent.ics"), Fetcher())
     with pytest.raises(SourceError, match=r"^x\.ics is not an iCalendar file \(starts b'%PDF-1"):
         parse_ical(b"%PDF-1.7 ...", "x.ics")

@@ -16,9 +16,8 @@ import re
 import pytest
 from bs4 import BeautifulSoup
 
-from tests.helpers import FIXTURES
+from tests.helpers import FIXTURES, saved_corpus
 from topics.cli import PAGES_FAILED, main
-from topics.corpus import Corpus
 from topics.sources import SourceError
 from topics.sources.builtin_profiles import BUILTIN_VARIABLE, detect_profile, matching_profile
 from topics.sources.crawler import crawl_site
@@ -300,7 +299,7 @@ def test_hand_written_sites_of_other_shapes(site, path, serve, tmp_path):
     server = serve(GENERIC / site)
     code, err = run_cli("crawl", server.url + path, "--cache", str(tmp_path / "cache"))
     assert "topics: profile: inferred: talk links" in err
-    corpus = Corpus.load(tmp_path / "cache" / "talks.jsonl")
+    corpus = saved_corpus(tmp_path / "cache")
     expected = EXPECTED[site]
     talks = {t.url.removeprefix(server.url): t for t in corpus}
     assert set(talks) == set(expected)  # every talk, of every day, and nothing else
@@ -346,7 +345,7 @@ def test_a_users_profile_wins(serve, tmp_path):
                         str(tmp_path / "mine.toml"), "--cache", str(tmp_path / "c"))  # fmt: skip
     assert code == 0, err
     assert "topics: profile:" not in err
-    titles = {t.title for t in Corpus.load(tmp_path / "c" / "talks.jsonl")}
+    titles = {t.title for t in saved_corpus(tmp_path / "c")}
     assert "Streaming joins without tears | PyData Riverside 2024" in titles
 
 
@@ -355,7 +354,7 @@ def test_options_before_and_after_several_sources(serve, tmp_path):
     day1, day2 = (f"{server.url}/conf/program/day-{n}.html" for n in (1, 2))
     code, err = run_cli("crawl", day1, "--cache", str(tmp_path / "c"), day2, "--max-pages", "50")
     assert code == PAGES_FAILED, err
-    corpus = Corpus.load(tmp_path / "c" / "talks.jsonl")
+    corpus = saved_corpus(tmp_path / "c")
     assert len(corpus) == 10  # each talk once, though both pages lead to every day
 
 

@@ -12,10 +12,10 @@ import time
 
 import pytest
 
+from tests.helpers import saved_corpus
 from tests.helpers.loopback import FIFTY_MB, PROFILE_TOML, running_site
 from tests.reliability_table import reliability
 from topics.cli import PAGES_FAILED, main
-from topics.corpus import Corpus
 from topics.sources import SourceError, http
 from topics.sources.builtin_profiles import get_profile
 from topics.sources.crawler import CrawlFailure, crawl_site
@@ -141,7 +141,7 @@ def test_cli_lists_failed_pages_last_and_exits_3(site, tmp_path, capsys):
         f"  {server.url}/private/secret/: disallowed by robots.txt",
         f"  {server.url}/missing/: HTTP 404 Not Found",
     ]
-    corpus = Corpus.load(cache / "talks.jsonl")
+    corpus = saved_corpus(cache)
     assert [t.title for t in corpus] == ["Talk ok-1", "Talk ok-2"]
     assert corpus.title == "MiniConf 2024"
     # all fine: exit 0

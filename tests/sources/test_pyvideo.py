@@ -35,6 +35,27 @@ def test_local_folder_reads_every_titled_video():
     assert two.url == "https://minicon.example/talks/teaching"
 
 
+def test_speakers_run_together_in_a_file_name_are_separated(tmp_path):
+    event = tmp_path / "panel-2016"
+    (event / "videos").mkdir(parents=True)
+    (event / "category.json").write_text(json.dumps({"title": "Panel 2016"}))
+    for stem, speakers in [
+        ("victor-stinnerlarry-hastingsyury-selivanov-core-developers-panel",
+         ["Victor Stinner", "Larry Hastings", "Yury Selivanov"]),
+        ("victor-stinner-fat-python", ["Victor Stinner"]),
+        ("ann-leebob-ray", ["Ann Lee", "Bob Ray"]),  # names only
+        ("ann-leebobby-tables", ["Ann Lee", "Bob"]),  # "bob" is not a whole name here
+    ]:  # fmt: skip
+        video = {"title": stem.title(), "speakers": speakers}
+        (event / "videos" / f"{stem}.json").write_text(json.dumps(video))
+    assert sorted(t.id for t in load_folder(event)) == [
+        "ann-lee-bob-ray",
+        "ann-leebobby-tables",
+        "victor-stinner-fat-python",
+        "victor-stinner-larry-hastings-yury-selivanov-core-developers-panel",
+    ]
+
+
 def test_served_folder_gives_the_same_corpus(serve, tmp_path):
     server = serve(MINI)
     remote = load_event("minicon-2020", server.url + "/", Fetcher(tmp_path))

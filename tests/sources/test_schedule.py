@@ -17,7 +17,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from lxml import etree
 
-from tests.helpers import FIXTURES, REPO
+from tests.helpers import FIXTURES, REPO, saved_corpus
 from tests.reliability_table import reliability
 from topics.corpus import Corpus, Talk
 from topics.sources import load
@@ -639,7 +639,7 @@ def _topics_run(source: Path, tmp_path: Path) -> Corpus:
     )
     assert result.returncode == 0, result.stderr
     expected = load_schedule(str(source))
-    saved = Corpus.load(cache / "talks.jsonl")
+    saved = saved_corpus(cache)
     assert (saved.talks, saved.title) == (expected.talks, expected.title)
     assert {page.stem for page in (out / "talks").iterdir()} == {talk.id for talk in expected}
     return saved

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from bs4 import BeautifulSoup
 
+from tests.helpers import saved_corpus
 from tests.helpers.loopback import PROFILE_TOML, running_site
 from tests.reliability_table import reliability
 from topics.cli import main
@@ -42,7 +43,7 @@ def test_page_cap_reads_the_first_pages_only(site, tmp_path, capsys):
             "--cache", str(tmp_path / "cache")]  # fmt: skip
     assert main(args) == 0
     assert sorted(site.paths("/talk/")) == [f"/talk/t{n:02d}/" for n in range(4)]
-    assert len(Corpus.load(tmp_path / "cache" / "talks.jsonl")) == 4
+    assert len(saved_corpus(tmp_path / "cache")) == 4
     err = capsys.readouterr().err
     assert f"{site.url}/list/ links 10 talk pages: only the first 4 are read" in err
 

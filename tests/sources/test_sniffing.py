@@ -11,11 +11,11 @@ from dataclasses import dataclass, field
 
 import pytest
 
+from tests.helpers import saved_corpus
 from tests.helpers.loopback import PROFILE_TOML, QuietHandler, serve
 from tests.helpers.pretalx_pages import HEAD, HEADER, talk_page
 from tests.reliability_table import reliability
 from topics.cli import main
-from topics.corpus import Corpus
 from topics.sources import load
 from topics.sources.http import Fetcher, Page
 from topics.sources.sniffing import decode_html, looks_like_html
@@ -138,7 +138,7 @@ def test_legacy_charsets_decode_and_an_image_is_refused(site, tmp_path, capsys):
     profile.write_text(PROFILE_TOML)
     args = ["crawl", f"{site.url}/list/", "--profile", str(profile), "--cache", str(tmp_path)]
     assert main(args) == 3
-    corpus = Corpus.load(tmp_path / "talks.jsonl")
+    corpus = saved_corpus(tmp_path)
     assert [(t.id, t.title, t.abstract) for t in corpus] == [
         ("cp1252", curly, "Cr\u00e8me br\u00fbl\u00e9e \u2014 \u201cquoted\u201d."),
         ("latin1", "\u201cSmart\u201d quotes", "Labelled ISO-8859-1, bytes of Windows-1252."),

@@ -18,7 +18,7 @@ from ..corpus import TABLE_STYLE
 #: Talks listed in a topic's summary.
 TOPIC_TALKS = 5
 
-#: Size of a topic's word cloud thumbnail, in CSS pixels.
+#: Size a topic's word cloud (the site's image, same layout) is shown at, in CSS pixels.
 THUMBNAIL = (300, 150)
 
 
@@ -47,9 +47,9 @@ _TEMPLATES = {
 {%- endfor %}
 </tbody></table></div>""",
     "topic": """<div class="topics-topic">
-<strong>Topic {{ index }}: {{ label }}</strong> · {{ size }} talks · stability {{ stability }}
+<strong>Topic {{ number }}: {{ label }}</strong> · {{ size }} talks · stability {{ stability }}
 <br><img src="data:image/png;base64,{{ png }}" width="{{ width }}" height="{{ height }}"
- alt="Word cloud of topic {{ index }}: {{ words }}">
+ alt="Word cloud of topic {{ number }}: {{ words }}">
 <br><small>{{ words }}</small>
 <ol>{% for talk in talks %}<li>{{ talk.title }}{% if talk.speakers %}
  <small>({{ talk.speakers }})</small>{% endif %}</li>{% endfor %}</ol>
@@ -117,11 +117,11 @@ def topic_html(topic) -> str:
     """
     width, height = THUMBNAIL
     buffer = io.BytesIO()
-    topic.wordcloud(width, height).save(buffer, format="PNG", optimize=True)
+    topic.wordcloud().save(buffer, format="PNG", optimize=True)  # the site's, shown smaller
     talks = topic.talks(TOPIC_TALKS)
     return _render(
         "topic",
-        index=topic.index,
+        number=topic.number,
         label=topic.label,
         size=topic.size,
         stability=f"{topic.stability:.2f}",

@@ -36,7 +36,7 @@ from .summary import ModelSummary, top_words, topic_labels
 from .themes import theme_labels, themes_table, topic_themes
 from .topic import Topic, similar_table, talk_index, talks_table, text_talk, topics_table
 from .vocabulary import Analyzer
-from .wordclouds import CLOUD_WORDS, HEIGHT, WIDTH, wordcloud_image
+from .wordclouds import CLOUD_WORDS, HEIGHT, WIDTH, topic_wordcloud
 
 __all__ = ["ModelError", "Topic", "TopicModel"]
 
@@ -147,9 +147,12 @@ class TopicModel(TransformerMixin, BaseEstimator):
     corpus_ : Corpus
         The training talks; made from the texts (ids ``text-1``, ...) when given texts.
     topics_ : pandas.DataFrame, shape (n_components_, 6)
-        One row per topic (index ``topic``, 0-based as rows of ``components_``): ``label``,
+        One row per topic (index ``topic``: the topic's number, 1-based as on the site;
+        topic number ``k + 1`` is row ``k`` of ``components_``, column ``k`` of
+        ``document_topic_``, and the ``topic=k`` of the methods that take one): ``label``,
         ``size`` (talks whose strongest topic it is), ``top_words`` (the ten heaviest
-        terms, comma-separated), ``stability``, ``language``, ``theme``.
+        terms, comma-separated), ``stability``, ``language``, ``theme`` (its theme's number,
+        1-based as ``themes_``'s index; missing without themes).
     topic_themes_ : ndarray of int, shape (n_components_,)
         Each topic's theme, in ``range(len(theme_labels_))``: themes learnt from H
         (:mod:`topics.model.themes`) when there are more than 20 topics; all -1 otherwise.
@@ -363,11 +366,9 @@ class TopicModel(TransformerMixin, BaseEstimator):
         }
         self.selection_ = fits[0].candidates
         self.topic_labels_ = topic_labels(self.components_, self.terms_)
-        themes = topic_themes(self.components_, W, self.topic_languages_, self.random_state)
-        self.topic_themes_ = themes
-        self.theme_labels_ = theme_labels(
-            self.components_, themes, self.terms_, self.topic_languages_
-        )
+        langs = self.topic_languages_
+        self.topic_themes_ = topic_themes(self.components_, W, langs, self.random_state)
+        self.theme_labels_ = theme_labels(self.components_, self.topic_themes_, self.terms_, langs)
 
     def _describe(self, corpus: Corpus) -> None:
         """Set the fitted attributes made for people: ``vocabulary_``, ``corpus_``, ``topics_``
@@ -550,22 +551,20 @@ class TopicModel(TransformerMixin, BaseEstimator):
         Parameters
         ----------
         topic : int
-            0-based topic index.
+            0-based topic index: the topic numbered ``topic + 1`` on the site.
         width, height : int
-            Size in CSS pixels; the image has twice as many pixels each way.
+            Size in CSS pixels; the image has twice as many pixels each way. At the
+            default size the image is the site's, pixel for pixel (same layout, colours
+            and seed: :func:`topics.model.wordclouds.topic_wordcloud`).
 
         Returns
         -------
         PIL.Image.Image
-            RGBA, transparent background (see :func:`topics.model.wordclouds.wordcloud_image`).
+            RGBA, transparent background.
         """
         self.topic(topic)
-        return wordcloud_image(
-            dict(self.top_words(topic, CLOUD_WORDS)),
-            width,
-            height,
-            random_state=self.random_state or 0,
-        )
+        words = dict(self.top_words(topic, CLOUD_WORDS))
+        return topic_wordcloud(words, width, height, self.random_state)
 
     def _repr_html_(self) -> str:
         """Jupyter: the topics as a table once fitted, scikit-learn's diagram before."""

@@ -68,6 +68,7 @@ from collections.abc import Callable, Mapping, Sequence
 from functools import cache
 from itertools import islice
 
+from ..corpus import ISO_639_2
 from ..progress import decided
 
 #: ISO 639-1 codes the detector chooses from (a subset of py3langid's 140).
@@ -124,15 +125,7 @@ _NAMES = {
     "tl": "Tagalog", "tr": "Turkish", "uk": "Ukrainian", "ur": "Urdu",
     "vi": "Vietnamese", "zh": "Chinese",
 }  # fmt: skip
-_ALIASES = {
-    "nb": "no", "nn": "no", "iw": "he", "in": "id", "fil": "tl",
-    # ISO 639-2 codes (bibliographic and terminology), as pyvideo and schedules give them.
-    "eng": "en", "deu": "de", "ger": "de", "spa": "es", "fra": "fr", "fre": "fr",
-    "ita": "it", "por": "pt", "rus": "ru", "jpn": "ja", "zho": "zh", "chi": "zh",
-    "pol": "pl", "nld": "nl", "dut": "nl", "kor": "ko", "ces": "cs", "cze": "cs",
-    "ukr": "uk", "swe": "sv", "tur": "tr", "ind": "id", "heb": "he", "eus": "eu",
-    "baq": "eu", "cat": "ca",
-}  # fmt: skip
+_ALIASES = {"nb": "no", "nn": "no", "iw": "he", "in": "id", "fil": "tl", **ISO_639_2}
 # wordfreq's codes where they differ from the detector's.
 _WORDFREQ_CODES = {"no": "nb", "tl": "fil"}
 

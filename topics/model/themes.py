@@ -127,9 +127,11 @@ def themes_table(model):
     Returns
     -------
     pandas.DataFrame, shape (n_themes, 5)
-        Index ``theme`` (0-based); columns ``label``, ``topics`` (the theme's topics,
-        0-based, as a list), ``n_topics``, ``size`` (talks whose strongest topic is in it)
-        and ``top_words`` (the ten heaviest terms, comma-separated). No rows without themes.
+        Index ``theme`` (the theme's number, 1-based as on the site: theme ``t + 1`` is
+        ``t`` in ``topic_themes_``); columns ``label``, ``topics`` (the numbers of the
+        theme's topics, 1-based as ``topics_``'s index, as a list), ``n_topics``, ``size``
+        (talks whose strongest topic is in it) and ``top_words`` (the ten heaviest terms,
+        comma-separated). No rows without themes.
     """
     import pandas as pd
 
@@ -143,7 +145,7 @@ def themes_table(model):
         rows.append(
             {
                 "label": label,
-                "topics": members,
+                "topics": [t + 1 for t in members],
                 "n_topics": len(members),
                 "size": int(sizes[members].sum()),
                 "top_words": ", ".join(str(model.terms_[i]) for i in order if weights[theme, i]),
@@ -151,6 +153,6 @@ def themes_table(model):
         )
     return pd.DataFrame(
         rows,
-        index=pd.RangeIndex(len(rows), name="theme"),
+        index=pd.RangeIndex(1, len(rows) + 1, name="theme"),
         columns=["label", "topics", "n_topics", "size", "top_words"],
     )

@@ -25,10 +25,20 @@ class Topic:
         Fitted.
     index : int
         0-based topic index (a row of ``model.components_``).
+
+    Notes
+    -----
+    People see the topic's :attr:`number`, ``index + 1``: its repr, its HTML, the index of
+    ``model.topics_`` and the site (``topics/<number>.html``) all count from 1.
     """
 
     model: TopicModel
     index: int
+
+    @property
+    def number(self) -> int:
+        """The topic's number for people, 1-based as on the site: ``index + 1``."""
+        return self.index + 1
 
     @property
     def label(self) -> str:
@@ -58,7 +68,7 @@ class Topic:
         return self.model.wordcloud(self.index, width, height)
 
     def __repr__(self) -> str:
-        return f"Topic({self.index}, {self.label!r}, {self.size} talks)"
+        return f"Topic {self.number}: {self.label!r}, {self.size} talks"
 
     def _repr_html_(self) -> str:
         from .display import topic_html
@@ -90,9 +100,11 @@ def topics_table(model):
             "top_words": [", ".join(w for w, _ in model.top_words(t, 10)) for t in range(k)],
             "stability": np.round(model.topic_stability_.astype(float), 3),
             "language": model.topic_languages_,
-            "theme": model.topic_themes_,
+            "theme": pd.array(
+                [t + 1 if t >= 0 else pd.NA for t in model.topic_themes_], dtype="Int64"
+            ),
         },
-        index=pd.RangeIndex(k, name="topic"),
+        index=pd.RangeIndex(1, k + 1, name="topic"),  # the site's numbers
     )
 
 

@@ -172,3 +172,30 @@ def wordcloud_png(
     image = image.quantize(PNG_COLORS, method=Image.Quantize.FASTOCTREE)
     image.save(buffer, format="PNG", optimize=True)
     return buffer.getvalue()
+
+
+def topic_wordcloud(
+    weights: Mapping[str, float], width: int = WIDTH, height: int = HEIGHT, random_state: int = 0
+):
+    """A topic's word cloud exactly as the site shows it: the pixels of its
+    ``wordclouds/topic-<number>.png`` (:func:`wordcloud_png` at :data:`SCALE`, with the
+    model's seed), for the notebook.
+
+    Parameters
+    ----------
+    weights : mapping of str to float
+        The topic's top words and their weights (:data:`CLOUD_WORDS` of them on the site).
+    width, height : int
+        Size in CSS pixels (the site's by default); the image has :data:`SCALE` times as
+        many pixels each way.
+    random_state : int
+        The model's seed (the site draws with it).
+
+    Returns
+    -------
+    PIL.Image.Image
+        RGBA, transparent background.
+    """
+    png = wordcloud_png(clean_weights(weights), width, height, SCALE, random_state)
+    with Image.open(io.BytesIO(png)) as image:
+        return image.convert("RGBA")

@@ -47,7 +47,7 @@ from ..model.summary import ModelSummary
 from ..progress import stage
 from .pages import data_jobs, render_pages, search_documents
 from .search_index import write_search_index
-from .site_view import check_summary, site_view
+from .site_view import check_summary, named_events, site_view
 from .templates import template_digest
 from .views import HEIGHT, WIDTH, SiteView
 from .wordclouds import SCALE, theme_weights, topic_weights, write_wordclouds
@@ -119,6 +119,7 @@ def build_site(
     """
     out = Path(out_dir).absolute()
     check_summary(corpus, summary)
+    corpus = named_events(corpus)
     check_site_folder(out, force)
     digest, code = joblib.hash((corpus.digest(), summary)), _code_digest()
     keys = {

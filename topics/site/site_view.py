@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from collections import Counter
+from dataclasses import replace
+from pathlib import PurePath
 
 import numpy as np
 
@@ -262,7 +264,7 @@ def site_view(corpus: Corpus, summary: ModelSummary) -> SiteView:
     )
     return SiteView(
         title=corpus.title or "Conference topics",
-        source=corpus.source,
+        source=source_label(corpus.source),
         topics=topics,
         talks=TalkViews(corpus.talks, links, best_topics, S, P, languages, speaker_links, similar),
         unassigned=unassigned,
@@ -304,6 +306,36 @@ def _themes(summary: ModelSummary, topics: list[TopicView]) -> list[ThemeView]:
             )
         )
     return views
+
+
+def named_events(corpus: Corpus) -> Corpus:
+    """The corpus with each talk's event given as its name for people
+    (:meth:`~topics.corpus.Corpus.event_names`: "EuroPython 2016", not "europython-2016"),
+    as every page, the search and the data files show it."""
+    names = corpus.event_names()
+    if all(name == event for event, name in names.items()):
+        return corpus
+    talks = [replace(t, event=names[t.event]) if t.event else t for t in corpus.talks]
+    return Corpus(talks=talks, title=corpus.title, source=corpus.source)
+
+
+def source_label(source: str) -> str:
+    """Where the talks came from, for the footer: URLs and ``pyvideo:``/``arxiv:`` names
+    as they are, a local file or folder by its name (not its path on this machine).
+
+    Examples
+    --------
+    >>> source_label("../shared/data/pyvideo/europython-2016 + https://x.org/feed.xml")
+    'europython-2016 + https://x.org/feed.xml'
+    """
+    parts = []
+    for part in source.split(" + "):
+        part = part.strip()
+        if "://" in part or part.startswith(("pyvideo:", "arxiv:")):
+            parts.append(part)
+        elif part:
+            parts.append(PurePath(part).name or part)
+    return " + ".join(parts)
 
 
 def _entry(talk: Talk, weight: float, percent: str, others=()) -> TalkEntry:

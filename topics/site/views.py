@@ -6,16 +6,17 @@ the Jinja2 templates only loop over these objects and print their fields.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
 import numpy as np
+from markupsafe import Markup
 
 from ..corpus import Talk
 from ..model.languages import language_name
 from ..model.wordclouds import HEIGHT, WIDTH
+from .abstracts import render_abstract
 from .export import TOP_WORDS
 from .plan import SCHEDULE_DOWNLOADS
 
@@ -50,9 +51,6 @@ PALETTE = (
     *("#3f6212", "#0891b2", "#e11d48", "#312e81", "#57534e", "#059669", "#a16207"),
     *("#1f2937", "#475569", "#0f766e", "#db2777", "#14532d", "#7c3aed"),
 )
-
-
-_BLANK_LINE = re.compile(r"\n[ \t\r\f\v]*\n")
 
 
 class RenderError(ValueError):
@@ -229,7 +227,7 @@ class TalkView:
     speakers: str
     href: str
     details: list[tuple[str, str]]
-    paragraphs: list[str]
+    abstract: Markup
     url: str
     event: str
     topic: TopicLink | None
@@ -325,7 +323,7 @@ class TalkViews(Sequence[TalkView]):
             speakers=", ".join(talk.speakers),
             href=talk_href(talk.id),
             details=details,
-            paragraphs=paragraphs(talk.abstract),
+            abstract=render_abstract(talk.abstract),
             url=talk.url.strip() if is_web_url(talk.url) else "",
             event=talk.event,
             topic=self.links[best] if best >= 0 else None,
@@ -509,18 +507,6 @@ DOWNLOADS = (
     ("talk-topics.json", "The same, as JSON"),
     *SCHEDULE_DOWNLOADS,
 )
-
-
-def paragraphs(text: str) -> list[str]:
-    """Split plain text into paragraphs on blank lines, collapsing other whitespace.
-
-    Examples
-    --------
-    >>> paragraphs("One\\nline.\\n\\n  Two. ")
-    ['One line.', 'Two.']
-    """
-    parts = (" ".join(part.split()) for part in _BLANK_LINE.split(text))
-    return [part for part in parts if part]
 
 
 def is_web_url(url: str) -> bool:

@@ -56,7 +56,7 @@ KINDS: tuple[tuple[str, str], ...] = (
     ),
     ("pyvideo event, read from --pyvideo-data", "pyvideo:europython-2016"),
     ("pyvideo event folder (category.json + videos/*.json)", "data/pyvideo/scipy-2019"),
-    ("CSV, JSON or JSONL file of talks (also .gz)", "talks.csv, cache/talks.jsonl"),
+    ("CSV, JSON or JSONL file of talks (also .gz)", "talks.csv, cache/corpora/x.jsonl"),
 )
 
 __all__ = [
@@ -170,6 +170,11 @@ def load(
             return load_schedule(source, fetcher)
         return _load_url(source, fetcher, profile, progress, failures, pages)
     path = Path(source)
+    if not path.exists():
+        raise SourceError(
+            f"no such file or folder: {source} (a source is a URL, 'pyvideo:<event>',"
+            " 'arxiv:<category>', a pyvideo event folder or a file of talks)"
+        )
     if path.is_dir():
         return load_folder(path)
     if path.suffix.lower() == ".ics" or (path.is_file() and is_calendar(_head(path))):
@@ -182,7 +187,7 @@ def load(
         return load_schedule(source)
     raise SourceError(
         f"{source!r} is neither a URL, 'pyvideo:<event>', 'arxiv:<category>', a pyvideo event"
-        " folder nor a corpus file"
+        " folder nor a file of talks"
     )
 
 

@@ -233,6 +233,8 @@ class Fetcher:
 
     Attributes
     ----------
+    n_pages : int
+        Pages asked of this fetcher (:meth:`get`), from the cache or the network.
     n_requests : int
         Pages fetched from the network (cache misses and revalidations) by this fetcher.
     n_not_modified : int
@@ -283,6 +285,7 @@ class Fetcher:
             respect_retry_after_header=True,
             raise_on_status=True,
         )
+        self.n_pages = 0
         self.n_requests = 0
         self.n_not_modified = 0
         self.n_http = 0
@@ -319,6 +322,8 @@ class Fetcher:
             (after retries for 429/5xx), a redirect loop, too many redirects, a redirect
             off ``site``'s origin, or a body larger than ``max_bytes``.
         """
+        with self._lock:
+            self.n_pages += 1
         if self.refresh and url not in self._revalidated:
             with self._lock:
                 first = url not in self._revalidated

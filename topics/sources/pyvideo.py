@@ -131,7 +131,7 @@ def _parse_json(content: bytes, where: str):
 def _corpus(event: str, category: dict, videos: dict[str, dict], source: str) -> Corpus:
     if not videos:
         raise SourceError(f"pyvideo event {event!r} at {source} has no videos/*.json")
-    slugs = unique_ids(slugify(slug) for slug in videos)
+    slugs = unique_ids(_talk_id(slug, video) for slug, video in videos.items())
     talks = []
     for slug, video in zip(slugs, videos.values(), strict=True):
         title = " ".join(str(video.get("title") or "").split()) if isinstance(video, dict) else ""
@@ -156,6 +156,24 @@ def _corpus(event: str, category: dict, videos: dict[str, dict], source: str) ->
         )
     title = category.get("title", event) if isinstance(category, dict) else event
     return Corpus(talks=talks, title=str(title), source=source)
+
+
+def _talk_id(stem: str, video) -> str:
+    """A talk's id: its file's name, with the speakers' names that pyvideo's file names run
+    together ("victor-stinnerlarry-hastings-core-developers-panel") separated."""
+    slug = slugify(stem)
+    speakers = (
+        [slugify(str(s)) for s in _items(video.get("speakers"))] if isinstance(video, dict) else []
+    )
+    speakers = [s for s in speakers if s]
+    joined = "".join(speakers)
+    if (
+        len(speakers) > 1
+        and slug.startswith(joined)
+        and slug[len(joined) : len(joined) + 1] in {"-", ""}
+    ):
+        return slugify("-".join(speakers) + slug[len(joined) :])
+    return slug
 
 
 def _items(value) -> list:
