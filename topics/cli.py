@@ -12,13 +12,12 @@ import os
 import sys
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from jinja2 import TemplateError
 
 from .corpus import Corpus, CorpusError, check_topic_input
-from .model import ModelError, TopicModel
 from .model.parallel import ClusterError, cluster
-from .site import RenderError, build_site, check_site_folder
 from .sources import (
     DEFAULT_DATA,
     DEFAULT_SOURCE,
@@ -41,6 +40,9 @@ from .workspace import (
     pyvideo_data,
     read_sources,
 )
+
+if TYPE_CHECKING:
+    from .model import TopicModel
 
 #: What the exit code says.
 EXIT_CODES = {
@@ -418,6 +420,9 @@ def _report(failures: list[CrawlFailure]) -> int:
 
 
 def _build(args: argparse.Namespace, corpus: Corpus) -> tuple[TopicModel, Path]:
+    from .model import TopicModel
+    from .site import build_site
+
     memory = model_memory(args.cache)
     model = TopicModel(n_topics=args.topics, random_state=args.seed, memory=memory)
     with cluster(args.scheduler):
@@ -480,6 +485,11 @@ def _profile(args: argparse.Namespace) -> int:
 def _run(args: argparse.Namespace) -> int:
     if args.command == "profile":
         return _profile(args)
+    # Imported here: scikit-learn and the site take a second or more to import, which
+    # --help, `sources` and `profile` do not need (docs/decisions.md, "Start-up").
+    from .model import ModelError
+    from .site import RenderError, check_site_folder
+
     start = time.perf_counter()
     corpus_path = Path(args.corpus or corpus_file(args.cache))
     failures: list[CrawlFailure] = []

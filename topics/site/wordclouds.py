@@ -16,6 +16,10 @@ from joblib import Memory, Parallel, delayed
 from ..model.summary import ModelSummary
 from ..model.wordclouds import CLOUD_WORDS, HEIGHT, SCALE, WIDTH, clean_weights, wordcloud_png
 
+#: Fewer clouds than this to draw are drawn in this process: starting worker processes
+#: costs more than they save (docs/decisions.md, "One conference in seconds").
+PROCESS_MIN_CLOUDS = 40
+
 
 def topic_weights(summary: ModelSummary, n_words: int = CLOUD_WORDS) -> list[dict[str, float]]:
     """Top-word weights of every topic of a fitted model.
@@ -59,7 +63,8 @@ def write_wordclouds(
     memory : joblib.Memory or None
         Cache of the PNGs, keyed by the weights, size, scale and seed.
     n_jobs : int or None, default -1
-        Worker processes for :class:`joblib.Parallel` (-1: one per CPU).
+        Worker processes for :class:`joblib.Parallel` (-1: one per CPU), used when there
+        are :data:`PROCESS_MIN_CLOUDS` clouds or more to draw.
     name : str, default ``"topic-{number}.png"``
         File name pattern; ``{number}`` is the 1-based topic number and ``{index}`` the
         0-based topic index.
@@ -88,7 +93,10 @@ def write_wordclouds(
             if render.check_call_in_cache(*args):
                 images[i] = render(*args)
     todo = [i for i, png in enumerate(images) if png is None]
-    drawn = Parallel(n_jobs=n_jobs if len(todo) > 1 else 1)(delayed(render)(*jobs[i]) for i in todo)
+    if len(todo) < PROCESS_MIN_CLOUDS:
+        drawn = [render(*jobs[i]) for i in todo]
+    else:
+        drawn = Parallel(n_jobs=n_jobs)(delayed(render)(*jobs[i]) for i in todo)
     for i, png in zip(todo, drawn, strict=True):
         images[i] = png
     paths = []
