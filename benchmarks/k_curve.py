@@ -57,6 +57,8 @@ GRIDS = {
     "pyvideo": [10, 20, 30, 45, 60, 80, 100, 130],
 }
 MIN_WORDS = 20
+#: ``pick``'s tolerance: candidates within 5 % of the best score are as good as the best.
+TOLERANCE = 0.05
 
 
 def shared_path() -> Path:
@@ -147,6 +149,8 @@ def plot(results: dict, path: Path) -> None:
         score = np.array([p["score_per_seed"] for p in data["curve"]])
         ax.plot(ks, score.mean(1), "o-", color="#1e40af", label="score (mean over seeds)")
         ax.fill_between(ks, score.min(1), score.max(1), color="#1e40af", alpha=0.15)
+        band = (1 - TOLERANCE) * score.mean(1).max()
+        ax.axhline(band, color="#1e40af", lw=0.8, ls=(0, (2, 3)), label="95 % of the best score")
         ax.plot(
             ks, [p["stability"] for p in data["curve"]], "--", color="#0f766e", label="stability"
         )
@@ -216,7 +220,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--shared", default=str(shared_path()))
     parser.add_argument("--output", default=str(REPO / "benchmarks" / "results"))
     parser.add_argument("--no-choice", action="store_true", help="skip running choose_k")
+    parser.add_argument("--replot", help="write the plot and table of this results JSON only")
     args = parser.parse_args(argv)
+    output = Path(args.output)
+    if args.replot:
+        results = json.loads(Path(args.replot).read_text(encoding="utf-8"))
+        (output / "k_curve.md").write_text(markdown(results), encoding="utf-8")
+        plot(results, output / "k_curve.png")
+        return 0
     results = {
         "date": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
         "machine": f"{os.cpu_count()} CPUs, Python {platform.python_version()}, "
@@ -225,7 +236,6 @@ def main(argv: list[str] | None = None) -> int:
         "seeds": args.seeds,
         "corpora": {},
     }
-    output = Path(args.output)
     output.mkdir(parents=True, exist_ok=True)
     for name in args.corpora:
         X, tracks = main_language_matrix(load(name, Path(args.shared)))
