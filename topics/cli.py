@@ -485,8 +485,14 @@ def _profile(args: argparse.Namespace) -> int:
 def _run(args: argparse.Namespace) -> int:
     if args.command == "profile":
         return _profile(args)
+    if args.command != "crawl":
+        # Loaded while the libraries below are imported and the sources read.
+        from .model.languages import preload
+
+        preload()
     # Imported here: scikit-learn and the site take a second or more to import, which
-    # --help, `sources` and `profile` do not need (docs/decisions.md, "Start-up").
+    # --help, `sources` and `profile` do not need (docs/decisions.md, "One conference in
+    # seconds").
     from .model import ModelError
     from .site import RenderError, check_site_folder
 

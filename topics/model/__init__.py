@@ -2,7 +2,8 @@
 
 The names below are imported on first use, so that a module of this package that needs no
 estimator (the word clouds a page worker draws, the selection of k) does not import
-scikit-learn's estimator machinery and pandas with it (docs/decisions.md, "Start-up").
+scikit-learn's estimator machinery and pandas with it (docs/decisions.md, "One
+conference in seconds").
 """
 
 from __future__ import annotations
