@@ -190,15 +190,16 @@ def markdown(results: dict) -> str:
         "NMI: strongest topic vs human track (FOSDEM only).",
         "",
     ]
+    if results.get("note"):
+        lines += [results["note"], ""]
     for name, data in results["corpora"].items():
         lines += [f"## {name} ({data['talks']:,} talks)", ""]
         if "chosen" in data:
             picked = ", ".join(f"{c['k']}: {c['score']:.3f}" for c in data["chosen"]["candidates"])
-            lines += [
-                f"`auto` chose k = {data['chosen']['k']} in {data['chosen']['seconds']} s "
-                f"(its candidates' scores: {picked}).",
-                "",
-            ]
+            said = data["chosen"].get("note") or (
+                f"in {data['chosen']['seconds']} s (its candidates' scores: {picked})"
+            )
+            lines += [f"`auto` chose k = {data['chosen']['k']} {said}.", ""]
         lines += [
             "| k | score | stability (sd) | NPMI | NMI | s |",
             "| --- | --- | --- | --- | --- | --- |",
