@@ -6,8 +6,6 @@ happens before :func:`topics.cli.main` can catch anything. Nothing heavy is impo
 before the guard is in place (``topics/__init__.py`` imports lazily).
 """
 
-import atexit
-import contextlib
 import os
 import sys
 
@@ -16,11 +14,11 @@ INTERRUPTED = 130
 
 
 def main() -> int:
-    """Run the ``topics`` command line, and end the process with its exit code."""
+    """Run the ``topics`` command line; returns the exit code."""
     try:
         from .cli import main as run
 
-        code = run()
+        return run()
     except KeyboardInterrupt:
         print("topics: interrupted", file=sys.stderr)
         sys.stderr.flush()
@@ -29,22 +27,6 @@ def main() -> int:
         # once it shuts down, although the interrupt was handled. Nothing needs closing:
         # the command line catches interrupts itself once its libraries are imported.
         os._exit(INTERRUPTED)
-    _exit(code)
-
-
-def _exit(code: int):
-    """End the process once the command is done, without the interpreter's teardown.
-
-    Exit handlers run (joblib's and logging's clean-up) and the streams are flushed;
-    freeing every imported module's objects one by one is skipped: it took 5 s after a
-    EuroPython 2016 run on a loaded machine (docs/decisions.md, "One conference in
-    seconds"), and the operating system frees the process's memory at once.
-    """
-    atexit._run_exitfuncs()
-    for stream in (sys.stdout, sys.stderr):
-        with contextlib.suppress(OSError, ValueError):  # a closed pipe: nothing to say
-            stream.flush()
-    os._exit(code)
 
 
 if __name__ == "__main__":
