@@ -40,7 +40,8 @@ DEFAULT_CACHE = "cache"
 #: 2: the first numbered version (results of older code were kept in ``model/`` itself).
 #: 3: the model's modules moved into ``topics.model`` (pickled analyzers name their class
 #: by its module), the fits became ``topics.model.exact``/``minibatch`` functions.
-MODEL_CACHE_VERSION = 3
+#: 4: ``choose_k`` measures candidates with short fits and continues the chosen one's.
+MODEL_CACHE_VERSION = 4
 
 #: Folder of the cache holding one corpus per list of sources.
 CORPORA = "corpora"

@@ -178,3 +178,17 @@ def test_europython_2016_spanish_and_basque_talks(shared):
     assert found["spa"] == ["es"] * 6
     assert found["eus"] == ["eu"] * 4
     assert found["eng"] == ["en"] * 159
+
+
+def test_preload_loads_each_resource_once_while_callers_wait_for_it():
+    languages._load_identifier.cache_clear()
+    languages._load_zipf.cache_clear()
+    thread = languages.preload()
+    # Asked for at once, as the fit does while the preload runs: loaded once, not twice.
+    assert languages.detect_language("Fast async code with Cython and asyncio") == "en"
+    assert languages.function_words("en") == languages._function_words("en")
+    thread.join(60)
+    assert not thread.is_alive()
+    assert languages._load_identifier.cache_info().misses == 1
+    info = languages._load_zipf.cache_info()
+    assert info.misses == len(languages.FUNCTION_WORD_LANGUAGES) == info.currsize

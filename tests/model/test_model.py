@@ -10,7 +10,15 @@ from sklearn.base import clone
 from tests.helpers.programme import THEMES, programme
 from topics.corpus import Corpus
 from topics.model import ModelError, TopicModel
-from topics.model.selection import Candidate, candidate_ks, fit_nmf, nndsvda, pick
+from topics.model.selection import (
+    Candidate,
+    candidate_ks,
+    choose_k,
+    fit_nmf,
+    leading_singular,
+    nndsvda,
+    pick,
+)
 
 
 @pytest.fixture(scope="module")
@@ -110,3 +118,38 @@ def test_nndsvda_start_is_exact_and_the_same_for_every_seed():
         np.testing.assert_allclose(H_seed, H, atol=1e-5)
     # Too many components for ARPACK: scikit-learn's randomized start is used instead.
     assert fit_nmf(X[:4], 4, random_state=0)[0].shape == (4, 4)
+
+
+def test_nndsvda_from_the_leading_triplets_of_a_larger_svd_is_the_same_start():
+    X = sp.random(40, 60, density=0.2, random_state=1, format="csr", dtype=np.float32)
+    W, H = nndsvda(X, 5, random_state=0)
+    W_shared, H_shared = nndsvda(X, 5, random_state=0, svd=leading_singular(X, 12, 0))
+    np.testing.assert_allclose(W_shared, W, atol=1e-5)
+    np.testing.assert_allclose(H_shared, H, atol=1e-5)
+
+
+def test_a_fit_continued_from_its_rescaled_result_goes_on_as_one_fit():
+    X = sp.random(40, 60, density=0.2, random_state=1, format="csr", dtype=np.float32)
+    whole = fit_nmf(X, 5, random_state=0, max_iter=40)
+    halves = fit_nmf(X, 5, random_state=0, max_iter=20, start=fit_nmf(X, 5, 0, max_iter=20))
+    for a, b in zip(whole, halves, strict=True):
+        np.testing.assert_allclose(b, a, atol=1e-5)
+    assert not np.allclose(fit_nmf(X, 5, random_state=0, max_iter=20)[1], whole[1], atol=1e-3)
+
+
+def test_choose_k_measures_every_candidate_and_fits_the_chosen_one_fully():
+    rng = np.random.default_rng(0)
+    # Four planted topics of 15 documents each over disjoint words, plus noise.
+    X = sp.random(60, 80, density=0.02, random_state=2, format="csr", dtype=np.float32)
+    X = X + sp.csr_matrix(np.kron(np.eye(4), np.ones((15, 20))) * rng.random((60, 80)))
+    W, H, stability, candidates = choose_k(X.tocsr(), random_state=0, max_components=8)
+    assert [c.n_components for c in candidates] == candidate_ks(60, 8)
+    assert W.shape == (60, pick(candidates)) and H.shape[0] == len(stability)
+    np.testing.assert_allclose(np.linalg.norm(H, axis=1), 1, atol=1e-5)
+    assert stability.min() >= 0 and stability.max() <= 1
+    # Fitted as far as a full fit (not left at the candidates' short fits).
+    k, dense = W.shape[1], X.toarray()
+    error = np.linalg.norm(dense - W @ H)
+    full = np.linalg.norm(dense - np.matmul(*fit_nmf(X.tocsr(), k, random_state=0)))
+    short = np.linalg.norm(dense - np.matmul(*fit_nmf(X.tocsr(), k, 0, max_iter=50)))
+    assert error <= 1.01 * full and error < short

@@ -63,3 +63,14 @@ def test_one_png_per_topic_written_in_parallel_and_cached(tmp_path, monkeypatch)
         weights, tmp_path / "again", width=200, height=100, memory=memory, n_jobs=1
     )
     assert [p.read_bytes() for p in again] == [p.read_bytes() for p in paths]
+
+
+def test_a_few_clouds_are_drawn_in_this_process(tmp_path, monkeypatch):
+    from topics.site import wordclouds as site_clouds
+
+    def no_workers(*args, **kwargs):
+        raise AssertionError("worker processes started for a few clouds")
+
+    monkeypatch.setattr(site_clouds, "Parallel", no_workers)
+    paths = write_wordclouds([WEIGHTS] * 3, tmp_path, width=100, height=50)
+    assert len(paths) == 3 and all(p.stat().st_size > 0 for p in paths)

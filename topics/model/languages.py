@@ -63,6 +63,7 @@ from __future__ import annotations
 import html
 import math
 import re
+import threading
 from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
 from functools import cache
@@ -323,8 +324,42 @@ def _normalize(code: str) -> str:
     return _ALIASES.get(code, code)
 
 
-@cache
+#: Held while a model resource is loaded, so that the loading :func:`preload` started and
+#: a caller that needs the same resource meanwhile do not both load it.
+_LOADING = threading.RLock()
+
+
+def preload() -> threading.Thread:
+    """Start loading the detector's model and :func:`function_words`' word frequencies.
+
+    They take about a second of CPU to load (decompressing LZMA, which releases the GIL),
+    and a command can load them while it imports its other libraries or reads its
+    sources (docs/decisions.md, "One conference in seconds"). A function that needs one
+    of them meanwhile waits for it rather than loading it again.
+
+    Returns
+    -------
+    threading.Thread
+        The daemon thread loading them.
+    """
+    thread = threading.Thread(target=_preload, name="topics-preload", daemon=True)
+    thread.start()
+    return thread
+
+
+def _preload() -> None:
+    _identifier()
+    for language in FUNCTION_WORD_LANGUAGES:
+        _zipf(language)
+
+
 def _identifier():
+    with _LOADING:
+        return _load_identifier()
+
+
+@cache
+def _load_identifier():
     from py3langid.langid import MODEL_FILE, LanguageIdentifier
 
     identifier = LanguageIdentifier.from_model_file(
@@ -378,9 +413,14 @@ def _function_words(exclude: str) -> frozenset[str]:
     return frozenset(kept)
 
 
-@cache
 def _zipf(language: str) -> Callable[[str], float]:
     """``word -> Zipf frequency`` in ``language`` from wordfreq's small list; 0 if unknown."""
+    with _LOADING:
+        return _load_zipf(language)
+
+
+@cache
+def _load_zipf(language: str) -> Callable[[str], float]:
     from wordfreq import available_languages, get_frequency_dict
 
     code = _WORDFREQ_CODES.get(language, language)

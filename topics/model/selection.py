@@ -11,8 +11,6 @@ the corpus rather than noise. The score of a candidate k also weighs the coheren
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import numpy as np
 import scipy.sparse as sp
 from joblib import Parallel, delayed
@@ -23,6 +21,7 @@ from sklearn.preprocessing import normalize
 from threadpoolctl import threadpool_limits
 
 from ..progress import track
+from .candidates import Candidate, candidate_ks, pick
 from .evaluation import npmi_coherence
 
 #: Subsamples per stability estimate, the share of documents in each, and their NMF
@@ -32,6 +31,9 @@ N_SUBSAMPLES = 3
 SUBSAMPLE = 0.8
 SUBSAMPLE_ITER = 50
 
+#: Updates of a full fit (at most: it stops earlier once the error settles).
+FULL_ITER = 200
+
 
 def _one_blas_thread():
     """Keep BLAS to one thread while NMF fits run in parallel threads: the fits occupy the
@@ -39,8 +41,36 @@ def _one_blas_thread():
     return threadpool_limits(1, user_api="blas")
 
 
-def nndsvda(
+def leading_singular(
     X: sp.csr_matrix, n_components: int, random_state: int
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The ``n_components`` leading singular triplets of ``X`` (ARPACK), largest first.
+
+    Parameters
+    ----------
+    X : sparse matrix, shape (n_docs, n_features)
+    n_components : int
+        Less than ``min(n_docs, n_features)``.
+    random_state : int
+        Seeds ARPACK's starting vector (the triplets found do not depend on it).
+
+    Returns
+    -------
+    U : ndarray, shape (n_docs, n_components)
+    S : ndarray, shape (n_components,)
+        Decreasing.
+    Vt : ndarray, shape (n_components, n_features)
+    """
+    U, S, Vt = svds(X.astype(np.float64), k=n_components, random_state=random_state)
+    order = np.argsort(-S)
+    return U[:, order], S[order], Vt[order]
+
+
+def nndsvda(
+    X: sp.csr_matrix,
+    n_components: int,
+    random_state: int,
+    svd: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None,
 ) -> tuple[np.ndarray, np.ndarray]:
     """NNDSVDa starting point of NMF from the exact leading singular vectors of ``X``.
 
@@ -59,15 +89,21 @@ def nndsvda(
         Less than ``min(n_docs, n_features)``.
     random_state : int
         Seeds ARPACK's starting vector (the pairs found do not depend on it).
+    svd : (U, S, Vt) or None
+        Leading singular triplets of ``X`` from :func:`leading_singular`, at least
+        ``n_components`` of them: the first ``n_components`` are used (the leading
+        triplets of a larger SVD are those of a smaller one), so that one SVD serves
+        every candidate k. Computed when ``None``.
 
     Returns
     -------
     W : ndarray of float32, shape (n_docs, n_components)
     H : ndarray of float32, shape (n_components, n_features)
     """
-    U, S, Vt = svds(X.astype(np.float64), k=n_components, random_state=random_state)
-    order = np.argsort(-S)
-    U, S, Vt = U[:, order], S[order], Vt[order]
+    if svd is None:
+        svd = leading_singular(X, n_components, random_state)
+    U, S, Vt = svd
+    U, S, Vt = U[:, :n_components], S[:n_components], Vt[:n_components]
     W = np.zeros((X.shape[0], n_components))
     H = np.zeros((n_components, X.shape[1]))
     W[:, 0] = np.sqrt(S[0]) * np.abs(U[:, 0])
@@ -92,7 +128,14 @@ def nndsvda(
     return W.astype(np.float32), H.astype(np.float32)
 
 
-def fit_nmf(X: sp.csr_matrix, n_components: int, random_state: int, max_iter: int = 200):
+def fit_nmf(
+    X: sp.csr_matrix,
+    n_components: int,
+    random_state: int,
+    max_iter: int = FULL_ITER,
+    svd: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None,
+    start: tuple[np.ndarray, np.ndarray] | None = None,
+):
     """Factorize ``X`` ≈ W H with NMF (multiplicative updates, NNDSVDa start).
 
     Parameters
@@ -101,6 +144,11 @@ def fit_nmf(X: sp.csr_matrix, n_components: int, random_state: int, max_iter: in
     n_components : int
     random_state : int
     max_iter : int
+    svd : (U, S, Vt) or None
+        Leading singular triplets of ``X`` for the start (see :func:`nndsvda`).
+    start : (W, H) or None
+        Start from this factorisation instead (shapes (n_docs, n_components) and
+        (n_components, n_features)): ``max_iter`` more updates of an earlier fit.
 
     Returns
     -------
@@ -115,10 +163,12 @@ def fit_nmf(X: sp.csr_matrix, n_components: int, random_state: int, max_iter: in
     multiplicative updates"). The start is
     :func:`nndsvda` (scikit-learn's randomized one when ``n_components`` is too large for
     ARPACK). Rescaling makes W comparable across topics: a talk's strongest topic is
-    ``W.argmax(axis=1)``.
+    ``W.argmax(axis=1)``; the updates are invariant to it, so a fit continued from its
+    rescaled result goes on as it would have.
     """
+
     X = X.astype(np.float32, copy=False)
-    exact = n_components < min(X.shape)
+    exact = start is not None or n_components < min(X.shape)
     nmf = NMF(
         n_components=n_components,
         init="custom" if exact else "nndsvda",
@@ -128,8 +178,8 @@ def fit_nmf(X: sp.csr_matrix, n_components: int, random_state: int, max_iter: in
         random_state=random_state,
     )
     if exact:
-        W_init, H_init = nndsvda(X, n_components, random_state)
-        W = nmf.fit_transform(X, W=W_init, H=H_init)
+        W_init, H_init = start or nndsvda(X, n_components, random_state, svd)
+        W = nmf.fit_transform(X, W=W_init.copy(), H=H_init.copy())
     else:
         W = nmf.fit_transform(X)
     return unit_topics(W, nmf.components_)
@@ -222,58 +272,60 @@ def fit_with_stability(
     return W, H, np.clip(stability, 0, 1).astype(np.float32)
 
 
-@dataclass(frozen=True)
-class Candidate:
-    """The measurements of one candidate number of topics.
-
-    Attributes
-    ----------
-    n_components : int
-    stability : float
-        Mean topic stability, in [0, 1].
-    coherence : float
-        Mean NPMI of the topics' top 10 terms, in [-1, 1].
-    score : float
-        ``stability * (1 + coherence) / 2``: what the choice maximises.
-    """
-
-    n_components: int
-    stability: float
-    coherence: float
-
-    @property
-    def score(self) -> float:
-        return self.stability * (1 + self.coherence) / 2
+#: Subsamples per candidate k when choosing (fewer than :data:`N_SUBSAMPLES`: the choice
+#: compares candidates, it does not report each topic's stability to a reader).
+CHOICE_SUBSAMPLES = 2
 
 
-def candidate_ks(n_docs: int, max_components: int = 100) -> list[int]:
-    """Numbers of topics worth trying for ``n_docs`` documents.
-
-    A geometric grid of up to 7 values from 5 to ``n_docs / 8`` (a topic of fewer than
-    about eight talks is not a topic of a programme), at most ``max_components``.
-    """
-    high = int(min(max_components, max(5, n_docs // 8)))
-    low = min(5, high)
-    grid = np.unique(np.round(np.geomspace(low, high, num=7)).astype(int))
-    return [int(k) for k in grid if 2 <= k <= n_docs] or [min(2, n_docs)]
+def _svds(matrices: list[sp.csr_matrix], k: int, random_state: int, n_jobs) -> list:
+    """:func:`leading_singular` of each matrix at ``k`` (``None`` where ARPACK cannot)."""
+    jobs = [
+        delayed(leading_singular)(M.astype(np.float32), k, random_state)
+        for M in matrices
+        if k < min(M.shape)
+    ]
+    done = iter(Parallel(n_jobs=n_jobs, prefer="threads")(jobs))
+    return [next(done) if k < min(M.shape) else None for M in matrices]
 
 
 def evaluate_k(
-    X: sp.csr_matrix, X_binary: sp.csr_matrix, k: int, random_state: int
-) -> tuple[Candidate, np.ndarray, np.ndarray, np.ndarray]:
-    """Fit ``k`` topics on the whole of ``X`` and measure their stability and coherence.
+    matrices: list[sp.csr_matrix],
+    svds_: list,
+    X_binary: sp.csr_matrix,
+    k: int,
+    random_state: int,
+) -> tuple[Candidate, tuple[np.ndarray, np.ndarray], list[np.ndarray]]:
+    """Measure ``k`` topics: a short fit of every row of ``X`` matched to short fits of
+    subsamples, and the coherence of its topics.
+
+    Parameters
+    ----------
+    matrices : list of sparse matrix
+        ``X`` (n_docs, n_features), then its subsamples (rows of ``X``).
+    svds_ : list
+        Each matrix's leading singular triplets, or ``None`` (see :func:`nndsvda`).
+    X_binary : sparse matrix, shape (n_docs, n_features)
+        Where ``X`` is non-zero (for NPMI).
+    k : int
+    random_state : int
 
     Returns
     -------
     candidate : Candidate
-    W : ndarray, shape (n_docs, k)
-    H : ndarray, shape (k, n_features)
-    stability : ndarray, shape (k,)
+    start : (W, H)
+        The fit of ``X`` after :data:`SUBSAMPLE_ITER` updates (see :func:`fit_nmf`).
+    H_subsamples : list of ndarray, shape (k, n_features)
+        The subsamples' topics.
     """
-    W, H, stability = fit_with_stability(X, k, random_state, n_subsamples=2, n_jobs=1)
+    fits = [
+        fit_nmf(M, k, random_state, SUBSAMPLE_ITER, svd=svd)
+        for M, svd in zip(matrices, svds_, strict=True)
+    ]
+    (W, H), subsamples = fits[0], [H_sub for _, H_sub in fits[1:]]
+    stability = np.mean([match_topics(H, H_sub) for H_sub in subsamples], axis=0)
     coherence = npmi_coherence(np.argsort(H, axis=1)[:, ::-1][:, :10], X_binary)
-    candidate = Candidate(k, float(stability.mean()), float(np.nanmean(coherence)))
-    return candidate, W, H, stability
+    candidate = Candidate(k, float(np.clip(stability, 0, 1).mean()), float(np.nanmean(coherence)))
+    return candidate, (W, H), subsamples
 
 
 def choose_k(
@@ -285,11 +337,19 @@ def choose_k(
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, list[Candidate]]:
     """Choose the number of topics of a document-term matrix, and fit it.
 
+    Every candidate k (:func:`candidate_ks`) is measured by :func:`evaluate_k` on the
+    same :data:`CHOICE_SUBSAMPLES` subsamples, each matrix's SVD computed once for the
+    largest k and shared by all (:func:`nndsvda`). The fits that measure a candidate
+    stop at :data:`SUBSAMPLE_ITER` updates; only the chosen k's fit of all rows goes on
+    to a full fit (continued, not restarted), and its topics' stability is measured
+    against the subsamples' topics (docs/decisions.md, "One conference in seconds").
+
     Parameters
     ----------
     X : sparse matrix, shape (n_docs, n_features)
         TF-IDF (or smoothed TF-IDF) rows.
     random_state : int
+        Seeds the choice of subsamples.
     max_components : int
         Largest k tried.
     n_jobs : int or None
@@ -307,29 +367,26 @@ def choose_k(
     candidates : list of Candidate
         Every candidate measured, by increasing k.
     """
+    X = X.astype(np.float32).tocsr()
     X_binary = (X > 0).astype(np.float32).tocsr()
     ks = candidate_ks(X.shape[0], max_components)
+    rng = np.random.default_rng(random_state)
+    n_rows = max(ks[-1], int(SUBSAMPLE * X.shape[0]))
+    samples = [rng.choice(X.shape[0], n_rows, replace=False) for _ in range(CHOICE_SUBSAMPLES)]
+    matrices = [X, *(X[rows] for rows in samples)]
     with _one_blas_thread():
+        svds_ = _svds(matrices, ks[-1], random_state, n_jobs)
         done = Parallel(n_jobs=n_jobs, prefer="threads", return_as="generator_unordered")(
-            delayed(evaluate_k)(X, X_binary, k, random_state) for k in reversed(ks)
+            delayed(evaluate_k)(matrices, svds_, X_binary, k, random_state) for k in reversed(ks)
         )
         results = list(track(done, len(ks), "candidate"))  # counted as each comes back
-    results.sort(key=lambda r: r[0].n_components)
-    candidates = [r[0] for r in results]
-    chosen = pick(candidates)
-    finer = [c for c in candidates if c.n_components >= min_components]
-    if chosen < min_components and finer:
-        chosen = pick(finer)
-    _, W, H, stability = next(r for r in results if r[0].n_components == chosen)
-    return W, H, stability, candidates
-
-
-def pick(candidates: list[Candidate], tolerance: float = 0.05) -> int:
-    """The largest k whose score is within ``tolerance`` (relative) of the best score.
-
-    Scores of neighbouring k differ by less than their noise across subsamples; among
-    the candidates that are as good as the best, the finest topics are the most useful
-    to browse a programme with.
-    """
-    best = max(c.score for c in candidates)
-    return max(c.n_components for c in candidates if c.score >= (1 - tolerance) * best)
+        results.sort(key=lambda r: r[0].n_components)
+        candidates = [r[0] for r in results]
+        chosen = pick(candidates)
+        finer = [c for c in candidates if c.n_components >= min_components]
+        if chosen < min_components and finer:
+            chosen = pick(finer)
+        _, start, subsamples = next(r for r in results if r[0].n_components == chosen)
+        W, H = fit_nmf(X, chosen, random_state, FULL_ITER - SUBSAMPLE_ITER, start=start)
+    stability = np.mean([match_topics(H, H_sub) for H_sub in subsamples], axis=0)
+    return W, H, np.clip(stability, 0, 1).astype(np.float32), candidates

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import scipy.sparse as sp
 
-from .selection import Candidate
+from .candidates import Candidate
 
 
 @dataclass(frozen=True, eq=False)

@@ -164,13 +164,13 @@ def wordcloud_png(
     Returns
     -------
     bytes
-        An optimised PNG file with a palette of at most :data:`PNG_COLORS` colours and
-        alpha (the image itself is RGBA).
+        A PNG file (zlib level 6) with a palette of at most :data:`PNG_COLORS` colours
+        and alpha (the image itself is RGBA).
     """
     buffer = io.BytesIO()
     image = wordcloud_image(weights, width, height, scale, random_state)
     image = image.quantize(PNG_COLORS, method=Image.Quantize.FASTOCTREE)
-    image.save(buffer, format="PNG", optimize=True)
+    image.save(buffer, format="PNG")
     return buffer.getvalue()
 
 

@@ -18,6 +18,10 @@ from ..model.summary import ModelSummary
 from ..model.wordclouds import CLOUD_WORDS, HEIGHT, SCALE, WIDTH, clean_weights, wordcloud_png
 from ..progress import track
 
+#: Fewer clouds than this to draw are drawn in this process: starting worker processes
+#: costs more than they save (docs/decisions.md, "One conference in seconds").
+PROCESS_MIN_CLOUDS = 40
+
 
 def topic_weights(summary: ModelSummary, n_words: int = CLOUD_WORDS) -> list[dict[str, float]]:
     """Top-word weights of every topic of a fitted model.
@@ -67,7 +71,8 @@ def write_wordclouds(
     memory : joblib.Memory or None
         Cache of the PNGs, keyed by the weights, size, scale and seed.
     n_jobs : int or None, default -1
-        Worker processes for :class:`joblib.Parallel` (-1: one per CPU).
+        Worker processes for :class:`joblib.Parallel` (-1: one per CPU), used when there
+        are :data:`PROCESS_MIN_CLOUDS` clouds or more to draw.
     name : str, default ``"topic-{number}.png"``
         File name pattern; ``{number}`` is the 1-based topic number and ``{index}`` the
         0-based topic index.
@@ -96,9 +101,12 @@ def write_wordclouds(
             if render.check_call_in_cache(*args):
                 images[i] = render(*args)
     todo = [i for i, png in enumerate(images) if png is None]
-    drawn = Parallel(n_jobs=n_jobs if len(todo) > 1 else 1, return_as="generator")(
-        delayed(render)(*jobs[i]) for i in todo
-    )
+    if len(todo) < PROCESS_MIN_CLOUDS:
+        drawn = (render(*jobs[i]) for i in todo)  # in this process, one by one
+    else:
+        drawn = Parallel(n_jobs=n_jobs, return_as="generator")(
+            delayed(render)(*jobs[i]) for i in todo
+        )
     for i, png in zip(todo, track(drawn, len(todo), "cloud"), strict=True):  # as each is drawn
         images[i] = png
     paths = []
