@@ -28,10 +28,11 @@ from sklearn.utils.validation import check_is_fitted, check_memory
 
 from ..corpus import Corpus, Talk
 from .exact import BlockFit, BlockSettings, ModelError, Texts, fit_exact
+from .labels import topic_labels
 from .languages import LANGUAGES, detect_languages
 from .minibatch import MINIBATCH_MIN_TALKS, fit_minibatch
 from .similarity import similarities, with_fallback_rows
-from .summary import ModelSummary, top_words, topic_labels
+from .summary import ModelSummary, top_words
 from .topic import Topic, similar_table, talk_index, talks_table, text_talk
 from .vocabulary import Analyzer
 from .wordclouds import CLOUD_WORDS, HEIGHT, WIDTH, wordcloud_image
@@ -344,14 +345,16 @@ class TopicModel(TransformerMixin, BaseEstimator):
         self.topic_languages_ = [
             b.language for b in blocks for _ in range(b.topics.stop - b.topics.start)
         ]
-        self.languages_ = languages
-        self.main_language_ = main
+        self.languages_, self.main_language_ = languages, main
         modelled = {b.language for b in blocks}
         self.excluded_languages_ = {
             lang: count for lang, count in Counter(languages).most_common() if lang not in modelled
         }
         self.selection_ = fits[0].candidates
-        self.topic_labels_ = topic_labels(self.components_, self.terms_)
+        plurals = {word for b in blocks for word in b.analyzer.singular_.values()}
+        self.topic_labels_ = topic_labels(
+            self.components_, self.terms_, W, self.document_term_, self.topic_languages_, plurals
+        )
 
     def _describe(self, corpus: Corpus) -> None:
         """Set the fitted attributes made for people: ``vocabulary_``, ``corpus_``, ``topics_``."""

@@ -1,0 +1,143 @@
+"""Topic labels: nouns and noun phrases the topic's talks share, never adverbs, lone
+adjectives, numbers or one talk's filler (issue 19)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+import scipy.sparse as sp
+
+from topics.corpus import Corpus, Talk
+from topics.model import TopicModel
+from topics.model.labels import MIN_SUPPORT, support, term_reason, topic_labels, word_reason
+
+#: Theme -> the nouns its talks share, and the words a person would never label it with,
+#: written to be the theme's most distinctive words: an adverb, lone adjectives, number
+#: words, and (in one talk only) a placeholder.
+THEMES = {
+    "database": (
+        "database index query planner replication postgresql",
+        "seamlessly sure thousand million broadly inviting",
+    ),
+    "graphics": (
+        "vulkan shader renderer gpu texture pipeline",
+        "seamlessly diverse hundred overlooked quickly upcoming",
+    ),
+    "teaching": (
+        "classroom teacher student curriculum lesson school",
+        "thousand million sure diverse broadly inviting",
+    ),
+}
+
+
+def _programme() -> Corpus:
+    talks = []
+    for theme, (nouns, junk) in THEMES.items():
+        nouns, junk = nouns.split(), junk.split()
+        for i in range(8):
+            picked = " ".join(nouns[(i + j) % len(nouns)] for j in range(4))
+            # The junk words, twice, in every talk: more weight than any one noun.
+            filler = " ".join(junk[(i + j) % len(junk)] for j in range(5))
+            extra = " xxq xxq xxq xxq" if i == 0 else ""
+            talks.append(
+                Talk(
+                    id=f"{theme}-{i}",
+                    title=f"{picked.split()[0].title()} talk {i}",
+                    abstract=f"{picked}, {filler}. {filler}. {picked}{extra}.",
+                )
+            )
+    return Corpus(talks, title="LabelCon")
+
+
+@pytest.fixture(scope="module")
+def model() -> TopicModel:
+    return TopicModel(n_topics=3, random_state=0).fit(_programme())
+
+
+def test_labels_hold_only_nouns_the_topic_shares(model):
+    nouns = {word for shared, _ in THEMES.values() for word in shared.split()}
+    junk = {word for _, words in THEMES.values() for word in words.split()} | {"xxq"}
+    assert len(model.topic_labels_) == 3
+    for label in model.topic_labels_:
+        terms = label.split(" · ")
+        assert len(terms) == 3, label
+        words = {word for term in terms for word in term.split()}
+        assert not words & junk, label
+        assert words <= nouns, label
+
+
+def test_the_junk_words_are_the_topics_most_weighted_terms(model):
+    # Else the test above would pass for the old labels too.
+    junk = {word for _, words in THEMES.values() for word in words.split()}
+    heavy = {term for k in range(3) for term, _ in model.top_words(k, 3)}
+    assert heavy & junk
+
+
+@pytest.mark.parametrize(
+    ("word", "reason"),
+    [
+        ("database", None),
+        ("kubernetes", None),  # unknown to the lexicon: jargon is content
+        ("testing", None),  # a gerund is a noun
+        ("sure", "adjective"),
+        ("diverse", "adjective"),
+        ("broadly", "adverb"),
+        ("seamlessly", "adverb"),  # unknown, but the -ly adverb of an adjective
+        ("reproducible", "adjective"),  # unknown, -ible
+        ("overlooked", "verb"),
+        ("fast", "adjective"),  # a noun too, but mostly an adjective or adverb
+        ("thousand", "number"),
+        ("million", "number"),
+        ("2016", "number"),
+        ("https", "url/markup"),
+        ("ll", "contraction"),
+    ],
+)
+def test_word_reason(word, reason):
+    assert word_reason(word) == reason
+
+
+def test_an_adjective_is_a_noun_where_the_corpus_uses_its_plural():
+    assert word_reason("standard") == "adjective"
+    assert word_reason("standard", plurals={"standard"}) is None
+    assert word_reason("fast", plurals={"fast"}) == "adjective"  # an adverb too
+
+
+def test_phrases_are_noun_phrases():
+    assert term_reason("machine learning") is None
+    assert term_reason("upcoming change") is None  # adjective + noun
+    assert term_reason("distributed system") is None  # participle + noun
+    assert term_reason("broadly inviting") == "inviting: adjective"
+    assert term_reason("broadly change") == "broadly: adverb"
+    assert term_reason("thousand user") == "thousand: number"
+
+
+def test_other_languages_are_checked_against_the_junk_lists_only():
+    assert word_reason("rápidamente", "es") is None
+    assert term_reason("sure", "fr") is None
+    assert word_reason("the", "es") == "function word"
+
+
+def test_support_is_the_share_of_topic_weight_holding_the_term():
+    W = np.array([[1.0, 0.0], [1.0, 0.0], [2.0, 1.0]])
+    X = sp.csr_matrix(np.array([[1, 0], [0, 1], [1, 0]]))
+    np.testing.assert_allclose(support(W, X), [[0.75, 0.25], [1.0, 0.0]])
+
+
+def test_a_term_of_one_talk_does_not_lead_when_shared_nouns_exist():
+    terms = np.array(["placeholder", "shader", "gpu", "renderer"], dtype=object)
+    H = np.array([[1.0, 0.5, 0.4, 0.3]])
+    W = np.ones((10, 1))
+    X = sp.csr_matrix(np.array([[1, 1, 1, 1]] + [[0, 1, 1, 1]] * 9))
+    assert support(W, X)[0, 0] < MIN_SUPPORT
+    assert topic_labels(H, terms, W, X) == ["shader · gpu · renderer"]
+    # Without W and X every noun may lead.
+    assert topic_labels(H, terms) == ["placeholder · shader · gpu"]
+
+
+def test_a_topic_without_nouns_keeps_its_best_term_and_labels_stay_unique():
+    terms = np.array(["seamlessly", "sure", "vulkan", "gpu"], dtype=object)
+    H = np.array([[1.0, 0.9, 0.0, 0.0], [0.0, 0.0, 1.0, 0.5], [0.0, 0.0, 1.0, 0.5]])
+    labels = topic_labels(H, terms)
+    assert labels[0] == "seamlessly"
+    assert labels[1] == "vulkan · gpu" and labels[2] == "vulkan · gpu (3)"
