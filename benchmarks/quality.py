@@ -395,6 +395,11 @@ def _run(
         f"  {dataset.name:12} {config:9} {setting:12} k={result['k']:<3} seed={seed} "
         f"{result['fit_seconds']:7.2f} s  {nmi}  NPMI {result['npmi_mean'] or float('nan'):.3f}"
         f"  junk {result['junk_count']}"
+        + (
+            f"  bad labels {result['label_quality']:.3f}"
+            if result["label_quality"] is not None
+            else ""
+        )
     )
     return result
 

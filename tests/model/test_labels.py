@@ -10,6 +10,7 @@ import scipy.sparse as sp
 from topics.corpus import Corpus, Talk
 from topics.model import TopicModel
 from topics.model.labels import MIN_SUPPORT, support, term_reason, topic_labels, word_reason
+from topics.model.vocabulary import Analyzer
 
 #: Theme -> the nouns its talks share, and the words a person would never label it with,
 #: written to be the theme's most distinctive words: an adverb, lone adjectives, number
@@ -84,6 +85,8 @@ def test_the_junk_words_are_the_topics_most_weighted_terms(model):
         ("broadly", "adverb"),
         ("seamlessly", "adverb"),  # unknown, but the -ly adverb of an adjective
         ("reproducible", "adjective"),  # unknown, -ible
+        ("serverless", "adjective"),  # unknown, -less
+        ("th", "number"),  # what the tokenizer leaves of "25th"
         ("overlooked", "verb"),
         ("fast", "adjective"),  # a noun too, but mostly an adjective or adverb
         ("thousand", "number"),
@@ -101,6 +104,20 @@ def test_an_adjective_is_a_noun_where_the_corpus_uses_its_plural():
     assert word_reason("standard") == "adjective"
     assert word_reason("standard", plurals={"standard"}) is None
     assert word_reason("fast", plurals={"fast"}) == "adjective"  # an adverb too
+
+
+def test_a_noun_is_a_verb_where_the_corpus_uses_it_as_one():
+    analyzer = Analyzer().fit(
+        [
+            "We meet in the hall, we push the release and we push it again.",
+            "Come and meet us: you can meet the team. The release is out, the push is not.",
+            "Our release process and the release notes.",
+        ]
+    )
+    assert {"meet", "push"} <= analyzer.verbs_ and "release" not in analyzer.verbs_
+    assert word_reason("meet", verbs=analyzer.verbs_) == "verb"
+    assert word_reason("release", verbs=analyzer.verbs_) is None
+    assert word_reason("meet") is None  # a noun too, when the corpus says nothing
 
 
 def test_phrases_are_noun_phrases():

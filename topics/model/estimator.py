@@ -351,9 +351,9 @@ class TopicModel(TransformerMixin, BaseEstimator):
             lang: count for lang, count in Counter(languages).most_common() if lang not in modelled
         }
         self.selection_ = fits[0].candidates
-        plurals = {word for b in blocks for word in b.analyzer.singular_.values()}
+        analyzers = [b.analyzer for b in blocks]
         self.topic_labels_ = topic_labels(
-            self.components_, self.terms_, W, self.document_term_, self.topic_languages_, plurals
+            self.components_, self.terms_, W, self.document_term_, self.topic_languages_, analyzers
         )
 
     def _describe(self, corpus: Corpus) -> None:

@@ -12,9 +12,13 @@ learning, 2014), keeping only terms that can name a subject:
   never lead a label, nor do those it also knows as adverbs ("fast", "forward"). A word
   the lexicon also knows as an adjective ("mobile") is a noun of this corpus only when
   the corpus uses its plural ("standards", "games", "executables"): adjectives have
-  none. Unknown words
+  none. A word the lexicon knows as a noun and a verb is a verb where the corpus uses it
+  as one, after "to", "can" or "we" more often than after "the" or "our" ("meet",
+  "push": ``Analyzer.verbs_``). Unknown words
   are read by their English derivational suffix: an adjective's ``-ly`` adverb
-  ("seamlessly") and ``-able``/``-ible`` adjectives ("reproducible") are no nouns.
+  ("seamlessly") and the adjectives in ``-able``, ``-ible``, ``-less``, ``-ful`` and
+  ``-ous`` ("reproducible", "serverless") are no nouns; nor are the ordinal suffixes a
+  number leaves behind ("th" of "25th").
   Neither are the number words (the closed class of English cardinals: "million",
   "thousand") nor the junk of
   :func:`topics.model.evaluation.junk_reason` (URL pieces, contraction fragments,
@@ -61,6 +65,9 @@ NUMBER_WORDS = frozenset(
 #: Candidates looked at beyond a label's size, for labels another topic already has.
 _SPARE = 5
 
+#: What the tokenizer leaves of "1st", "22nd", "25th": it drops digits.
+ORDINAL_SUFFIXES = frozenset({"st", "nd", "rd", "th"})
+
 _NOUN_READINGS = frozenset({"NOUN", "PROPN"})
 _MODIFIER_READINGS = frozenset({"ADJ", "ADV"})
 _PART_OF_SPEECH = {"ADJ": "adjective", "ADV": "adverb", "VERB": "verb", "AUX": "verb"}
@@ -74,7 +81,9 @@ def _readings(word: str) -> frozenset[str]:
     return frozenset(getAllLemmas(word))
 
 
-def word_reason(word: str, language: str = "en", plurals: Collection[str] = ()) -> str | None:
+def word_reason(
+    word: str, language: str = "en", plurals: Collection[str] = (), verbs: Collection[str] = ()
+) -> str | None:
     """Why one word cannot head a label term, or None.
 
     Parameters
@@ -86,6 +95,9 @@ def word_reason(word: str, language: str = "en", plurals: Collection[str] = ()) 
     plurals : collection of str
         Words whose plural the corpus uses (``Analyzer.singular_``'s values): such a word
         that is also an adjective (not an adverb) is a noun.
+    verbs : collection of str
+        Words the corpus uses as verbs (``Analyzer.verbs_``): such a word that is also a
+        noun is a verb.
 
     Returns
     -------
@@ -106,11 +118,13 @@ def word_reason(word: str, language: str = "en", plurals: Collection[str] = ()) 
         return reason
     if language != "en":
         return None
-    if word in NUMBER_WORDS:
+    if word in NUMBER_WORDS or word in ORDINAL_SUFFIXES:
         return "number"
     readings = _readings(word)
     if not readings:
         return _unknown_word_reason(word)
+    if "VERB" in readings and word in verbs:
+        return "verb"
     if readings & _NOUN_READINGS and (
         not readings & _MODIFIER_READINGS or (word in plurals and "ADV" not in readings)
     ):
@@ -123,7 +137,7 @@ def word_reason(word: str, language: str = "en", plurals: Collection[str] = ()) 
 
 def _unknown_word_reason(word: str) -> str | None:
     """An unknown word's part of speech from its derivational suffix, when it tells one."""
-    if word.endswith(("able", "ible")):
+    if word.endswith(("able", "ible", "less", "ful", "ous")):
         return "adjective"
     if word.endswith("ly"):
         stems = (word[:-2], word[:-3] + "y", word[:-2] + "le")  # quick, happ-ily, reasona-bly
@@ -132,7 +146,9 @@ def _unknown_word_reason(word: str) -> str | None:
     return None
 
 
-def term_reason(term: str, language: str = "en", plurals: Collection[str] = ()) -> str | None:
+def term_reason(
+    term: str, language: str = "en", plurals: Collection[str] = (), verbs: Collection[str] = ()
+) -> str | None:
     """Why a term (word or key phrase) cannot be a label term, or None.
 
     A phrase is a noun phrase when its last word passes :func:`word_reason` and no other
@@ -145,8 +161,8 @@ def term_reason(term: str, language: str = "en", plurals: Collection[str] = ()) 
         Lowercase, words separated by spaces.
     language : str
         ISO 639-1 code of the term's topic.
-    plurals : collection of str
-        Words whose plural the corpus uses (see :func:`word_reason`).
+    plurals, verbs : collection of str
+        See :func:`word_reason`.
 
     Returns
     -------
@@ -159,10 +175,10 @@ def term_reason(term: str, language: str = "en", plurals: Collection[str] = ()) 
     (None, 'inviting: adjective')
     """
     *modifiers, head = term.split()
-    if reason := word_reason(head, language, plurals):
+    if reason := word_reason(head, language, plurals, verbs):
         return f"{head}: {reason}"
     for word in modifiers:
-        reason = word_reason(word, language, plurals)
+        reason = word_reason(word, language, plurals, verbs)
         if reason is not None and reason not in ("adjective", "verb"):
             return f"{word}: {reason}"
     return None
@@ -226,7 +242,7 @@ def topic_labels(
     document_topic: np.ndarray | None = None,
     document_term: sp.spmatrix | None = None,
     languages: Sequence[str] | None = None,
-    plurals: Collection[str] = (),
+    analyzers: Sequence = (),
     size: int = 3,
 ) -> list[str]:
     """A short label per topic from its most relevant noun terms; no two labels alike.
@@ -245,8 +261,9 @@ def topic_labels(
         X (any non-zero entry: the talk holds the term).
     languages : sequence of str, length n_topics, optional
         Each topic's ISO 639-1 code; English by default.
-    plurals : collection of str
-        Words whose plural the corpus uses (see :func:`word_reason`).
+    analyzers : sequence of Analyzer
+        The fitted analyzers of the topics' terms: the plurals and verbs of their corpus
+        (see :func:`word_reason`).
     size : int
         Terms per label.
 
@@ -254,6 +271,8 @@ def topic_labels(
     -------
     list of str, length n_topics
     """
+    plurals = {word for a in analyzers for word in a.singular_.values()}
+    verbs = {word for a in analyzers for word in getattr(a, "verbs_", ())}
     scores = relevance(H)
     shared = None
     if document_topic is not None and document_term is not None:
@@ -272,7 +291,7 @@ def topic_labels(
             first = first or term
             key = (term, language)
             if key not in reasons:
-                reasons[key] = term_reason(term, language, plurals)
+                reasons[key] = term_reason(term, language, plurals, verbs)
             if reasons[key] is None:
                 (best if shared is None or shared[topic, i] else rest).append(term)
         # A topic without any noun keeps its most relevant term.
