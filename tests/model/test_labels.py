@@ -118,6 +118,7 @@ def test_a_noun_is_a_verb_where_the_corpus_uses_it_as_one():
     assert word_reason("meet", verbs=analyzer.verbs_) == "verb"
     assert word_reason("release", verbs=analyzer.verbs_) is None
     assert word_reason("meet") is None  # a noun too, when the corpus says nothing
+    assert term_reason("team meet", verbs=analyzer.verbs_) is None  # a phrase's head
 
 
 def test_phrases_are_noun_phrases():
@@ -127,6 +128,7 @@ def test_phrases_are_noun_phrases():
     assert term_reason("broadly inviting") == "inviting: adjective"
     assert term_reason("broadly change") == "broadly: adverb"
     assert term_reason("thousand user") == "thousand: number"
+    assert word_reason("supply") == "adverb" and term_reason("software supply") is None
 
 
 def test_other_languages_are_checked_against_the_junk_lists_only():

@@ -118,8 +118,8 @@ def word_reason(
         return reason
     if language != "en":
         return None
-    if word in NUMBER_WORDS or word in ORDINAL_SUFFIXES:
-        return "number"
+    if reason := _number(word):
+        return reason
     readings = _readings(word)
     if not readings:
         return _unknown_word_reason(word)
@@ -133,6 +133,10 @@ def word_reason(
         if tag in readings:
             return name
     return "not a noun"
+
+
+def _number(word: str) -> str | None:
+    return "number" if word in NUMBER_WORDS or word in ORDINAL_SUFFIXES else None
 
 
 def _unknown_word_reason(word: str) -> str | None:
@@ -151,9 +155,11 @@ def term_reason(
 ) -> str | None:
     """Why a term (word or key phrase) cannot be a label term, or None.
 
-    A phrase is a noun phrase when its last word passes :func:`word_reason` and no other
-    word is junk, a number or (English) an adverb; its adjectives and participles are
-    modifiers ("open source", "distributed system").
+    A phrase is a noun phrase when its last word (the head) passes :func:`word_reason`,
+    or is a noun in the lexicon at all (after a modifier, "review" of "code review" is a
+    noun, whatever the corpus does with it elsewhere), and no other word is junk, a
+    number or (English) an adverb; its adjectives and participles are modifiers ("open
+    source", "distributed system").
 
     Parameters
     ----------
@@ -175,7 +181,13 @@ def term_reason(
     (None, 'inviting: adjective')
     """
     *modifiers, head = term.split()
-    if reason := word_reason(head, language, plurals, verbs):
+    if modifiers and language == "en" and _readings(head) & _NOUN_READINGS:
+        # After its modifier, a head the lexicon knows as a noun is one: "code review",
+        # "software supply", whatever else the word is elsewhere.
+        reason = junk_reason(head, _junk_words(language)) or _number(head)
+    else:
+        reason = word_reason(head, language, plurals, verbs)
+    if reason:
         return f"{head}: {reason}"
     for word in modifiers:
         reason = word_reason(word, language, plurals, verbs)
