@@ -61,6 +61,7 @@ if str(REPO) not in sys.path:  # run as a script from a checkout
     sys.path.insert(0, str(REPO))
 
 from benchmarks.label_check import LabelChecker, label_quality  # noqa: E402
+from topics.corpus import Corpus  # noqa: E402
 from topics.model import TopicModel  # noqa: E402
 from topics.model.evaluation import (  # noqa: E402
     CoherenceReference,
@@ -109,6 +110,8 @@ class Dataset:
     labels: list[str] | None = None
     source: str = ""
     checker: LabelChecker | None = field(default=None, repr=False)
+    #: the talks, when known: ``topics`` fits them (their speakers' names are no terms)
+    corpus: Corpus | None = field(default=None, repr=False)
 
 
 @dataclass
@@ -170,16 +173,12 @@ def load_pyvideo(shared: Path) -> Dataset:
 
 
 def load_europython(shared: Path) -> Dataset:
-    """EuroPython 2016's talks from pyvideo's event folder; text = title + description."""
+    """EuroPython 2016's talks from pyvideo's event folder, fitted as the site fits them."""
     from topics.sources.pyvideo import load_folder
 
     path = shared / EUROPYTHON
     corpus = load_folder(path)
-    return Dataset(
-        name="europython-2016",
-        texts=[f"{t.title}\n\n{t.abstract}" for t in corpus],
-        source=str(path),
-    )
+    return Dataset(name="europython-2016", texts=corpus.texts, source=str(path), corpus=corpus)
 
 
 def load_function_words() -> tuple[frozenset[str], str]:
@@ -219,7 +218,7 @@ def fit_topics(texts: Sequence[str], k: int | str, seed: int) -> Fit:
         warnings.simplefilter("always")
         start, cpu = time.perf_counter(), time.process_time()
         try:
-            W = model.fit_transform(list(texts))
+            W = model.fit_transform(texts if isinstance(texts, Corpus) else list(texts))
         except (TypeError, ValueError) as exc:
             if isinstance(k, str):
                 raise Unsupported(f"{type(exc).__name__}: {exc}") from exc
@@ -377,7 +376,8 @@ def _run(
     log: Callable[[str], None],
 ) -> dict:
     try:
-        fit = CONFIGS[config](dataset.texts, k, seed)
+        given = dataset.corpus if config == "topics" and dataset.corpus is not None else None
+        fit = CONFIGS[config](given or dataset.texts, k, seed)
     except Unsupported as exc:
         log(f"  {dataset.name:12} {config:9} {setting:12} not supported ({exc})")
         return {

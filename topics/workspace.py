@@ -34,7 +34,7 @@ DEFAULT_CACHE = "cache"
 #: 2: the first numbered version (results of older code were kept in ``model/`` itself).
 #: 3: the model's modules moved into ``topics.model`` (pickled analyzers name their class
 #: by its module), the fits became ``topics.model.exact``/``minibatch`` functions.
-#: 4: a fitted analyzer notes the corpus's verbs (``verbs_``, for the labels).
+#: 4: a fitted analyzer notes the corpus's verbs and plurals (``verbs_``, ``plural_share_``).
 MODEL_CACHE_VERSION = 4
 
 #: Environment variable naming the pyvideo data repository (a folder or URL).

@@ -121,6 +121,22 @@ def test_a_noun_is_a_verb_where_the_corpus_uses_it_as_one():
     assert term_reason("team meet", verbs=analyzer.verbs_) is None  # a phrase's head
 
 
+def test_analyzer_measures_how_often_a_word_is_used_in_the_plural():
+    analyzer = Analyzer().fit(
+        ["Games and a game, a game engine.", "Mobile apps on a mobile phone, an app."]
+    )
+    assert analyzer.plural_share_ == {"game": 1 / 3, "app": 1 / 2}
+    labels = topic_labels(
+        np.array([[1.0, 0.9, 0.8, 0.7]]),
+        np.array(["mobile", "game", "phone", "app"]),
+        None,
+        None,
+        None,
+        [analyzer],
+    )
+    assert labels == ["game · phone · app"]  # "mobile": no "mobiles"
+
+
 def test_phrases_are_noun_phrases():
     assert term_reason("machine learning") is None
     assert term_reason("upcoming change") is None  # adjective + noun
@@ -135,6 +151,7 @@ def test_other_languages_are_checked_against_the_junk_lists_only():
     assert word_reason("rápidamente", "es") is None
     assert term_reason("sure", "fr") is None
     assert word_reason("the", "es") == "function word"
+    assert word_reason("of", "pt") == "function word"  # English, in a Portuguese topic
 
 
 def test_support_is_the_share_of_topic_weight_holding_the_term():

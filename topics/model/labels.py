@@ -11,21 +11,21 @@ learning, 2014), keeping only terms that can name a subject:
   lexicon knows only as adverbs, adjectives or verbs ("sure", "diverse", "overlooked")
   never lead a label, nor do those it also knows as adverbs ("fast", "forward"). A word
   the lexicon also knows as an adjective ("mobile") is a noun of this corpus only when
-  the corpus uses its plural ("standards", "games", "executables"): adjectives have
-  none. A word the lexicon knows as a noun and a verb is a verb where the corpus uses it
-  as one, after "to", "can" or "we" more often than after "the" or "our" ("meet",
-  "push": ``Analyzer.verbs_``). Unknown words
+  the corpus uses it in the plural (:data:`MIN_PLURAL_SHARE`: "standards", "games",
+  "executables"): adjectives have no plural. A word the lexicon knows as a noun and a
+  verb is a verb where the corpus uses it as one, after "to", "can" or "we" more often
+  than after "the" or "our" ("meet", "push": ``Analyzer.verbs_``). Unknown words
   are read by their English derivational suffix: an adjective's ``-ly`` adverb
   ("seamlessly") and the adjectives in ``-able``, ``-ible``, ``-less``, ``-ful`` and
-  ``-ous`` ("reproducible", "serverless") are no nouns; nor are the ordinal suffixes a
-  number leaves behind ("th" of "25th").
-  Neither are the number words (the closed class of English cardinals: "million",
-  "thousand") nor the junk of
+  ``-ous`` ("reproducible", "serverless") are no nouns. Neither are the number words
+  (the closed class of English cardinals: "million", "thousand"), the ordinal suffixes
+  a number leaves behind ("th" of "25th"), nor the junk of
   :func:`topics.model.evaluation.junk_reason` (URL pieces, contraction fragments,
   numbers, function words). A key phrase is a noun phrase when its last word (the head)
-  is a noun by that rule and its first is no adverb, number or junk ("upcoming
-  change", not "broadly inviting"). Terms of other languages, for which no lexicon is
-  shipped, are checked against the junk lists only.
+  is a noun and its first is no adverb, number or junk ("upcoming change", not "broadly
+  inviting"). Terms of other languages, for which no lexicon is shipped, are checked
+  against the junk lists and English's function words (every programme mixes in
+  English) only.
 * **shared by the topic's talks** (:data:`MIN_SUPPORT`): the talks holding the term carry
   at least that share of the topic's weight (its column of W). Relevance favours rare
   words, and a word of one or two of a topic's talks ("xx" in one talk of five, "floor"
@@ -44,11 +44,16 @@ import numpy as np
 import scipy.sparse as sp
 
 from .evaluation import junk_reason
-from .languages import function_words
+from .languages import function_words, stop_words
 
 #: Share of a topic's weight (its column of W) that the talks holding a label term must
 #: carry (docs/decisions.md).
 MIN_SUPPORT = 0.15
+
+#: Share of a word's uses in the plural above which the word is a noun of the corpus, when
+#: the lexicon also knows it as an adjective ("games": a third of "game"'s uses; "mobiles",
+#: "parallels", "publics": 2 % or less; docs/decisions.md).
+MIN_PLURAL_SHARE = 0.1
 
 #: The English cardinal number words: a closed word class (Penn Treebank tag ``CD``), not
 #: a list of examples. Ordinals ("first", "third") are adjectives in the lexicon.
@@ -93,7 +98,7 @@ def word_reason(
     language : str
         ISO 639-1 code of the word's topic; parts of speech are checked for ``"en"`` only.
     plurals : collection of str
-        Words whose plural the corpus uses (``Analyzer.singular_``'s values): such a word
+        Words the corpus uses in the plural (see :data:`MIN_PLURAL_SHARE`): such a word
         that is also an adjective (not an adverb) is a noun.
     verbs : collection of str
         Words the corpus uses as verbs (``Analyzer.verbs_``): such a word that is also a
@@ -198,8 +203,9 @@ def term_reason(
 
 @lru_cache(maxsize=64)
 def _junk_words(language: str) -> frozenset[str]:
-    # Function words of the other common languages: a French "de" in an English topic.
-    return function_words(language)
+    # Function words of the other common languages: a French "de" in an English topic,
+    # an English "of" in a Portuguese one.
+    return function_words(language) | (stop_words("en") if language != "en" else frozenset())
 
 
 def support(document_topic: np.ndarray, document_term: sp.spmatrix) -> np.ndarray:
@@ -274,8 +280,8 @@ def topic_labels(
     languages : sequence of str, length n_topics, optional
         Each topic's ISO 639-1 code; English by default.
     analyzers : sequence of Analyzer
-        The fitted analyzers of the topics' terms: the plurals and verbs of their corpus
-        (see :func:`word_reason`).
+        The fitted analyzers of the topics' terms: the plurals (``plural_share_``) and
+        verbs (``verbs_``) of their corpus (see :func:`word_reason`).
     size : int
         Terms per label.
 
@@ -283,8 +289,13 @@ def topic_labels(
     -------
     list of str, length n_topics
     """
-    plurals = {word for a in analyzers for word in a.singular_.values()}
-    verbs = {word for a in analyzers for word in getattr(a, "verbs_", ())}
+    plurals = {
+        word
+        for a in analyzers
+        for word, share in a.plural_share_.items()
+        if share >= MIN_PLURAL_SHARE
+    }
+    verbs = {word for a in analyzers for word in a.verbs_}
     scores = relevance(H)
     shared = None
     if document_topic is not None and document_term is not None:

@@ -266,6 +266,8 @@ class Analyzer:
     verbs_ : frozenset of str
         Words (as written, lowercase) found after :data:`VERB_CUES` more often than after
         :data:`NOUN_CUES`.
+    plural_share_ : dict of str to float
+        For each singular of ``singular_``: the share of its uses in the plural, in (0, 1).
     """
 
     def __init__(
@@ -326,6 +328,10 @@ class Analyzer:
                 if singular in counts:
                     self.singular_[word] = singular
                     break
+        self.plural_share_ = {
+            singular: counts[plural] / (counts[plural] + counts[singular])
+            for plural, singular in self.singular_.items()
+        }
         words = [[self.singular_.get(w, w) for w in doc] for doc in words]
         self.phrases_ = self._learn_phrases(words) if self.phrases else frozenset()
         self.verbs_ = _verbs(cleaned)
