@@ -9,7 +9,14 @@ import scipy.sparse as sp
 
 from topics.corpus import Corpus, Talk
 from topics.model import TopicModel
-from topics.model.labels import MIN_SUPPORT, support, term_reason, topic_labels, word_reason
+from topics.model.labels import (
+    MIN_SUPPORT,
+    ambiguous,
+    support,
+    term_reason,
+    topic_labels,
+    word_reason,
+)
 from topics.model.vocabulary import Analyzer
 
 #: Theme -> the nouns its talks share, and the words a person would never label it with,
@@ -134,7 +141,8 @@ def test_analyzer_measures_how_often_a_word_is_used_in_the_plural():
         None,
         [analyzer],
     )
-    assert labels == ["game · phone · app"]  # "mobile": no "mobiles"
+    # "mobile": no "mobiles"; "phone" (a verb too, never plural here) yields to "app".
+    assert labels == ["game · app · phone"]
 
 
 def test_phrases_are_noun_phrases():
@@ -177,3 +185,44 @@ def test_a_topic_without_nouns_keeps_its_best_term_and_labels_stay_unique():
     labels = topic_labels(H, terms)
     assert labels[0] == "seamlessly"
     assert labels[1] == "vulkan · gpu" and labels[2] == "vulkan · gpu (3)"
+
+
+def test_a_verb_form_that_is_no_participle_makes_a_verb_phrase():
+    assert term_reason("took place") == "took: verb"  # past tense
+    assert term_reason("improve performance") == "improve: verb"  # base form
+    assert term_reason("follow djangocon") == "follow: verb"
+    # Participles (-ed, -en, -ing) and nouns do modify a noun.
+    assert term_reason("distributed system") is None
+    assert term_reason("running process") is None
+    assert term_reason("broken build") is None
+    assert term_reason("push notification", verbs={"push"}) is None
+    terms = np.array(["pycon india", "took place", "attendee", "keynote"], dtype=object)
+    assert topic_labels(np.array([[1.0, 0.9, 0.8, 0.7]]), terms) == [
+        "pycon india · attendee · keynote"
+    ]
+
+
+def test_an_ambiguous_word_yields_to_unambiguous_nouns_of_similar_relevance():
+    assert ambiguous("calls") and ambiguous("mock") and not ambiguous("descriptor")
+    terms = np.array(["file descriptor", "epoll", "calls", "struct", "helper"], dtype=object)
+    H = np.array([[1.0, 0.9, 0.8, 0.7, 0.6]])
+    assert topic_labels(H, terms) == ["file descriptor · epoll · struct"]
+    # Not behind nouns a label's width or more below it.
+    terms = np.array(["calls", "epoll", "a1", "a2", "a3", "a4"], dtype=object)
+    H = np.array([[1.0, 0.9, 0.0, 0.0, 0.0, 0.0], [0.0, 0.0, 1.0, 0.9, 0.8, 0.7]])
+    assert topic_labels(H, terms)[0] == "epoll · calls"
+
+
+def test_an_ambiguous_word_gives_its_place_to_a_phrase_holding_it():
+    terms = np.array(["mock", "script", "pytest", "unittest", "mock object"], dtype=object)
+    H = np.array([[1.0, 0.9, 0.8, 0.7, 0.6]])
+    plural = Analyzer().fit(["Mocks and a mock, scripts and a script."])
+    assert topic_labels(H, terms, analyzers=[plural]) == ["mock object · script · pytest"]
+
+
+def test_an_ambiguous_word_the_corpus_uses_in_the_plural_keeps_its_place():
+    terms = np.array(["test", "pytest", "fixture", "runner"], dtype=object)
+    H = np.array([[1.0, 0.9, 0.8, 0.7]])
+    assert topic_labels(H, terms) == ["pytest · fixture · runner"]
+    plural = Analyzer().fit(["Tests and a test."])
+    assert topic_labels(H, terms, analyzers=[plural]) == ["test · pytest · fixture"]

@@ -195,10 +195,37 @@ def term_reason(
     if reason:
         return f"{head}: {reason}"
     for word in modifiers:
-        reason = word_reason(word, language, plurals, verbs)
-        if reason is not None and reason not in ("adjective", "verb"):
+        if reason := _modifier_reason(word, language, plurals, verbs):
             return f"{word}: {reason}"
     return None
+
+
+def _modifier_reason(
+    word: str, language: str, plurals: Collection[str], verbs: Collection[str]
+) -> str | None:
+    """Why ``word`` cannot modify a noun head, or None.
+
+    A modifier is a noun ("code" review), an adjective ("upcoming" change) or a verb's
+    participle ("distributed" system, "running" process). A verb in any other form makes
+    the phrase a verb phrase ("took" place, "improve" performance); adverbs, numbers and
+    junk are no modifiers either (:func:`word_reason`).
+    """
+    reason = word_reason(word, language, plurals, verbs)
+    if reason == "verb" and (_readings(word) & (_NOUN_READINGS | {"ADJ"}) or _participle(word)):
+        return None
+    return None if reason == "adjective" else reason
+
+
+@lru_cache(maxsize=65536)
+def _participle(word: str) -> bool:
+    """Whether ``word`` is the past (-ed, -en) or present (-ing) participle of a verb."""
+    from lemminflect import getAllLemmas, getInflection
+
+    return any(
+        word in getInflection(lemma, tag=tag)
+        for lemma in getAllLemmas(word, upos="VERB").get("VERB", ())
+        for tag in ("VBN", "VBG")
+    )
 
 
 @lru_cache(maxsize=64)
@@ -317,9 +344,72 @@ def topic_labels(
                 reasons[key] = term_reason(term, language, plurals, verbs)
             if reasons[key] is None:
                 (best if shared is None or shared[topic, i] else rest).append(term)
+        if language == "en":
+            phrases = [
+                term
+                for term in best + rest
+                if " " in term
+                and word_reason(term.rsplit(" ", 1)[1], language, plurals, verbs) is None
+            ]
+            best = _nouns_first(best, phrases, size, plurals)
+            rest = _nouns_first(rest, phrases, size, plurals)
         # A topic without any noun keeps its most relevant term.
         labels.append(_label(best + rest or [first], size, labels, topic))
     return labels
+
+
+def ambiguous(word: str, plurals: Collection[str] = ()) -> bool:
+    """Whether ``word`` may be a verb or an adjective of this corpus as well as a noun.
+
+    The lexicon knows the word as a noun and also as a verb ("calls": a plural noun or a
+    verb; "mock") or as an adjective the corpus does not use in the plural (``plurals``,
+    see :data:`MIN_PLURAL_SHARE`: adjectives have no plural). A plural does not settle a
+    noun from a verb: a verb's "-s" form is spelled as one ("permits").
+
+    Parameters
+    ----------
+    word : str
+        Lowercase.
+    plurals : collection of str
+        Words the corpus uses in the plural.
+
+    Examples
+    --------
+    >>> ambiguous("calls"), ambiguous("descriptor"), ambiguous("epoll")
+    (True, False, False)
+    >>> ambiguous("standard"), ambiguous("standard", plurals={"standard"})
+    (True, False)
+    """
+    readings = _readings(word)
+    return (
+        word not in plurals and bool(readings & _NOUN_READINGS) and bool(readings & {"VERB", "ADJ"})
+    )
+
+
+def _nouns_first(
+    candidates: list[str], phrases: list[str], size: int, plurals: Collection[str]
+) -> list[str]:
+    """Candidates reordered so that ambiguous words (:func:`ambiguous`) yield.
+
+    An ambiguous word gives its place to the first of ``phrases`` (the topic's candidate
+    phrases whose head is a noun on its own) that holds it ("mock" -> "mock object", as
+    "calls" would go to "system calls"), else moves behind the unambiguous candidates of
+    the next ``size`` places (a label's width: terms of similar relevance).
+    """
+    taken: set[str] = set()
+    ranked: list[tuple[int, bool, str]] = []
+    for place, term in enumerate(candidates):
+        if term in taken:
+            continue
+        if " " not in term and ambiguous(term):
+            holder = next((p for p in phrases if term in p.split() and p not in taken), None)
+            if holder is None and ambiguous(term, plurals):
+                ranked.append((place + size, True, term))
+                continue
+            term = holder or term
+        taken.add(term)
+        ranked.append((place, False, term))
+    return [term for *_, term in sorted(ranked)]
 
 
 def _label(candidates: list[str], size: int, taken: list[str], topic: int) -> str:
