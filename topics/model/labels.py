@@ -22,10 +22,11 @@ learning, 2014), keeping only terms that can name a subject:
   a number leaves behind ("th" of "25th"), nor the junk of
   :func:`topics.model.evaluation.junk_reason` (URL pieces, contraction fragments,
   numbers, function words). A key phrase is a noun phrase when its last word (the head)
-  is a noun and its first is no adverb, number or junk ("upcoming change", not "broadly
-  inviting"). Terms of other languages, for which no lexicon is shipped, are checked
-  against the junk lists and English's function words (every programme mixes in
-  English) only.
+  is a noun and the words before it are nouns, adjectives or participles ("upcoming
+  change", "distributed system"), not adverbs ("broadly inviting"), numbers, junk or
+  other verb forms ("took place"). Terms of other languages, for which no lexicon is
+  shipped, are checked against the junk lists and English's function words (every
+  programme mixes in English) only.
 * **shared by the topic's talks** (:data:`MIN_SUPPORT`): the talks holding the term carry
   at least that share of the topic's weight (its column of W). Relevance favours rare
   words, and a word of one or two of a topic's talks ("xx" in one talk of five, "floor"
@@ -33,6 +34,12 @@ learning, 2014), keeping only terms that can name a subject:
 
 When fewer than the label's terms pass both rules, terms that are nouns but less shared
 complete it; a topic without any noun keeps its most relevant term.
+
+An English word the lexicon knows as a noun and also as a verb or an adjective
+(:func:`ambiguous`: "calls", "mock") may not name anything where the corpus uses it. It
+gives its place to the topic's candidate phrase that holds it ("mock object"); else,
+unless the corpus uses it in the plural, it yields to the unambiguous nouns of the next
+few candidates (:func:`topic_labels`).
 """
 
 from __future__ import annotations
@@ -162,9 +169,9 @@ def term_reason(
 
     A phrase is a noun phrase when its last word (the head) passes :func:`word_reason`,
     or is a noun in the lexicon at all (after a modifier, "review" of "code review" is a
-    noun, whatever the corpus does with it elsewhere), and no other word is junk, a
-    number or (English) an adverb; its adjectives and participles are modifiers ("open
-    source", "distributed system").
+    noun, whatever the corpus does with it elsewhere), and every other word modifies it:
+    a noun, an adjective or (English) a verb's participle ("open source", "distributed
+    system"), never junk, a number, an adverb or another verb form ("took place").
 
     Parameters
     ----------
@@ -292,7 +299,11 @@ def topic_labels(
 ) -> list[str]:
     """A short label per topic from its most relevant noun terms; no two labels alike.
 
-    See the module docstring for the rules. Terms whose words are already in the label
+    See the module docstring for the rules. An ambiguous word (:func:`ambiguous`) is
+    replaced by the topic's first candidate phrase that holds it and whose head is a noun
+    on its own; without one, and unless the corpus uses the word in the plural, it moves
+    ``size`` places down the topic's candidates, behind the unambiguous nouns there.
+    Terms whose words are already in the label
     (``learning`` after ``machine learning``) are skipped; a label that another topic
     already has takes more terms, else its topic's number.
 
@@ -361,10 +372,11 @@ def topic_labels(
 def ambiguous(word: str, plurals: Collection[str] = ()) -> bool:
     """Whether ``word`` may be a verb or an adjective of this corpus as well as a noun.
 
-    The lexicon knows the word as a noun and also as a verb ("calls": a plural noun or a
-    verb; "mock") or as an adjective the corpus does not use in the plural (``plurals``,
-    see :data:`MIN_PLURAL_SHARE`: adjectives have no plural). A plural does not settle a
-    noun from a verb: a verb's "-s" form is spelled as one ("permits").
+    The lexicon knows the word as a noun and also as a verb or an adjective ("calls": a
+    plural noun or a verb; "mock": all three), and the corpus does not use it in the
+    plural (``plurals``, see :data:`MIN_PLURAL_SHARE`). A plural is evidence of a noun:
+    conclusive against an adjective (adjectives have none), weaker against a verb, whose
+    "-s" form is spelled as one ("permits").
 
     Parameters
     ----------
@@ -391,10 +403,12 @@ def _nouns_first(
 ) -> list[str]:
     """Candidates reordered so that ambiguous words (:func:`ambiguous`) yield.
 
-    An ambiguous word gives its place to the first of ``phrases`` (the topic's candidate
-    phrases whose head is a noun on its own) that holds it ("mock" -> "mock object", as
-    "calls" would go to "system calls"), else moves behind the unambiguous candidates of
-    the next ``size`` places (a label's width: terms of similar relevance).
+    A word the lexicon knows as a noun and as a verb or an adjective gives its place to
+    the first of ``phrases`` (the topic's candidate phrases whose head is a noun on its
+    own) that holds it ("mock" -> "mock object", as "calls" would go to "system calls").
+    Without such a phrase, a word ambiguous in this corpus (no plural in ``plurals``)
+    moves behind the unambiguous candidates of the next ``size`` places (a label's width:
+    terms of similar relevance).
     """
     taken: set[str] = set()
     ranked: list[tuple[int, bool, str]] = []
