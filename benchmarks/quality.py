@@ -21,9 +21,12 @@ Measures:
    and ``n_topics="auto"``; NMI over seeds 0, 1, 2 at k = number of tracks.
 2. pyvideo (talks with 20+ words of description), k = 30: junk topics
    (:func:`topics.model.evaluation.is_junk_topic` on the top 10 words).
+   EuroPython 2016 (pyvideo's event folder, every talk), ``n_topics="auto"``.
 3. For every run: NPMI coherence of the top 10 words on one common reference
    (:class:`topics.model.evaluation.CoherenceReference`), topic diversity, junk topics, fit
-   time (vectorizing + factorizing, wall clock).
+   time (vectorizing + factorizing, wall clock); for ``topics``' runs, label quality:
+   the share of topics whose label holds a junk word or a term that is no noun or noun
+   phrase where the corpus uses it (``benchmarks/label_check.py``, target 0).
 
 Writes ``benchmarks/results/quality.json`` and ``quality.md`` (``quality-quick.*`` with
 ``--quick``, so that quick iterations never overwrite a full run), and prints a summary.
@@ -57,6 +60,8 @@ REPO = Path(__file__).resolve().parent.parent
 if str(REPO) not in sys.path:  # run as a script from a checkout
     sys.path.insert(0, str(REPO))
 
+from benchmarks.label_check import LabelChecker, label_quality  # noqa: E402
+from topics.corpus import Corpus  # noqa: E402
 from topics.model import TopicModel  # noqa: E402
 from topics.model.evaluation import (  # noqa: E402
     CoherenceReference,
@@ -69,6 +74,7 @@ from topics.sources.schedule import load_schedule  # noqa: E402
 
 FOSDEM = "data/schedules/fosdem-2024.xml"
 PYVIDEO = "data/pyvideo.jsonl.gz"
+EUROPYTHON = "data/pyvideo/europython-2016"
 #: Talks with fewer words of abstract/description than this are left out.
 MIN_WORDS = 20
 #: Top words per topic for coherence, diversity and junk.
@@ -80,6 +86,7 @@ SEEDS = (0, 1, 2)
 TARGET_NMI = 0.63
 TARGET_FIT_SECONDS = 5.0
 TARGET_JUNK = 0
+TARGET_LABEL_QUALITY = 0.0
 ISSUE_REFERENCE_NMI = {"k=n_tracks": 0.51, "k=10": 0.31}
 ISSUE_REFERENCE_JUNK = "about 10 of 30"
 
@@ -102,6 +109,9 @@ class Dataset:
     texts: list[str]
     labels: list[str] | None = None
     source: str = ""
+    checker: LabelChecker | None = field(default=None, repr=False)
+    #: the talks, when known: ``topics`` fits them (their speakers' names are no terms)
+    corpus: Corpus | None = field(default=None, repr=False)
 
 
 @dataclass
@@ -118,6 +128,10 @@ class Fit:
     params: dict
     warnings: list[str] = field(default_factory=list)
     extra: dict = field(default_factory=dict)
+    #: topics' labels, each topic's language and its talks (argmax of W), for label quality
+    labels: list[str] = field(default_factory=list)
+    label_languages: list[str] = field(default_factory=list)
+    label_talks: list[list[int]] = field(default_factory=list)
 
 
 class Unsupported(Exception):
@@ -158,6 +172,15 @@ def load_pyvideo(shared: Path) -> Dataset:
     return Dataset(name="pyvideo", texts=texts, source=str(path))
 
 
+def load_europython(shared: Path) -> Dataset:
+    """EuroPython 2016's talks from pyvideo's event folder, fitted as the site fits them."""
+    from topics.sources.pyvideo import load_folder
+
+    path = shared / EUROPYTHON
+    corpus = load_folder(path)
+    return Dataset(name="europython-2016", texts=corpus.texts, source=str(path), corpus=corpus)
+
+
 def load_function_words() -> tuple[frozenset[str], str]:
     """Non-English function words for junk detection, and where they came from."""
     return frozenset(
@@ -195,7 +218,7 @@ def fit_topics(texts: Sequence[str], k: int | str, seed: int) -> Fit:
         warnings.simplefilter("always")
         start, cpu = time.perf_counter(), time.process_time()
         try:
-            W = model.fit_transform(list(texts))
+            W = model.fit_transform(texts if isinstance(texts, Corpus) else list(texts))
         except (TypeError, ValueError) as exc:
             if isinstance(k, str):
                 raise Unsupported(f"{type(exc).__name__}: {exc}") from exc
@@ -217,6 +240,8 @@ def fit_topics(texts: Sequence[str], k: int | str, seed: int) -> Fit:
             if lang != model.main_language_
         ],
     }
+    strongest = np.where(W.sum(axis=1) > 0, W.argmax(axis=1), -1)
+    talks = [np.flatnonzero(strongest == t).tolist() for t in range(W.shape[1])]
     W = W[:, main]
     return Fit(
         config="topics",
@@ -229,6 +254,9 @@ def fit_topics(texts: Sequence[str], k: int | str, seed: int) -> Fit:
         params=_jsonable(model.get_params()),
         warnings=sorted({f"{w.category.__name__}: {w.message}" for w in caught}),
         extra=extra,
+        labels=list(model.topic_labels_),
+        label_languages=list(model.topic_languages_),
+        label_talks=talks,
     )
 
 
@@ -318,6 +346,7 @@ def score(
         "npmi": [_number(x) for x in npmi],
         "diversity": _number(topic_diversity([w[:TOP_N] for w in fit.topics])),
         "junk_count": len(junk),
+        "label_quality": None,
         "junk_topics": junk,
         "words_missing_from_reference": reference.missing(fit.topics),
         "topics": fit.topics,
@@ -325,6 +354,11 @@ def score(
         "params": fit.params,
         **fit.extra,
     }
+    if fit.labels:
+        if dataset.checker is None:
+            dataset.checker = LabelChecker(dataset.texts, function_words)
+        quality = label_quality(dataset.checker, fit.labels, fit.label_languages, fit.label_talks)
+        result |= quality
     if dataset.labels is not None:
         result["nmi"] = float(normalized_mutual_info_score(dataset.labels, assigned))
         result["ari"] = float(adjusted_rand_score(dataset.labels, assigned))
@@ -342,7 +376,8 @@ def _run(
     log: Callable[[str], None],
 ) -> dict:
     try:
-        fit = CONFIGS[config](dataset.texts, k, seed)
+        given = dataset.corpus if config == "topics" and dataset.corpus is not None else None
+        fit = CONFIGS[config](given or dataset.texts, k, seed)
     except Unsupported as exc:
         log(f"  {dataset.name:12} {config:9} {setting:12} not supported ({exc})")
         return {
@@ -360,6 +395,11 @@ def _run(
         f"  {dataset.name:12} {config:9} {setting:12} k={result['k']:<3} seed={seed} "
         f"{result['fit_seconds']:7.2f} s  {nmi}  NPMI {result['npmi_mean'] or float('nan'):.3f}"
         f"  junk {result['junk_count']}"
+        + (
+            f"  bad labels {result['label_quality']:.3f}"
+            if result["label_quality"] is not None
+            else ""
+        )
     )
     return result
 
@@ -380,6 +420,7 @@ def run_benchmark(
     k_pyvideo: int = K_PYVIDEO,
     seeds: Sequence[int] = SEEDS,
     log: Callable[[str], None] = lambda line: None,
+    europython: Dataset | None = None,
 ) -> dict:
     """Run every configuration on the corpora and score them.
 
@@ -397,6 +438,9 @@ def run_benchmark(
         Seeds of the stability runs; the first is the seed of every other run.
     log : callable
         Called with one line per finished run.
+    europython : Dataset or None
+        Texts without labels, modelled by ``topics`` with ``n_topics="auto"`` (for label
+        quality); None skips it.
 
     Returns
     -------
@@ -447,6 +491,17 @@ def run_benchmark(
             runs.append(
                 _run(config, pyvideo, k_pyvideo, seed0, setting, reference, function_words, log)
             )
+    if europython is not None:
+        reference = CoherenceReference(europython.texts)
+        corpora[europython.name] = {
+            "source": europython.source,
+            "n_docs": len(europython.texts),
+            "reference_tokens": reference.X_.shape[1],
+            "reference_seconds": None,
+        }
+        runs.append(
+            _run("topics", europython, "auto", seed0, "auto", reference, function_words, log)
+        )
 
     stability = {}
     for config in CONFIGS:
@@ -472,6 +527,22 @@ def run_benchmark(
         "stability": stability,
     }
     results["targets"] = targets(results, fosdem.name, None if pyvideo is None else pyvideo.name)
+    for corpus in (fosdem, pyvideo, europython):
+        if corpus is None:
+            continue
+        measured = [
+            r["label_quality"]
+            for r in runs
+            if r["corpus"] == corpus.name and r.get("label_quality") is not None
+        ]
+        worst = max(measured, default=None)
+        results["targets"].append(
+            {
+                "target": f"label quality = {TARGET_LABEL_QUALITY:g} ({corpus.name}, every run)",
+                "value": worst,
+                "passed": worst is not None and worst <= TARGET_LABEL_QUALITY,
+            }
+        )
     return results
 
 
@@ -623,8 +694,8 @@ def to_markdown(results: dict) -> str:
         "over the same span, all threads; less sensitive to other load on the machine).",
         "",
         "| corpus | config | setting | k | seed | fit s | CPU s | NMI | ARI | NPMI | diversity "
-        "| junk |",
-        "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |",
+        "| junk | bad labels |",
+        "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |",
     ]
     for r in results["runs"]:
         if not r.get("supported"):
@@ -638,8 +709,26 @@ def to_markdown(results: dict) -> str:
             f"| {r['corpus']} | {r['config']} | {r['setting']} | {k} | {r['seed']} | "
             f"{_fmt(r['fit_seconds'], 2)} | {_fmt(r['fit_cpu_seconds'], 2)} | "
             f"{_fmt(r['nmi'])} | {_fmt(r['ari'])} | "
-            f"{_fmt(r['npmi_mean'])} | {_fmt(r['diversity'])} | {r['junk_count']} |"
+            f"{_fmt(r['npmi_mean'])} | {_fmt(r['diversity'])} | {r['junk_count']} | "
+            f"{_fmt(r.get('label_quality'))} |"
         )
+    lines += [
+        "",
+        "## Labels",
+        "",
+        "Bad labels: share of topics whose label holds a junk word "
+        "or a term that is no noun or noun phrase where the corpus uses it "
+        "(`benchmarks/label_check.py`).",
+        "",
+    ]
+    for r in results["runs"]:
+        if r.get("supported") and r.get("labels") and r["seed"] == 0:
+            shown = ", ".join(f"“{label}”" for label in r["labels"][:12])
+            lines.append(f"- **{r['corpus']} · {r['setting']}**: {shown}")
+            for b in r["bad_labels"]:
+                lines.append(
+                    f"  - bad: topic {b['topic']} “{b['label']}”: {'; '.join(b['problems'])}"
+                )
     lines += ["", "## Seed stability (NMI at k = number of tracks)", ""]
     lines += ["| config | seeds | NMI per seed | mean ± sd |", "| --- | --- | --- | --- |"]
     for config, s in results["stability"].items():
@@ -719,8 +808,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
 
     shared = shared_path()
-    needed = [shared / FOSDEM] + ([] if args.quick else [shared / PYVIDEO])
-    absent = [str(p) for p in needed if not p.is_file()]
+    needed = [shared / FOSDEM] + ([] if args.quick else [shared / PYVIDEO, shared / EUROPYTHON])
+    absent = [str(p) for p in needed if not p.exists()]
     if absent:
         print(
             f"benchmarks/quality.py: shared data not found: {', '.join(absent)}\n"
@@ -734,6 +823,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     function_words, source = load_function_words()
     fosdem = load_fosdem(shared)
     pyvideo = None if args.quick else load_pyvideo(shared)
+    europython = None if args.quick else load_europython(shared)
     print(
         f"FOSDEM 2024: {len(fosdem.texts)} talks, {len(set(fosdem.labels or []))} tracks"
         + ("" if pyvideo is None else f"; pyvideo: {len(pyvideo.texts)} talks"),
@@ -741,7 +831,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     results = {"environment": environment(), "quick": args.quick, "function_words_source": source}
     results |= run_benchmark(
-        fosdem, pyvideo, function_words, log=lambda line: print(line, file=sys.stderr)
+        fosdem,
+        pyvideo,
+        function_words,
+        log=lambda line: print(line, file=sys.stderr),
+        europython=europython,
     )
     results["benchmark_seconds"] = round(time.perf_counter() - start, 1)
     if hasattr(os, "getloadavg"):

@@ -41,7 +41,8 @@ DEFAULT_CACHE = "cache"
 #: 3: the model's modules moved into ``topics.model`` (pickled analyzers name their class
 #: by its module), the fits became ``topics.model.exact``/``minibatch`` functions.
 #: 4: ``choose_k`` measures candidates with short fits and continues the chosen one's.
-MODEL_CACHE_VERSION = 4
+#: 5: a fitted analyzer notes the corpus's verbs and plurals (``verbs_``, ``plural_share_``).
+MODEL_CACHE_VERSION = 5
 
 #: Folder of the cache holding one corpus per list of sources.
 CORPORA = "corpora"

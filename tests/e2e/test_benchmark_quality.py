@@ -48,12 +48,14 @@ def test_run_benchmark_on_a_hand_written_corpus(quality, tmp_path):
         k_pyvideo=3,
         seeds=(0, 1),
         log=lines.append,
+        europython=quality.Dataset("toy-europython", fosdem.texts),
     )
     runs = results["runs"]
     configs = {(r["config"], r["corpus"], r["setting"], r["seed"]) for r in runs}
     assert ("reference", "toy-fosdem", "k=n_tracks", 1) in configs
     assert ("topics", "toy-pyvideo", "k=3", 0) in configs
     assert ("topics", "toy-fosdem", "auto", 0) in configs
+    assert ("topics", "toy-europython", "auto", 0) in configs
     assert len(lines) == len(runs)
     for run in runs:
         if not run["supported"]:
@@ -67,15 +69,24 @@ def test_run_benchmark_on_a_hand_written_corpus(quality, tmp_path):
             assert 0 <= run["nmi"] <= 1
         if run["setting"] == "k=n_tracks":
             assert run["k"] == 4  # the four themes
+        if run["config"] == "topics":  # labels graded; the reference has none
+            assert 0 <= run["label_quality"] <= 1 and len(run["labels"]) == run["k"]
+        else:
+            assert run["label_quality"] is None
     assert results["stability"]["topics"]["seeds"] == [0, 1]
     assert results["corpora"]["toy-fosdem"]["n_labels"] == 4
-    assert [t["passed"] is not None for t in results["targets"]] == [True, True, True]
+    assert [t["passed"] is not None for t in results["targets"]] == [True] * 6
+    assert [t["target"] for t in results["targets"]][3:] == [
+        f"label quality = 0 ({name}, every run)"
+        for name in ("toy-fosdem", "toy-pyvideo", "toy-europython")
+    ]
 
     results["environment"] = quality.environment()
     json_path, md_path = quality.write_results(results, tmp_path)
     assert json.loads(json_path.read_text())["runs"][0]["corpus"] == "toy-fosdem"
     report = md_path.read_text()
     assert "## Targets (topics)" in report and "| toy-fosdem | topics | k=n_tracks |" in report
+    assert "## Labels" in report
     assert "stability" in quality.summary(results)
 
 

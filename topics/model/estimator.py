@@ -28,11 +28,12 @@ from sklearn.utils.validation import check_is_fitted, check_memory
 
 from ..corpus import Corpus, Talk
 from ..progress import stage
-from .exact import BlockFit, BlockSettings, ModelError, Texts, fit_exact
+from .exact import BlockFit, BlockSettings, ModelError, Texts, as_texts, fit_exact
+from .labels import topic_labels
 from .languages import LANGUAGES, detect_languages, tell_languages
 from .minibatch import MINIBATCH_MIN_TALKS, fit_minibatch
 from .similarity import similarities, with_fallback_rows
-from .summary import ModelSummary, top_words, topic_labels
+from .summary import ModelSummary, top_words
 from .themes import theme_labels, themes_table, topic_themes
 from .topic import Topic, similar_table, talk_index, talks_table, text_talk, topics_table
 from .vocabulary import Analyzer
@@ -240,7 +241,7 @@ class TopicModel(TransformerMixin, BaseEstimator):
         ModelError
             If there are fewer talks than topics asked for, or no usable words.
         """
-        texts = _texts(X)  # read an iterator once
+        texts = as_texts(X)  # read an iterator once
         names = sorted({s for talk in X for s in talk.speakers}) if isinstance(X, Corpus) else []
         with warnings.catch_warnings():
             # Subsample fits stop at SUBSAMPLE_ITER iterations on purpose.
@@ -358,17 +359,22 @@ class TopicModel(TransformerMixin, BaseEstimator):
         self.topic_languages_ = [
             b.language for b in blocks for _ in range(b.topics.stop - b.topics.start)
         ]
-        self.languages_ = languages
-        self.main_language_ = main
+        self.languages_, self.main_language_ = languages, main
         modelled = {b.language for b in blocks}
         self.excluded_languages_ = {
             lang: count for lang, count in Counter(languages).most_common() if lang not in modelled
         }
         self.selection_ = fits[0].candidates
-        self.topic_labels_ = topic_labels(self.components_, self.terms_)
-        langs = self.topic_languages_
-        self.topic_themes_ = topic_themes(self.components_, W, langs, self.random_state)
-        self.theme_labels_ = theme_labels(self.components_, self.topic_themes_, self.terms_, langs)
+        analyzers, langs, X = (
+            [b.analyzer for b in blocks],
+            self.topic_languages_,
+            self.document_term_,
+        )
+        self.topic_labels_ = topic_labels(self.components_, self.terms_, W, X, langs, analyzers)
+        self.topic_themes_ = themes = topic_themes(self.components_, W, langs, self.random_state)
+        self.theme_labels_ = theme_labels(
+            self.components_, themes, self.terms_, langs, W, X, analyzers
+        )
 
     def _describe(self, corpus: Corpus) -> None:
         """Set the fitted attributes made for people: ``vocabulary_``, ``corpus_``, ``topics_``
@@ -428,7 +434,7 @@ class TopicModel(TransformerMixin, BaseEstimator):
         (multiplicative updates, at most :data:`TRANSFORM_ITER` iterations).
         """
         check_is_fitted(self)
-        texts = _texts(X)
+        texts = as_texts(X)
         W = np.zeros((len(texts), self.n_components_), dtype=np.float32)
         if not texts:
             return W
@@ -589,11 +595,3 @@ class TopicModel(TransformerMixin, BaseEstimator):
                 f"cannot find {k} topics in {n_talks} talks: use 'auto' or between 1 and "
                 f"{n_talks} topics"
             )
-
-
-def _texts(X) -> list[str]:
-    if isinstance(X, Corpus):
-        return X.texts
-    if isinstance(X, str):
-        raise TypeError("expected a sequence of texts, got a single string")
-    return [str(x) for x in X]

@@ -21,6 +21,7 @@ from joblib import Memory
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.preprocessing import normalize
 
+from ..corpus import Corpus
 from ..progress import decided, stage
 from .languages import function_words, stop_words
 from .selection import Candidate, choose_k, fit_with_stability
@@ -303,3 +304,19 @@ def tell_choice(language: str, candidates: Sequence[Candidate], k: int) -> None:
         )
     if candidates:
         decided("k=%d chosen (%s), among %d candidates", k, language, len(candidates))
+
+
+def as_texts(X) -> list[str]:
+    """The texts of ``X`` (a :class:`~topics.corpus.Corpus` or a sequence of texts), read
+    once, as a list.
+
+    Raises
+    ------
+    TypeError
+        If ``X`` is a single string (a sequence of characters, not of texts).
+    """
+    if isinstance(X, Corpus):
+        return X.texts
+    if isinstance(X, str):
+        raise TypeError("expected a sequence of texts, got a single string")
+    return [str(x) for x in X]

@@ -8,7 +8,7 @@ theme of its largest weight in A (``docs/decisions.md``, "Themes over topics", s
 this and not agglomerative clustering). The topics of each other language share no term
 with any other topic: they make one theme per language. A theme's words are the sum of its
 topics' unit rows of H (:func:`topics.model.summary.theme_word`), and its label is made
-from them as a topic's is (:func:`topics.model.summary.topic_labels`), after the
+from them as a topic's is (:func:`topics.model.labels.topic_labels`), after the
 language's name for a theme of another language. A model of fewer topics has no themes.
 """
 
@@ -23,8 +23,9 @@ from sklearn.decomposition import NMF
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.preprocessing import normalize
 
+from .labels import topic_labels
 from .languages import language_name
-from .summary import theme_word, topic_labels
+from .summary import theme_word
 
 #: Themes are learnt only for a model of more topics than this.
 MIN_THEME_TOPICS = 20
@@ -103,18 +104,30 @@ def theme_labels(
     themes: np.ndarray,
     terms: np.ndarray,
     topic_languages: Sequence[str] | None = None,
+    document_topic: np.ndarray | None = None,
+    document_term=None,
+    analyzers: Sequence = (),
 ) -> list[str]:
     """A label per theme from its word weights (:func:`topics.model.summary.theme_word`),
-    made as a topic's is (:func:`topics.model.summary.topic_labels`); a theme of another
+    made as a topic's is (:func:`topics.model.labels.topic_labels`, a theme's talks
+    weighing the sum of its topics' columns of ``document_topic``); a theme of another
     language than the first topic's starts with its name (``"Italian: django · odoo"``).
     Empty without themes."""
     weights = theme_word(H, themes)
     if not len(weights):
         return []
-    labels = topic_labels(weights, terms)
     languages = list(topic_languages or [""] * len(themes))
-    for theme in range(len(labels)):
-        language = languages[int(np.argmax(themes == theme))]
+    theme_languages = [languages[int(np.argmax(themes == t))] for t in range(len(weights))]
+    W = None
+    if document_topic is not None:
+        grouped = np.flatnonzero(themes >= 0)
+        membership = np.zeros((len(themes), len(weights)))
+        membership[grouped, themes[grouped]] = 1.0
+        W = document_topic @ membership
+    labels = topic_labels(
+        weights, terms, W, document_term, theme_languages if topic_languages else None, analyzers
+    )
+    for theme, language in enumerate(theme_languages):
         if language and language != languages[0]:
             labels[theme] = f"{language_name(language)}: {labels[theme]}"
     return labels

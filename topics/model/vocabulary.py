@@ -13,6 +13,12 @@
   together far more often than by chance, scored by normalised pointwise mutual
   information (Bouma, "Normalized (pointwise) mutual information in collocation
   extraction", GSCL 2009), become one term such as ``machine learning``.
+
+It also notes the words the corpus uses as verbs (``verbs_``), for the labels: a word
+follows a determiner ("the", "our": :data:`NOUN_CUES`) where it is a noun, and a modal,
+"to" or a subject pronoun ("can", "to", "we": :data:`VERB_CUES`) where it is a verb, the
+distributional cue of part-of-speech induction (Schütze, "Distributional part-of-speech
+tagging", EACL 1995).
 """
 
 from __future__ import annotations
@@ -136,6 +142,15 @@ CONFERENCE_STOP_WORDS = frozenset(
         "etc",
     ]
 )
+#: Words before a noun, and before a verb, in English (see the module docstring).
+NOUN_CUES = frozenset(
+    {*("the", "a", "an", "this", "that", "these", "those", "our", "your", "their", "its")}
+    | {"my", "every", "each"}
+)
+VERB_CUES = frozenset(
+    {*("to", "will", "can", "could", "would", "should", "must", "may", "might", "we", "you")}
+    | {"they"}
+)
 _BREAK = ""  # marks a stop word or punctuation: no phrase spans it
 _TOKEN = re.compile(r"[^\W\d_][\w]*(?:[+#]+(?!\w))?|[.,;:!?()\[\]{}\"“”]")
 _SINGLE_LETTER_WORDS = frozenset({"c", "r"})
@@ -248,6 +263,11 @@ class Analyzer:
         Word pairs joined into one term.
     shingles_ : frozenset of tuple of str
         Boilerplate shingles removed from texts (see :mod:`topics.model.cleaning`).
+    verbs_ : frozenset of str
+        Words (as written, lowercase) found after :data:`VERB_CUES` more often than after
+        :data:`NOUN_CUES`.
+    plural_share_ : dict of str to float
+        For each singular of ``singular_``: the share of its uses in the plural, in (0, 1).
     """
 
     def __init__(
@@ -308,8 +328,13 @@ class Analyzer:
                 if singular in counts:
                     self.singular_[word] = singular
                     break
+        self.plural_share_ = {
+            singular: counts[plural] / (counts[plural] + counts[singular])
+            for plural, singular in self.singular_.items()
+        }
         words = [[self.singular_.get(w, w) for w in doc] for doc in words]
         self.phrases_ = self._learn_phrases(words) if self.phrases else frozenset()
+        self.verbs_ = _verbs(cleaned)
         return [self._terms(doc) for doc in words]
 
     def __call__(self, text: str) -> list[str]:
@@ -394,3 +419,17 @@ class Analyzer:
             if pmi / -math.log(p_ab) >= self.min_phrase_npmi:
                 kept.add((a, b))
         return frozenset(kept)
+
+
+def _verbs(texts: Sequence[str]) -> frozenset[str]:
+    """Words found after :data:`VERB_CUES` more often than after :data:`NOUN_CUES`."""
+    as_noun: Counter[str] = Counter()
+    as_verb: Counter[str] = Counter()
+    for text in texts:
+        tokens = _TOKEN.findall(text.lower())
+        for cue, word in itertools.pairwise(tokens):
+            if cue in NOUN_CUES:
+                as_noun[word] += 1
+            elif cue in VERB_CUES:
+                as_verb[word] += 1
+    return frozenset(word for word, n in as_verb.items() if n > as_noun[word])
