@@ -174,7 +174,10 @@ def main(argv: list[str] | None = None) -> int:
     # joblib warns when a generator of results is dropped unread: a crawl stopped by Ctrl-C.
     # For the whole process, not this call only: the generator is dropped when the garbage
     # collector gets to it, which may be after this function has returned.
-    warnings.filterwarnings("ignore", "[0-9]+ tasks have been successfully executed")
+    # Its message starts with the tasks done, or with those cancelled when none was done.
+    warnings.filterwarnings(
+        "ignore", "[0-9]+ tasks (have been successfully executed|which were still being)"
+    )
     try:
         with showing(console), workers_ignore_ctrl_c():
             return _run(args, console, ["topics", *argv])
