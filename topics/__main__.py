@@ -6,8 +6,10 @@ happens before :func:`topics.cli.main` can catch anything. Nothing heavy is impo
 before the guard is in place (``topics/__init__.py`` imports lazily).
 """
 
+import atexit
 import os
 import sys
+import threading
 
 #: The exit code of an interrupted command (128 + SIGINT, as a shell reports it).
 INTERRUPTED = 130
@@ -34,7 +36,33 @@ def main() -> int:
         sys.stdout.flush()
         sys.stderr.flush()
         os._exit(INTERRUPTED)
+    if _nothing_running():
+        # The interpreter's shutdown frees every module's objects one by one (scikit-learn,
+        # SciPy, pandas, matplotlib): 0.3 s of CPU, a second or more on a loaded machine,
+        # for nothing (docs/decisions.md, "One conference in seconds"). The exit handlers
+        # still run (logging's flush among them).
+        sys.stdout.flush()
+        sys.stderr.flush()
+        atexit._run_exitfuncs()
+        os._exit(code)
     return code
+
+
+def _nothing_running() -> bool:
+    """Whether the process runs nothing but this thread: no thread left that the
+    interpreter's shutdown would wait for, no worker process of joblib's (loky) nor
+    multiprocessing's resource tracker, which the normal shutdown stops."""
+    if any(
+        t.is_alive() and not t.daemon
+        for t in threading.enumerate()
+        if t is not threading.main_thread()
+    ):
+        return False
+    loky = sys.modules.get("joblib.externals.loky.reusable_executor")
+    if loky is not None and loky._executor is not None:
+        return False
+    tracker = sys.modules.get("multiprocessing.resource_tracker")
+    return tracker is None or tracker._resource_tracker._pid is None
 
 
 if __name__ == "__main__":

@@ -174,6 +174,7 @@ def main(argv: list[str] | None = None) -> int:
     # joblib warns when a generator of results is dropped unread: a crawl stopped by Ctrl-C.
     # For the whole process, not this call only: the generator is dropped when the garbage
     # collector gets to it, which may be after this function has returned.
+    # Its message starts with the tasks done, or with those cancelled when none was done.
     warnings.filterwarnings(
         "ignore", "[0-9]+ tasks (have been successfully executed|which were still being)"
     )
