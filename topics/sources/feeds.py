@@ -64,7 +64,8 @@ import feedparser
 
 from ..corpus import MAX_TITLE, Corpus, Talk, slugify, unique_ids
 from .errors import SourceError
-from .http import MAX_BYTES, Fetcher, FetchError
+from .http import Fetcher, FetchError
+from .localfile import read_file
 from .sniffing import looks_like_html
 from .talkpages import talk_id
 from .text import combine_texts, html_to_text
@@ -192,16 +193,7 @@ def load_feed(location: str, fetcher: Fetcher | None = None) -> Corpus:
         except FetchError as exc:
             raise SourceError(f"cannot fetch feed {exc}") from None
         return parse_feed(page.content, page.url, page.encoding)
-    try:
-        with Path(location).open("rb") as file:
-            content = file.read(MAX_BYTES + 1)
-    except FileNotFoundError:
-        raise SourceError(f"no feed file at {location}") from None
-    except OSError as exc:
-        raise SourceError(f"cannot read feed {location}: {exc.strerror or exc}") from None
-    if len(content) > MAX_BYTES:
-        raise SourceError(f"{location} is larger than {MAX_BYTES} bytes: not read")
-    return parse_feed(content, location)
+    return parse_feed(read_file(location, "feed"), location)
 
 
 def parse_feed(content: bytes, source: str = "", charset: str | None = None) -> Corpus:

@@ -63,7 +63,8 @@ from icalendar.prop import vCategory, vDDDTypes
 from ..corpus import Corpus, Talk, slugify, unique_ids
 from . import times
 from .errors import SourceError, one_line
-from .http import MAX_BYTES, Fetcher, FetchError
+from .http import Fetcher, FetchError
+from .localfile import read_file
 from .sniffing import looks_like_html
 from .text import combine_texts
 from .times import When
@@ -114,15 +115,7 @@ def load_ical(location: str, fetcher: Fetcher | None = None) -> Corpus:
         except FetchError as exc:
             raise SourceError(f"cannot fetch calendar {exc}") from None
     else:
-        try:
-            with Path(location).open("rb") as file:
-                content = file.read(MAX_BYTES + 1)
-        except FileNotFoundError:
-            raise SourceError(f"no calendar file at {location}") from None
-        except OSError as exc:
-            raise SourceError(f"cannot read calendar {location}: {exc.strerror or exc}") from None
-        if len(content) > MAX_BYTES:
-            raise SourceError(f"{location} is larger than {MAX_BYTES} bytes: not read")
+        content = read_file(location, "calendar")
     return parse_ical(content, location)
 
 
