@@ -182,3 +182,25 @@ def wait_until(page, predicate: str, timeout: float = 10.0) -> None:
     while not page.evaluate(predicate):
         assert time.monotonic() < deadline, f"still false after {timeout} s: {predicate}"
         time.sleep(0.05)
+
+
+def isolated_dot(page, skipped: tuple[str, ...] = ()) -> tuple[int, float, float]:
+    """A dot of the map that no other dot is within 24 px of (so the pointer on it can
+    only mean that talk), 20 px or more from the canvas's top left, whose talk id is not
+    in ``skipped``: ``(index, x, y)`` on the canvas, or ``(-1, 0, 0)`` when there is none."""
+    return tuple(
+        page.evaluate(
+            """(skipped) => {
+                const v = window.topicsMapView;
+                const points = v.talks.map((_, i) => v.screenPosition(i));
+                for (let i = 0; i < points.length; i++) {
+                    const p = points[i];
+                    if (p.x < 20 || p.y < 20 || skipped.includes(v.talks[i][3])) continue;
+                    if (points.every((q, j) => j === i || Math.hypot(p.x - q.x, p.y - q.y) > 24))
+                        return [i, p.x, p.y];
+                }
+                return [-1, 0, 0];
+            }""",
+            list(skipped),
+        )
+    )

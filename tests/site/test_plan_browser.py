@@ -18,7 +18,7 @@ import pytest
 from icalendar import Calendar
 
 from tests.helpers import saved_corpus
-from tests.helpers.browser import open_page, serious_axe_violations, wait_until
+from tests.helpers.browser import isolated_dot, open_page, serious_axe_violations, wait_until
 from tests.helpers.tiny_site import fitted
 from topics.cli import main
 from topics.corpus import Corpus
@@ -333,20 +333,7 @@ def test_tiny_plan_from_file_urls_with_lists_search_and_map(browser, tiny):
     wait_until(page, "() => window.topicsMapView !== undefined")
     canvas = page.locator("canvas.map-canvas")
     canvas.scroll_into_view_if_needed()
-    i, x, y = page.evaluate(
-        """(saved) => {
-            const v = window.topicsMapView;
-            const points = v.talks.map((_, i) => v.screenPosition(i));
-            for (let i = 0; i < points.length; i++) {
-                const p = points[i];
-                if (p.x < 20 || p.y < 20 || saved.includes(v.talks[i][3])) continue;
-                if (points.every((q, j) => j === i || Math.hypot(p.x - q.x, p.y - q.y) > 24))
-                    return [i, p.x, p.y];
-            }
-            return [-1, 0, 0];
-        }""",
-        [first.id, second.id, third.id],
-    )
+    i, x, y = isolated_dot(page, (first.id, second.id, third.id))
     assert i >= 0
     hovered = page.evaluate(f"window.topicsMapView.talks[{i}][3]")
     box = canvas.bounding_box()

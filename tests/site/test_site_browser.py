@@ -19,7 +19,13 @@ import numpy as np
 import pytest
 
 from tests.helpers import saved_corpus
-from tests.helpers.browser import broken_images, open_page, serious_axe_violations, wait_until
+from tests.helpers.browser import (
+    broken_images,
+    isolated_dot,
+    open_page,
+    serious_axe_violations,
+    wait_until,
+)
 from tests.helpers.tiny_site import EVENTS, fitted_two_events
 from topics.cli import main
 from topics.corpus import Corpus, Talk
@@ -304,19 +310,7 @@ def test_map_hover_shows_the_title_and_a_click_opens_the_talk(browser, site):
     canvas = page.locator("canvas.map-canvas")
     canvas.scroll_into_view_if_needed()
     # A dot with no other dot near it, so that the pointer can only mean that one.
-    i, x, y = page.evaluate(
-        """() => {
-            const v = window.topicsMapView;
-            const points = v.talks.map((_, i) => v.screenPosition(i));
-            for (let i = 0; i < points.length; i++) {
-                const p = points[i];
-                if (p.x < 20 || p.y < 20) continue;
-                if (points.every((q, j) => j === i || Math.hypot(p.x - q.x, p.y - q.y) > 24))
-                    return [i, p.x, p.y];
-            }
-            return [-1, 0, 0];
-        }"""
-    )
+    i, x, y = isolated_dot(page)
     assert i >= 0, "every dot has a neighbour within 24 px"
     talk_id, title = page.evaluate(
         f"[window.topicsMapView.talks[{i}][3], window.topicsMapView.talks[{i}][4]]"
