@@ -21,7 +21,7 @@ from sklearn.preprocessing import normalize
 from threadpoolctl import threadpool_limits
 
 from ..progress import track
-from .candidates import Candidate, candidate_ks, pick
+from .candidates import Candidate, candidate_ks, min_topics, pick
 from .evaluation import npmi_coherence
 
 #: Subsamples per stability estimate, the share of documents in each, and their NMF
@@ -333,7 +333,7 @@ def choose_k(
     random_state: int = 0,
     max_components: int = 100,
     n_jobs: int | None = None,
-    min_components: int = 1,
+    min_components: int | None = None,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, list[Candidate]]:
     """Choose the number of topics of a document-term matrix, and fit it.
 
@@ -354,9 +354,9 @@ def choose_k(
         Largest k tried.
     n_jobs : int or None
         Candidates evaluated in parallel threads, as in :class:`joblib.Parallel`.
-    min_components : int
-        Fewest topics chosen: when :func:`pick` gives fewer, it picks again among the
-        candidates from this k up (if any were tried).
+    min_components : int or None
+        Fewest topics chosen (see :func:`pick`); ``None``: :func:`min_topics` of the
+        number of rows.
 
     Returns
     -------
@@ -382,10 +382,9 @@ def choose_k(
         results = list(track(done, len(ks), "candidate"))  # counted as each comes back
         results.sort(key=lambda r: r[0].n_components)
         candidates = [r[0] for r in results]
-        chosen = pick(candidates)
-        finer = [c for c in candidates if c.n_components >= min_components]
-        if chosen < min_components and finer:
-            chosen = pick(finer)
+        if min_components is None:
+            min_components = min_topics(X.shape[0])
+        chosen = pick(candidates, min_components=min_components)
         _, start, subsamples = next(r for r in results if r[0].n_components == chosen)
         W, H = fit_nmf(X, chosen, random_state, FULL_ITER - SUBSAMPLE_ITER, start=start)
     stability = np.mean([match_topics(H, H_sub) for H_sub in subsamples], axis=0)
