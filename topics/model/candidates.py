@@ -58,40 +58,19 @@ def min_topics(n_docs: int) -> int:
     return max(1, round(n_docs / MAX_TALKS_PER_TOPIC))
 
 
-def smoothed_scores(candidates: list[Candidate]) -> np.ndarray:
-    """Each candidate's score replaced by the median of its own and its neighbours' on the grid.
-
-    A candidate's score varies with the subsamples drawn by more than the scores of
-    neighbouring k differ (docs/decisions.md, "Choosing k"); the median keeps one noisy
-    candidate from deciding the choice. At either end of the grid the median of two
-    scores is their mean.
-
-    Parameters
-    ----------
-    candidates : list of Candidate
-        By increasing ``n_components``.
-
-    Returns
-    -------
-    ndarray, shape (len(candidates),)
-    """
-    scores = np.array([c.score for c in candidates])
-    return np.array([np.median(scores[max(0, i - 1) : i + 2]) for i in range(len(scores))])
-
-
 def pick(candidates: list[Candidate], tolerance: float = 0.05, min_components: int = 1) -> int:
-    """The largest k whose smoothed score is within ``tolerance`` (relative) of the best.
+    """The largest k whose score is within ``tolerance`` (relative) of the best.
 
     Scores of neighbouring k differ by less than their noise across subsamples; among
     the candidates that are as good as the best, the finest topics are the most useful
-    to browse a programme with. Scores are compared after :func:`smoothed_scores`.
+    to browse a programme with.
 
     Parameters
     ----------
     candidates : list of Candidate
         By increasing ``n_components``; not empty.
     tolerance : float
-        Relative distance to the best smoothed score still counted as good as the best.
+        Relative distance to the best score still counted as good as the best.
     min_components : int
         Only candidates of at least this many topics are chosen from (the largest
         candidate when none is that large).
@@ -101,8 +80,6 @@ def pick(candidates: list[Candidate], tolerance: float = 0.05, min_components: i
     int
         The chosen number of topics.
     """
-    smoothed = smoothed_scores(candidates)
-    eligible = [i for i, c in enumerate(candidates) if c.n_components >= min_components]
-    eligible = eligible or [len(candidates) - 1]
-    band = (1 - tolerance) * max(smoothed[i] for i in eligible)
-    return max(candidates[i].n_components for i in eligible if smoothed[i] >= band)
+    eligible = [c for c in candidates if c.n_components >= min_components] or candidates[-1:]
+    band = (1 - tolerance) * max(c.score for c in eligible)
+    return max(c.n_components for c in eligible if c.score >= band)
