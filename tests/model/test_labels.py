@@ -128,6 +128,33 @@ def test_a_noun_is_a_verb_where_the_corpus_uses_it_as_one():
     assert term_reason("team meet", verbs=analyzer.verbs_) is None  # a phrase's head
 
 
+def test_a_verb_s_form_is_no_plural_where_the_corpus_uses_it_as_a_verb():
+    # FOSDEM 2024 uses "permits" as a verb only ("this permits to generate events"): a
+    # verb's "-s" form, spelled as a plural. A parking corpus uses it as a plural noun.
+    io = Analyzer().fit(
+        [
+            "This library permits fast I/O. It permits us to wait on a file descriptor.",
+            "epoll permits the kernel to wake a thread, which permits the reuse of buffers.",
+            "Devices that permit such computing. The tests run in CI; our tests are fast.",
+            "A test of epoll and the file descriptor of a kernel.",
+        ]
+    )
+    parking = Analyzer().fit(
+        [
+            "Parking permits are issued by the city. The permits cost money.",
+            "Residents hold two permits; a permit holder parks free. Our permits expire.",
+        ]
+    )
+    # Two of the four "permits" follow a subject ("It", "which"): verbs, not plurals.
+    assert "permit" in io.verbs_ and io.plural_share_["permit"] == 2 / 3
+    assert "test" not in io.verbs_ and io.plural_share_["test"] == 2 / 3
+    assert "permit" not in parking.verbs_ and parking.plural_share_["permit"] == 4 / 5
+    H = np.array([[1.0, 0.9, 0.8, 0.7]])
+    terms = np.array(["permit", "epoll", "file descriptor", "kernel"])
+    assert topic_labels(H, terms, analyzers=[io]) == ["epoll · file descriptor · kernel"]
+    assert topic_labels(H, terms, analyzers=[parking]) == ["permit · epoll · file descriptor"]
+
+
 def test_analyzer_measures_how_often_a_word_is_used_in_the_plural():
     analyzer = Analyzer().fit(
         ["Games and a game, a game engine.", "Mobile apps on a mobile phone, an app."]

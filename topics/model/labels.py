@@ -14,7 +14,8 @@ learning, 2014), keeping only terms that can name a subject:
   the corpus uses it in the plural (:data:`MIN_PLURAL_SHARE`: "standards", "games",
   "executables"): adjectives have no plural. A word the lexicon knows as a noun and a
   verb is a verb where the corpus uses it as one, after "to", "can" or "we" more often
-  than after "the" or "our" ("meet", "push": ``Analyzer.verbs_``). Unknown words
+  than after "the" or "our" ("meet", "push"), its "-s" form after "it" or "which" more
+  often than after "the" or before "are" ("permits": ``Analyzer.verbs_``). Unknown words
   are read by their English derivational suffix: an adjective's ``-ly`` adverb
   ("seamlessly") and the adjectives in ``-able``, ``-ible``, ``-less``, ``-ful`` and
   ``-ous`` ("reproducible", "serverless") are no nouns. Neither are the number words
@@ -376,7 +377,8 @@ def ambiguous(word: str, plurals: Collection[str] = ()) -> bool:
     plural noun or a verb; "mock": all three), and the corpus does not use it in the
     plural (``plurals``, see :data:`MIN_PLURAL_SHARE`). A plural is evidence of a noun:
     conclusive against an adjective (adjectives have none), weaker against a verb, whose
-    "-s" form is spelled as one ("permits").
+    "-s" form is spelled as one ("permits"; ``Analyzer.plural_share_`` leaves out the uses
+    it reads as a verb's).
 
     Parameters
     ----------
