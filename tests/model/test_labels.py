@@ -93,6 +93,8 @@ def test_the_junk_words_are_the_topics_most_weighted_terms(model):
         ("seamlessly", "adverb"),  # unknown, but the -ly adverb of an adjective
         ("reproducible", "adjective"),  # unknown, -ible
         ("serverless", "adjective"),  # unknown, -less
+        ("sandboxed", "adjective"),  # unknown, the -ed participle of "sandbox"
+        ("jared", None),  # unknown; "jar" is too short a stem to read it as a participle
         ("th", "number"),  # what the tokenizer leaves of "25th"
         ("overlooked", "verb"),
         ("fast", "adjective"),  # a noun too, but mostly an adjective or adverb
