@@ -42,7 +42,9 @@ DEFAULT_CACHE = "cache"
 #: by its module), the fits became ``topics.model.exact``/``minibatch`` functions.
 #: 4: ``choose_k`` measures candidates with short fits and continues the chosen one's.
 #: 5: a fitted analyzer notes the corpus's verbs and plurals (``verbs_``, ``plural_share_``).
-MODEL_CACHE_VERSION = 5
+#: 6: an analyzer reads a plural used as a verb ("it permits") as a verb: its ``verbs_``
+#: and ``plural_share_`` change, and with them the labels of cached models.
+MODEL_CACHE_VERSION = 6
 
 #: Folder of the cache holding one corpus per list of sources.
 CORPORA = "corpora"

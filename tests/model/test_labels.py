@@ -93,6 +93,8 @@ def test_the_junk_words_are_the_topics_most_weighted_terms(model):
         ("seamlessly", "adverb"),  # unknown, but the -ly adverb of an adjective
         ("reproducible", "adjective"),  # unknown, -ible
         ("serverless", "adjective"),  # unknown, -less
+        ("sandboxed", "adjective"),  # unknown, the -ed participle of "sandbox"
+        ("jared", None),  # unknown; "jar" is too short a stem to read it as a participle
         ("th", "number"),  # what the tokenizer leaves of "25th"
         ("overlooked", "verb"),
         ("fast", "adjective"),  # a noun too, but mostly an adjective or adverb
@@ -126,6 +128,33 @@ def test_a_noun_is_a_verb_where_the_corpus_uses_it_as_one():
     assert word_reason("release", verbs=analyzer.verbs_) is None
     assert word_reason("meet") is None  # a noun too, when the corpus says nothing
     assert term_reason("team meet", verbs=analyzer.verbs_) is None  # a phrase's head
+
+
+def test_a_verb_s_form_is_no_plural_where_the_corpus_uses_it_as_a_verb():
+    # FOSDEM 2024 uses "permits" as a verb only ("this permits to generate events"): a
+    # verb's "-s" form, spelled as a plural. A parking corpus uses it as a plural noun.
+    io = Analyzer().fit(
+        [
+            "This library permits fast I/O. It permits us to wait on a file descriptor.",
+            "epoll permits the kernel to wake a thread, which permits the reuse of buffers.",
+            "Devices that permit such computing. The tests run in CI; our tests are fast.",
+            "A test of epoll and the file descriptor of a kernel.",
+        ]
+    )
+    parking = Analyzer().fit(
+        [
+            "Parking permits are issued by the city. The permits cost money.",
+            "Residents hold two permits; a permit holder parks free. Our permits expire.",
+        ]
+    )
+    # Two of the four "permits" follow a subject ("It", "which"): verbs, not plurals.
+    assert "permit" in io.verbs_ and io.plural_share_["permit"] == 2 / 3
+    assert "test" not in io.verbs_ and io.plural_share_["test"] == 2 / 3
+    assert "permit" not in parking.verbs_ and parking.plural_share_["permit"] == 4 / 5
+    H = np.array([[1.0, 0.9, 0.8, 0.7]])
+    terms = np.array(["permit", "epoll", "file descriptor", "kernel"])
+    assert topic_labels(H, terms, analyzers=[io]) == ["epoll · file descriptor · kernel"]
+    assert topic_labels(H, terms, analyzers=[parking]) == ["permit · epoll · file descriptor"]
 
 
 def test_analyzer_measures_how_often_a_word_is_used_in_the_plural():

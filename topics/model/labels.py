@@ -14,10 +14,12 @@ learning, 2014), keeping only terms that can name a subject:
   the corpus uses it in the plural (:data:`MIN_PLURAL_SHARE`: "standards", "games",
   "executables"): adjectives have no plural. A word the lexicon knows as a noun and a
   verb is a verb where the corpus uses it as one, after "to", "can" or "we" more often
-  than after "the" or "our" ("meet", "push": ``Analyzer.verbs_``). Unknown words
+  than after "the" or "our" ("meet", "push"), its "-s" form after "it" or "which" more
+  often than after "the" or before "are" ("permits": ``Analyzer.verbs_``). Unknown words
   are read by their English derivational suffix: an adjective's ``-ly`` adverb
-  ("seamlessly") and the adjectives in ``-able``, ``-ible``, ``-less``, ``-ful`` and
-  ``-ous`` ("reproducible", "serverless") are no nouns. Neither are the number words
+  ("seamlessly"), the adjectives in ``-able``, ``-ible``, ``-less``, ``-ful`` and
+  ``-ous`` ("reproducible", "serverless") and the past participles in ``-ed`` of words
+  the lexicon knows ("sandboxed") are no nouns. Neither are the number words
   (the closed class of English cardinals: "million", "thousand"), the ordinal suffixes
   a number leaves behind ("th" of "25th"), nor the junk of
   :func:`topics.model.evaluation.junk_reason` (URL pieces, contraction fragments,
@@ -154,6 +156,12 @@ def _number(word: str) -> str | None:
 def _unknown_word_reason(word: str) -> str | None:
     """An unknown word's part of speech from its derivational suffix, when it tells one."""
     if word.endswith(("able", "ible", "less", "ful", "ous")):
+        return "adjective"
+    # The past participle of a word the lexicon knows ("sandboxed"): an adjective before a
+    # noun, no noun itself. Stems of 4+ letters: a name such as "jared" stays.
+    if word.endswith("ed") and any(
+        len(stem) >= 4 and _readings(stem) for stem in (word[:-2], word[:-1])
+    ):
         return "adjective"
     if word.endswith("ly"):
         stems = (word[:-2], word[:-3] + "y", word[:-2] + "le")  # quick, happ-ily, reasona-bly
@@ -376,7 +384,8 @@ def ambiguous(word: str, plurals: Collection[str] = ()) -> bool:
     plural noun or a verb; "mock": all three), and the corpus does not use it in the
     plural (``plurals``, see :data:`MIN_PLURAL_SHARE`). A plural is evidence of a noun:
     conclusive against an adjective (adjectives have none), weaker against a verb, whose
-    "-s" form is spelled as one ("permits").
+    "-s" form is spelled as one ("permits"; ``Analyzer.plural_share_`` leaves out the uses
+    it reads as a verb's).
 
     Parameters
     ----------

@@ -18,7 +18,10 @@ It also notes the words the corpus uses as verbs (``verbs_``), for the labels: a
 follows a determiner ("the", "our": :data:`NOUN_CUES`) where it is a noun, and a modal,
 "to" or a subject pronoun ("can", "to", "we": :data:`VERB_CUES`) where it is a verb, the
 distributional cue of part-of-speech induction (Schütze, "Distributional part-of-speech
-tagging", EACL 1995).
+tagging", EACL 1995). A plural is spelled as a verb's third-person form ("permits"): it
+is a noun after "the", "our" or "two" or before "are", a verb after "it" or "which" or
+before "us", and counts for its singular, whose plural share (``plural_share_``) leaves
+its uses as a verb out.
 """
 
 from __future__ import annotations
@@ -151,6 +154,19 @@ VERB_CUES = frozenset(
     {*("to", "will", "can", "could", "would", "should", "must", "may", "might", "we", "you")}
     | {"they"}
 )
+#: Words before a plural noun ("the permits", "two permits"), and after one ("permits
+#: are"): the determiners that take a plural, quantifiers and auxiliary verbs.
+PLURAL_CUES_BEFORE = (NOUN_CUES - {"a", "an", "this", "that", "every", "each"}) | frozenset(
+    {*("many", "several", "some", "all", "both", "few", "multiple", "two", "three", "four")}
+)
+PLURAL_CUES_AFTER = frozenset(
+    {*("are", "were", "have", "had", "can", "could", "will", "would", "should", "must", "may")}
+)
+#: Words before a verb's third-person "-s" form ("it permits", "which permits"), and after
+#: one ("permits us"): singular subjects, and object pronouns. Not determiners: a plural
+#: noun precedes one where a sentence runs on ("proprietary offerings the ...").
+THIRD_PERSON_CUES_BEFORE = frozenset({"it", "he", "she", "this", "that", "which", "who"})
+THIRD_PERSON_CUES_AFTER = frozenset({"us", "them", "him", "me"})
 _BREAK = ""  # marks a stop word or punctuation: no phrase spans it
 _TOKEN = re.compile(r"[^\W\d_][\w]*(?:[+#]+(?!\w))?|[.,;:!?()\[\]{}\"“”]")
 _SINGLE_LETTER_WORDS = frozenset({"c", "r"})
@@ -264,10 +280,11 @@ class Analyzer:
     shingles_ : frozenset of tuple of str
         Boilerplate shingles removed from texts (see :mod:`topics.model.cleaning`).
     verbs_ : frozenset of str
-        Words (as written, lowercase) found after :data:`VERB_CUES` more often than after
-        :data:`NOUN_CUES`.
+        Words (lowercase; plurals as their singular) the corpus uses as verbs more often
+        than as nouns (see :func:`_verbs`).
     plural_share_ : dict of str to float
-        For each singular of ``singular_``: the share of its uses in the plural, in (0, 1).
+        For each singular of ``singular_``: the share of its uses in the plural, in [0, 1),
+        a plural used as a verb ("it permits") not counting as one.
     """
 
     def __init__(
@@ -328,13 +345,14 @@ class Analyzer:
                 if singular in counts:
                     self.singular_[word] = singular
                     break
+        self.verbs_, third_person = _verbs(cleaned, self.singular_)
+        # A plural's uses as a verb ("it permits") are no plural nouns.
         self.plural_share_ = {
-            singular: counts[plural] / (counts[plural] + counts[singular])
+            singular: (n := max(counts[plural] - third_person[plural], 0)) / (n + counts[singular])
             for plural, singular in self.singular_.items()
         }
         words = [[self.singular_.get(w, w) for w in doc] for doc in words]
         self.phrases_ = self._learn_phrases(words) if self.phrases else frozenset()
-        self.verbs_ = _verbs(cleaned)
         return [self._terms(doc) for doc in words]
 
     def __call__(self, text: str) -> list[str]:
@@ -421,15 +439,49 @@ class Analyzer:
         return frozenset(kept)
 
 
-def _verbs(texts: Sequence[str]) -> frozenset[str]:
-    """Words found after :data:`VERB_CUES` more often than after :data:`NOUN_CUES`."""
+def _verbs(texts: Sequence[str], singular: dict[str, str]) -> tuple[frozenset[str], Counter[str]]:
+    """The words the corpus uses as verbs, and the uses of each plural as a verb.
+
+    A word is a verb when found after :data:`VERB_CUES` more often than after
+    :data:`NOUN_CUES`. A plural of ``singular`` ("permits") counts for its singular: as a
+    noun between :data:`PLURAL_CUES_BEFORE` and :data:`PLURAL_CUES_AFTER` ("the permits",
+    "permits are"), as a verb's third-person form between
+    :data:`THIRD_PERSON_CUES_BEFORE` and :data:`THIRD_PERSON_CUES_AFTER` ("it permits",
+    "permits us"), spelled the same. Such cues on both sides of one use contradict each
+    other ("which tests are"): the use counts for neither.
+
+    Parameters
+    ----------
+    texts : sequence of str
+        Cleaned texts.
+    singular : dict of str to str
+        Plural -> singular (``Analyzer.singular_``).
+
+    Returns
+    -------
+    verbs : frozenset of str
+        Words (singulars, for the plurals of ``singular``) used as verbs.
+    third_person : Counter of str
+        Plural of ``singular`` -> its uses as a verb.
+    """
     as_noun: Counter[str] = Counter()
     as_verb: Counter[str] = Counter()
+    third_person: Counter[str] = Counter()
     for text in texts:
         tokens = _TOKEN.findall(text.lower())
-        for cue, word in itertools.pairwise(tokens):
-            if cue in NOUN_CUES:
-                as_noun[word] += 1
-            elif cue in VERB_CUES:
-                as_verb[word] += 1
-    return frozenset(word for word, n in as_verb.items() if n > as_noun[word])
+        for before, word, after in zip(["", *tokens], tokens, [*tokens[1:], ""], strict=False):
+            lemma = singular.get(word)
+            if lemma is None:
+                if before in NOUN_CUES:
+                    as_noun[word] += 1
+                elif before in VERB_CUES:
+                    as_verb[word] += 1
+                continue
+            noun = before in PLURAL_CUES_BEFORE or after in PLURAL_CUES_AFTER
+            verb = before in THIRD_PERSON_CUES_BEFORE or after in THIRD_PERSON_CUES_AFTER
+            if noun and not verb:
+                as_noun[lemma] += 1
+            elif verb and not noun:
+                as_verb[lemma] += 1
+                third_person[word] += 1
+    return frozenset(w for w, n in as_verb.items() if n > as_noun[w]), third_person
