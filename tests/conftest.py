@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import atexit
 import os
+import shutil
+import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -15,6 +18,13 @@ from tests.helpers.loopback import Server, start_server
 # Tests crawl their own servers on 127.0.0.1: no pause between requests unless a test
 # asks for one (the tests of politeness pass delay= or unset the variable).
 os.environ.setdefault("TOPICS_CRAWL_DELAY", "0")
+
+# The per-user cache of prepared language data (topics.model.usercache): one of this test
+# session (commands run by the tests inherit it), not the user's.
+if "TOPICS_USER_CACHE" not in os.environ:
+    _user_cache = tempfile.mkdtemp(prefix="topics-user-cache-")
+    atexit.register(shutil.rmtree, _user_cache, ignore_errors=True)
+    os.environ["TOPICS_USER_CACHE"] = _user_cache
 
 # Property tests: the default run is repeatable (a fixed seed, no example database), so CI
 # is not flaky; `-m fuzz` runs only them, with fresh random inputs and many more examples.

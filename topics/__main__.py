@@ -36,6 +36,7 @@ def main() -> int:
         sys.stdout.flush()
         sys.stderr.flush()
         os._exit(INTERRUPTED)
+    _stop_idle_workers()
     if _nothing_running():
         # The interpreter's shutdown frees every module's objects one by one (scikit-learn,
         # SciPy, pandas, matplotlib): 0.3 s of CPU, a second or more on a loaded machine,
@@ -48,10 +49,23 @@ def main() -> int:
     return code
 
 
+def _stop_idle_workers() -> None:
+    """Stop joblib's worker processes (loky's reusable executor, idle once the command has
+    returned) and wait for them, as the interpreter's shutdown would: then the process
+    can end without that shutdown."""
+    loky = sys.modules.get("joblib.externals.loky.reusable_executor")
+    if loky is not None and loky._executor is not None:
+        loky._executor.shutdown(wait=True)
+        loky._executor = None
+
+
 def _nothing_running() -> bool:
     """Whether the process runs nothing but this thread: no thread left that the
-    interpreter's shutdown would wait for, no worker process of joblib's (loky) nor
-    multiprocessing's resource tracker, which the normal shutdown stops."""
+    interpreter's shutdown would wait for, and no worker process of joblib's (loky).
+    The resource trackers that loky starts may be left: each ends by itself when this
+    process has ended (it reads the end of its pipe), as after the normal shutdown,
+    which does not stop them either; joblib's temporary folders are deleted by its exit
+    handler."""
     if any(
         t.is_alive() and not t.daemon
         for t in threading.enumerate()
@@ -59,10 +73,7 @@ def _nothing_running() -> bool:
     ):
         return False
     loky = sys.modules.get("joblib.externals.loky.reusable_executor")
-    if loky is not None and loky._executor is not None:
-        return False
-    tracker = sys.modules.get("multiprocessing.resource_tracker")
-    return tracker is None or tracker._resource_tracker._pid is None
+    return loky is None or loky._executor is None
 
 
 if __name__ == "__main__":

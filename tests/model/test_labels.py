@@ -17,6 +17,7 @@ from topics.model.labels import (
     topic_labels,
     word_reason,
 )
+from topics.model.lexicon import LookupFile, lemminflect
 from topics.model.vocabulary import Analyzer
 
 #: Theme -> the nouns its talks share, and the words a person would never label it with,
@@ -255,3 +256,21 @@ def test_an_ambiguous_word_the_corpus_uses_in_the_plural_keeps_its_place():
     assert topic_labels(H, terms) == ["pytest · fixture · runner"]
     plural = Analyzer().fit(["Tests and a test."])
     assert topic_labels(H, terms, analyzers=[plural]) == ["test · pytest · fixture"]
+
+
+def test_lexicon_read_on_demand_answers_as_lemminflects_own_loader():
+    from lemminflect.codecs.InflectionLUCodec import InflectionLUCodec
+    from lemminflect.codecs.LemmaLUCodec import LemmaLUCodec
+
+    lexicon = lemminflect()
+    lemmatizer, inflector = lexicon.Lemmatizer(), lexicon.Inflections()
+    lemmas = LemmaLUCodec.load(lemmatizer.lemma_lu_fn)
+    inflections = InflectionLUCodec.load(inflector.infl_lu_fn)
+    # Every word of both files, and words neither holds.
+    for table, own in ((lemmatizer.lemma_dict, lemmas), (inflector.infl_dict, inflections)):
+        assert isinstance(table, LookupFile)
+        assert {word: table.get(word) for word in own} == own
+        for word in ("kubernetes", "", "zzz", "a,b"):
+            assert table.get(word, {}) == own.get(word, {})
+    assert lexicon.getInflection("build", tag="VBN") == ("built",)
+    assert lexicon.getAllLemmas("calls") == {"NOUN": ("call",), "VERB": ("call",)}

@@ -182,7 +182,7 @@ def test_europython_2016_spanish_and_basque_talks(shared):
 
 def test_preload_loads_each_resource_once_while_callers_wait_for_it():
     languages._load_identifier.cache_clear()
-    languages._load_zipf.cache_clear()
+    languages._function_words.cache_clear()
     thread = languages.preload()
     # Asked for at once, as the fit does while the preload runs: loaded once, not twice.
     assert languages.detect_language("Fast async code with Cython and asyncio") == "en"
@@ -190,5 +190,67 @@ def test_preload_loads_each_resource_once_while_callers_wait_for_it():
     thread.join(60)
     assert not thread.is_alive()
     assert languages._load_identifier.cache_info().misses == 1
-    info = languages._load_zipf.cache_info()
-    assert info.misses == len(languages.FUNCTION_WORD_LANGUAGES) == info.currsize
+    assert languages._function_words.cache_info().misses == 1
+
+
+def _py3langid_identifier():
+    """The detector as py3langid itself loads and restricts it."""
+    from py3langid.langid import MODEL_FILE, LanguageIdentifier
+
+    identifier = LanguageIdentifier.from_model_file(
+        MODEL_FILE, norm_probs=True, min_confidence=languages.MIN_CONFIDENCE
+    )
+    identifier.set_languages([*languages.LANGUAGES, "zxx"])
+    return identifier
+
+
+def _fresh_identifier():
+    languages._load_identifier.cache_clear()
+    try:
+        return languages._identifier()
+    finally:
+        languages._load_identifier.cache_clear()
+
+
+def test_detector_from_the_user_cache_is_py3langids_own(tmp_path, monkeypatch):
+    monkeypatch.setenv("TOPICS_USER_CACHE", str(tmp_path / "cache"))
+    texts = [*SENTENCES.values(), "Keynote", "Lightning talks", "Python und Django"]
+    expected = [_py3langid_identifier().classify(text) for text in texts]
+    written = _fresh_identifier()  # the first run on a machine: unpacked, then saved
+    (entry,) = (tmp_path / "cache").iterdir()
+    assert sorted(p.name for p in entry.iterdir()) == [
+        *("classes.txt", "nextmove.npy", "nextmove_row.npy", "out_feat.npy", "pc.npy"),
+        "ptc.npy",
+    ]
+    read = _fresh_identifier()  # the next runs: memory-mapped from the cache
+    assert read.nb_classes == written.nb_classes == _py3langid_identifier().nb_classes
+    for identifier in (written, read):
+        assert [identifier.classify(text) for text in texts] == expected
+
+
+def test_a_damaged_or_unwritable_user_cache_changes_no_result(tmp_path, monkeypatch):
+    monkeypatch.setenv("TOPICS_USER_CACHE", str(tmp_path / "cache"))
+    expected = _py3langid_identifier().classify(SENTENCES["eu"])
+    _fresh_identifier()
+    (entry,) = (tmp_path / "cache").iterdir()
+    ptc = entry / "ptc.npy"
+    ptc.write_bytes(ptc.read_bytes()[:1000])  # cut short, as by a full disk
+    assert _fresh_identifier().classify(SENTENCES["eu"]) == expected
+    assert not entry.exists()  # removed: the next run writes it again
+    (tmp_path / "file").write_text("not a folder")
+    monkeypatch.setenv("TOPICS_USER_CACHE", str(tmp_path / "file"))
+    assert _fresh_identifier().classify(SENTENCES["eu"]) == expected
+    monkeypatch.setenv("TOPICS_USER_CACHE", "")  # turned off
+    assert _fresh_identifier().classify(SENTENCES["eu"]) == expected
+
+
+def test_function_words_from_the_user_cache_are_the_computed_ones(tmp_path, monkeypatch):
+    monkeypatch.setenv("TOPICS_USER_CACHE", str(tmp_path))
+    for exclude in ("en", "es"):
+        languages._function_words.cache_clear()
+        written = function_words(exclude)
+        languages._function_words.cache_clear()
+        read = function_words(exclude)
+        assert read == written == languages._compute_function_words(exclude)
+    assert len(list(tmp_path.iterdir())) == 2
+    languages._function_words.cache_clear()

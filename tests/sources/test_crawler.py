@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import re
 
@@ -348,6 +349,16 @@ def test_profile_validation():
     with pytest.raises(SourceError, match=r"abstract_format"):
         Profile(name="bad", description="", talk_links="a", title="h1", abstract_format="md")
     assert Profile(name="ok", description="", talk_links="a", title="h1").title == ("h1",)
+
+
+@pytest.mark.parametrize("name", sorted(PROFILES))
+def test_builtin_profiles_selectors_are_valid_css(name):
+    # Made without parsing their selectors (at every start): checked here instead.
+    checked = dataclasses.replace(PROFILES[name])  # check_selectors defaults to True
+    assert checked == PROFILES[name]
+    bad = dataclasses.replace(PROFILES[name], check_selectors=False, speakers=("a[",))
+    with pytest.raises(SourceError, match=r"speakers selector 'a\[' is not valid CSS"):
+        dataclasses.replace(bad)
 
 
 @pytest.mark.parametrize(

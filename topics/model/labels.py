@@ -54,6 +54,7 @@ import scipy.sparse as sp
 
 from .evaluation import junk_reason
 from .languages import function_words, stop_words
+from .lexicon import lemminflect
 
 #: Share of a topic's weight (its column of W) that the talks holding a label term must
 #: carry (docs/decisions.md).
@@ -90,9 +91,7 @@ _PART_OF_SPEECH = {"ADJ": "adjective", "ADV": "adverb", "VERB": "verb", "AUX": "
 @lru_cache(maxsize=65536)
 def _readings(word: str) -> frozenset[str]:
     """Universal POS tags lemminflect's lexicon gives ``word``; empty when unknown."""
-    from lemminflect import getAllLemmas  # its lexicon loads on first use
-
-    return frozenset(getAllLemmas(word))
+    return frozenset(lemminflect().getAllLemmas(word))
 
 
 def word_reason(
@@ -234,11 +233,10 @@ def _modifier_reason(
 @lru_cache(maxsize=65536)
 def _participle(word: str) -> bool:
     """Whether ``word`` is the past (-ed, -en) or present (-ing) participle of a verb."""
-    from lemminflect import getAllLemmas, getInflection
-
+    lexicon = lemminflect()
     return any(
-        word in getInflection(lemma, tag=tag)
-        for lemma in getAllLemmas(word, upos="VERB").get("VERB", ())
+        word in lexicon.getInflection(lemma, tag=tag)
+        for lemma in lexicon.getAllLemmas(word, upos="VERB").get("VERB", ())
         for tag in ("VBN", "VBG")
     )
 

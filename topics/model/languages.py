@@ -71,6 +71,7 @@ from itertools import islice
 
 from ..corpus import ISO_639_2
 from ..progress import decided
+from . import usercache
 
 #: ISO 639-1 codes the detector chooses from (a subset of py3langid's 140).
 LANGUAGES = (
@@ -263,7 +264,8 @@ def function_words(exclude: str = "en") -> frozenset[str]:
     >>> "los" in words, "und" in words, "data" in words, "come" in words
     (True, True, False, False)
     """
-    return _function_words(_normalize(exclude))
+    with _WORDS_LOADING:
+        return _function_words(_normalize(exclude))
 
 
 def language_name(code: str) -> str:
@@ -324,18 +326,22 @@ def _normalize(code: str) -> str:
     return _ALIASES.get(code, code)
 
 
-#: Held while a model resource is loaded, so that the loading :func:`preload` started and
-#: a caller that needs the same resource meanwhile do not both load it.
-_LOADING = threading.RLock()
+#: Held while the detector, and while function words, are loaded, so that the loading
+#: :func:`preload` started and a caller that needs the same resource meanwhile do not both
+#: load it (a detection does not wait for the function words).
+_DETECTOR_LOADING = threading.Lock()
+_WORDS_LOADING = threading.RLock()
 
 
 def preload() -> threading.Thread:
-    """Start loading the detector's model and :func:`function_words`' word frequencies.
+    """Start loading the detector's model and English's :func:`function_words`.
 
-    They take about a second of CPU to load (decompressing LZMA, which releases the GIL),
-    and a command can load them while it imports its other libraries or reads its
-    sources (docs/decisions.md, "One conference in seconds"). A function that needs one
-    of them meanwhile waits for it rather than loading it again.
+    From the per-user cache (:mod:`topics.model.usercache`) they take milliseconds; the
+    first time on a machine, about a second of CPU (decompressing LZMA, which releases
+    the GIL, and reading wordfreq's lists), which a command can spend while it imports
+    its other libraries or reads its sources (docs/decisions.md, "One conference in
+    seconds"). A function that needs one of them meanwhile waits for it rather than
+    loading it again.
 
     Returns
     -------
@@ -349,24 +355,92 @@ def preload() -> threading.Thread:
 
 def _preload() -> None:
     _identifier()
-    for language in FUNCTION_WORD_LANGUAGES:
-        _zipf(language)
+    function_words("en")
 
 
 def _identifier():
-    with _LOADING:
+    with _DETECTOR_LOADING:
         return _load_identifier()
 
 
 @cache
 def _load_identifier():
-    from py3langid.langid import MODEL_FILE, LanguageIdentifier
+    from py3langid.langid import LanguageIdentifier
 
-    identifier = LanguageIdentifier.from_model_file(
-        MODEL_FILE, norm_probs=True, min_confidence=MIN_CONFIDENCE
+    model = _detector_model()
+    return LanguageIdentifier(
+        model["ptc"],
+        model["pc"],
+        model["classes"],
+        memoryview(model["nextmove"]),  # indexed one byte of text at a time, as array.array
+        memoryview(model["out_feat"]),
+        norm_probs=True,
+        min_confidence=MIN_CONFIDENCE,
+        tk_row=memoryview(model["nextmove_row"]),
     )
-    identifier.set_languages([*LANGUAGES, "zxx"])  # zxx: "no linguistic content"
-    return identifier
+
+
+#: The arrays of py3langid's model (its ``modelio``) the detector is made of.
+_DETECTOR_ARRAYS = ("ptc", "pc", "nextmove", "nextmove_row", "out_feat")
+#: Changed when the files of the prepared detector or the way they are made change.
+_DETECTOR_FORMAT = 1
+
+
+def _detector_model() -> dict:
+    """py3langid's model restricted to :data:`LANGUAGES` (and "zxx"), from the per-user
+    cache (:mod:`topics.model.usercache`; memory-mapped, milliseconds) or, the first time
+    on a machine or without a cache, unpacked from the package (0.4-0.8 s of CPU)."""
+    import numpy as np
+    import py3langid
+    from py3langid.langid import MODEL_DIR, MODEL_FILE
+
+    source = MODEL_DIR / MODEL_FILE
+    stat = source.stat()
+    version = getattr(py3langid, "__version__", "")
+    key = usercache.digest(_DETECTOR_FORMAT, version, stat.st_size, stat.st_mtime_ns, LANGUAGES)
+    unpacked: dict = {}
+
+    def write(folder):
+        unpacked.update(_unpack_detector(source))
+        for name in _DETECTOR_ARRAYS:
+            np.save(folder / f"{name}.npy", unpacked[name], allow_pickle=False)
+        (folder / "classes.txt").write_text("\n".join(unpacked["classes"]), encoding="utf-8")
+
+    folder = usercache.entry(f"detector-{key}", write)
+    if unpacked:  # just written: already in memory
+        return unpacked
+    if folder is not None:
+        try:
+            model = {n: np.load(folder / f"{n}.npy", mmap_mode="r") for n in _DETECTOR_ARRAYS}
+            model["classes"] = (folder / "classes.txt").read_text(encoding="utf-8").split("\n")
+            if model["ptc"].shape[1] == len(model["pc"]) == len(model["classes"]):
+                return model
+        except (OSError, ValueError):
+            pass
+        usercache.remove(folder)  # damaged: made again next time
+    return _unpack_detector(source)
+
+
+def _unpack_detector(source) -> dict:
+    """Read py3langid's LZMA-compressed ``.npz`` model in memory and keep the columns of
+    :data:`LANGUAGES`; the same arrays as ``py3langid.modelio.load_model`` and
+    ``LanguageIdentifier.set_languages`` give, without their temporary file and copies."""
+    import io
+    import lzma
+
+    import numpy as np
+
+    wanted = {*LANGUAGES, "zxx"}  # zxx: "no linguistic content"
+    with np.load(io.BytesIO(lzma.decompress(source.read_bytes())), allow_pickle=False) as data:
+        classes = data["classes"].tolist()
+        if unknown := wanted - set(classes):
+            raise ValueError(f"py3langid's model lacks the languages {sorted(unknown)}")
+        keep = [i for i, code in enumerate(classes) if code in wanted]
+        model = {name: data[name] for name in _DETECTOR_ARRAYS}
+    model["ptc"] = np.ascontiguousarray(model["ptc"][:, keep])
+    model["pc"] = model["pc"][keep]
+    model["classes"] = [classes[i] for i in keep]
+    return model
 
 
 @cache
@@ -386,8 +460,46 @@ def _english_stop_words() -> frozenset[str]:
     return frozenset(ENGLISH_STOP_WORDS) | contractions | parts
 
 
+#: Changed when the way function words are stored in the per-user cache changes.
+_FUNCTION_WORDS_FORMAT = 1
+
+
 @cache
 def _function_words(exclude: str) -> frozenset[str]:
+    """:func:`_compute_function_words`, kept in the per-user cache: the lists and the
+    frequencies it reads are those of installed packages, its rules this module's code."""
+    if not exclude:  # the plain union: nothing to save
+        return _compute_function_words(exclude)
+    key = usercache.digest(_FUNCTION_WORDS_FORMAT, _word_list_versions(), exclude)
+    computed: list[frozenset[str]] = []
+
+    def write(folder):
+        computed.append(_compute_function_words(exclude))
+        (folder / "words.txt").write_text("\n".join(sorted(computed[0])), encoding="utf-8")
+
+    folder = usercache.entry(f"function-words-{key}", write)
+    if computed:
+        return computed[0]
+    if folder is not None:
+        try:
+            text = (folder / "words.txt").read_text(encoding="utf-8")
+            return frozenset(text.split("\n") if text else ())
+        except (OSError, UnicodeDecodeError):
+            usercache.remove(folder)
+    return _compute_function_words(exclude)
+
+
+@cache
+def _word_list_versions() -> tuple[str, ...]:
+    """What function words are made from: the versions of the packages holding the lists
+    and frequencies, and this module's code (its rules and thresholds)."""
+    from importlib.metadata import version
+
+    packages = ("wordfreq", "stopwordsiso", "scikit-learn")
+    return (*(version(name) for name in packages), usercache.file_digest(__file__))
+
+
+def _compute_function_words(exclude: str) -> frozenset[str]:
     words: dict[str, set[str]] = {}
     for language in FUNCTION_WORD_LANGUAGES:
         if language != exclude:
@@ -415,7 +527,7 @@ def _function_words(exclude: str) -> frozenset[str]:
 
 def _zipf(language: str) -> Callable[[str], float]:
     """``word -> Zipf frequency`` in ``language`` from wordfreq's small list; 0 if unknown."""
-    with _LOADING:
+    with _WORDS_LOADING:
         return _load_zipf(language)
 
 

@@ -37,6 +37,7 @@ _PYCON_US_2019 = Profile(
     event_prefix="pycon-us",
     conference="PyCon US",
     year="2019",
+    check_selectors=False,
 )
 
 
@@ -57,6 +58,7 @@ _PYCON_US_2023 = Profile(
     event_prefix="pycon-us",
     conference="PyCon US",
     year="2023",
+    check_selectors=False,
 )
 
 
@@ -75,6 +77,7 @@ _PYCON_US_2025 = Profile(
     event_prefix="pycon-us",
     conference="PyCon US",
     year="2025",
+    check_selectors=False,
 )
 
 
@@ -98,6 +101,7 @@ _EUROPYTHON_2016 = Profile(
     event_prefix="europython",
     conference="EuroPython",
     year="2016",
+    check_selectors=False,
 )
 
 
@@ -117,6 +121,7 @@ _PRETALX = Profile(
     ),
     url_pattern=r"/schedule/nojs",
     markers=('meta[name="generator"][content^="pretalx"]', "#fahrplan"),
+    check_selectors=False,
 )
 
 

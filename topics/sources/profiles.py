@@ -65,7 +65,7 @@ from __future__ import annotations
 import logging
 import reprlib
 import tomllib
-from dataclasses import dataclass
+from dataclasses import InitVar, dataclass
 from pathlib import Path
 
 import regex
@@ -195,6 +195,9 @@ class Profile:
         Human-readable conference name, such as ``"PyCon US"``.
     year : str
         The edition the profile was written for, used when the URL holds no year.
+    check_selectors : bool, default True
+        Parse every selector to check it is valid CSS (``False`` for the built-in
+        profiles, which a test checks; not a field).
 
     Raises
     ------
@@ -232,19 +235,24 @@ class Profile:
     conference: str = ""
     year: str = ""
 
-    def __post_init__(self) -> None:
+    #: Whether the selectors are parsed to check them (the built-in profiles skip it:
+    #: soupsieve's first parse costs 0.1 s of CPU, at every start; a test checks them).
+    check_selectors: InitVar[bool] = True
+
+    def __post_init__(self, check_selectors: bool) -> None:
         if not self.name or not self.talk_links or not self.title:
             raise SourceError(
                 f"a profile needs a name, {required_fields()}; got name={self.name!r}"
             )
-        _check_selector(self.name, "talk_links", self.talk_links)
-        if self.list_pages:
-            _check_selector(self.name, "list_pages", self.list_pages)
+        if check_selectors:
+            _check_selector(self.name, "talk_links", self.talk_links)
+            if self.list_pages:
+                _check_selector(self.name, "list_pages", self.list_pages)
         for key in _SELECTOR_FIELDS:
             value = getattr(self, key)
             value = ((value,) if value else ()) if isinstance(value, str) else tuple(value)
             object.__setattr__(self, key, value)
-            for selector in value:
+            for selector in value if check_selectors else ():
                 _check_selector(self.name, key, selector)
         for key in ("when_pattern", "title_prefix", "title_suffix", "value_prefix", "url_pattern"):
             try:
