@@ -337,7 +337,8 @@ def choose_k(
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, list[Candidate]]:
     """Choose the number of topics of a document-term matrix, and fit it.
 
-    Every candidate k (:func:`candidate_ks`) is measured by :func:`evaluate_k` on the
+    Every candidate k (:func:`candidate_ks`) from ``min_components`` up (the largest
+    one if none is that large) is measured by :func:`evaluate_k` on the
     same :data:`CHOICE_SUBSAMPLES` subsamples, each matrix's SVD computed once for the
     largest k and shared by all (:func:`nndsvda`). The fits that measure a candidate
     stop at :data:`SUBSAMPLE_ITER` updates; only the chosen k's fit of all rows goes on
@@ -369,7 +370,11 @@ def choose_k(
     """
     X = X.astype(np.float32).tocsr()
     X_binary = (X > 0).astype(np.float32).tocsr()
+    if min_components is None:
+        min_components = min_topics(X.shape[0])
+    # Candidates under the floor cannot be chosen (see :func:`pick`): not measured.
     ks = candidate_ks(X.shape[0], max_components)
+    ks = [k for k in ks if k >= min_components] or ks[-1:]
     rng = np.random.default_rng(random_state)
     n_rows = max(ks[-1], int(SUBSAMPLE * X.shape[0]))
     samples = [rng.choice(X.shape[0], n_rows, replace=False) for _ in range(CHOICE_SUBSAMPLES)]
@@ -382,8 +387,6 @@ def choose_k(
         results = list(track(done, len(ks), "candidate"))  # counted as each comes back
         results.sort(key=lambda r: r[0].n_components)
         candidates = [r[0] for r in results]
-        if min_components is None:
-            min_components = min_topics(X.shape[0])
         chosen = pick(candidates, min_components=min_components)
         _, start, subsamples = next(r for r in results if r[0].n_components == chosen)
         W, H = fit_nmf(X, chosen, random_state, FULL_ITER - SUBSAMPLE_ITER, start=start)
