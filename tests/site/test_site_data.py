@@ -22,7 +22,7 @@ from topics.model.similarity import related_topics, similar_talks
 from topics.site import build_site
 from topics.site.editions import event_shares, natural_key
 from topics.site.export import TOP_WORDS, ExportedTopic, write_exports
-from topics.site.layout import talk_positions
+from topics.site.layout import pack, talk_positions
 from topics.site.search_index import (
     STOP_WORDS,
     SearchDocument,
@@ -136,6 +136,43 @@ def test_map_leans_mixed_talks_towards_their_other_topic():
     mixed = positions[30]
     towards = centres[1] - centres[0]
     assert np.dot(mixed - centres[0], towards) > 0
+
+
+def _dense_pack(centres, radii, gap, rounds=400):
+    """The packing rounds of :func:`topics.site.layout.pack` over all K x K pairs."""
+    centres = centres.copy()
+    K = len(radii)
+    need = radii[:, None] + radii[None, :] + gap
+    upper = np.triu(np.ones((K, K), dtype=bool), 1)
+    for round_ in range(rounds):
+        if round_ < rounds - 100:
+            centres *= 0.97
+        for _ in range(4):
+            delta = centres[:, None, :] - centres[None, :, :]
+            distance = np.linalg.norm(delta, axis=2)
+            overlap = np.where(upper & (distance < need), need - distance, 0.0)
+            if not overlap.any():
+                break
+            direction = np.divide(
+                delta, distance[..., None], out=np.zeros_like(delta), where=distance[..., None] > 0
+            )
+            share = radii[None, :] / (radii[:, None] + radii[None, :])
+            centres += ((overlap * share)[..., None] * direction).sum(axis=1)
+            centres -= ((overlap * (1 - share))[..., None] * direction).sum(axis=0)
+    return centres - centres.mean(axis=0)
+
+
+@pytest.mark.parametrize("K", [2, 3, 19, 100])
+def test_map_packing_moves_overlapping_pairs_as_all_pairs_would(K):
+    # Only overlapping pairs are computed: the centres must be those of the rounds over
+    # all K x K pairs, to the last bit (the map's positions do not change).
+    rng = np.random.default_rng(K)
+    radii = np.sqrt(rng.integers(1, 40, K)).astype(float)
+    angles = np.linspace(0, 2 * np.pi, K, endpoint=False)
+    centres = radii.sum() / 2 * np.column_stack([np.cos(angles), np.sin(angles)])
+    centres[-1] = centres[0]  # two discs on one spot: no direction between them
+    gap = 1 + 0.25 * radii.mean()
+    assert np.array_equal(pack(centres, radii, gap), _dense_pack(centres, radii, gap))
 
 
 def test_map_layout_is_fast_for_100k_talks():
