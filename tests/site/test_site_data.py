@@ -6,7 +6,9 @@ from __future__ import annotations
 import csv
 import io
 import json
+import sys
 import time
+import unicodedata
 from dataclasses import replace
 from pathlib import Path
 
@@ -24,6 +26,7 @@ from topics.site.editions import event_shares, natural_key
 from topics.site.export import TOP_WORDS, ExportedTopic, write_exports
 from topics.site.layout import pack, talk_positions
 from topics.site.search_index import (
+    SEPARATOR_CODES,
     STOP_WORDS,
     SearchDocument,
     minisearch_index,
@@ -195,6 +198,17 @@ def test_tokenizer_cuts_like_minisearch():
     assert process_term("The") is None and process_term("") is None
     assert process_term("NumPy") == "numpy"
     assert "the" in STOP_WORDS
+
+
+def test_separators_are_all_in_the_planes_searched():
+    # The tokenizer's class of separators is built from SEPARATOR_CODES only (planes 0
+    # and 1, for speed): no separator or punctuation may lie outside them.
+    outside = [
+        code
+        for code in range(sys.maxunicode + 1)
+        if code not in SEPARATOR_CODES and unicodedata.category(chr(code))[0] in "ZP"
+    ]
+    assert outside == []
 
 
 def test_minisearch_index_layout():
