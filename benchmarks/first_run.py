@@ -147,6 +147,7 @@ def prepare_pyvideo(shared: Path, path: Path, repo: Path) -> int:
     done = subprocess.run(
         [sys.executable, "-c", code, str(shared / "data" / "pyvideo.jsonl.gz"), str(path)],
         env=env,
+        cwd=repo,  # as in run_one: the current folder comes first on the path
         capture_output=True,
         text=True,
         check=True,
@@ -159,15 +160,15 @@ def prepare_user_cache(repo: Path) -> None:
     of ``topics`` on the machine would; not timed."""
     code = "from topics.model.languages import preload; preload().join()"
     env = {**os.environ, "PYTHONPATH": str(repo)}
-    subprocess.run([sys.executable, "-c", code], env=env, check=True)
+    subprocess.run([sys.executable, "-c", code], env=env, check=True, cwd=repo)
 
 
-def timed(command: list[str], env: dict[str, str]) -> dict:
-    """Run ``command``; its wall time, exit code, stdout, and each stderr line with the
-    second (from the start) at which it arrived."""
+def timed(command: list[str], env: dict[str, str], cwd: Path | None = None) -> dict:
+    """Run ``command`` (in the folder ``cwd``); its wall time, exit code, stdout, and each
+    stderr line with the second (from the start) at which it arrived."""
     start = time.perf_counter()
     process = subprocess.Popen(
-        command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env
+        command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env, cwd=cwd
     )
     lines = []
     for line in process.stderr:
@@ -218,7 +219,9 @@ def run_one(name: str, source: str, n_topics: str, work: Path, repo: Path) -> di
     command = [sys.executable, "-m", "topics", "run", source, "--cache", str(cache)]
     command += ["--out", str(site), "--topics", n_topics]
     load = os.getloadavg()[0]
-    topics = timed(command, env)
+    # Run from the checkout: ``python -m`` puts the current folder first on the path, so
+    # from another checkout it would import that one's topics, whatever PYTHONPATH says.
+    topics = timed(command, env, cwd=repo)
     result = {"source": source, "n_topics": n_topics, "load_before": round(load, 2)}
     found = [_SUMMARY.match(line) for _, line in topics["stderr"] if _SUMMARY.match(line)]
     if topics["returncode"] not in (0, 3) or not found:
@@ -326,7 +329,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--shared", default=str(shared_path()))
     parser.add_argument("--output", default=str(REPO / "benchmarks" / "results"))
     args = parser.parse_args(argv)
-    shared, repo = Path(args.shared), Path(args.repo).resolve()
+    shared, repo = Path(args.shared).resolve(), Path(args.repo).resolve()
     if not (shared / "data").is_dir():
         print(f"shared data not found in {shared} (set TOPICS_SHARED)", file=sys.stderr)
         return 2

@@ -123,6 +123,23 @@ def test_stages_of_threads_are_kept_apart():
     assert counts == {"word clouds": 5, "site view": 2}
 
 
+def test_one_bar_at_a_time_when_two_stages_count_at_once():
+    # Two bars at once (the word clouds drawn while the pages are rendered) left pieces of
+    # both on a terminal's screen: the second stage is drawn once the first bar is closed.
+    console = Console(Terminal())
+    with showing(console):
+        with stage("word clouds"):
+            clouds = track(range(2), 2, "cloud")
+            next(clouds)
+            with stage("pages"):
+                pages = track(range(3), 3, "page")
+                next(pages)
+                bars = [name for name, state in console._open.items() if state.bar is not None]
+                assert bars == ["word clouds"]
+                list(clouds)
+        assert [s.name for s in console.stages] == ["pages", "word clouds"]
+
+
 def test_nothing_is_drawn_or_counted_without_a_console():
     with stage("vectorize", 3, "talk") as current:
         assert list(track(range(3), 3, "talk")) == [0, 1, 2]

@@ -287,30 +287,41 @@ class Console(logging.Handler):
         if event.kind == EXPECT:
             state.total += int(event.value)
             state.unit = event.unit
-            if self.bars and state.bar is None:
-                state.bar = tqdm(
-                    total=state.total,
-                    initial=state.done,
-                    desc=event.stage,
-                    unit=event.unit,
-                    file=self.stream,
-                    leave=False,
-                    dynamic_ncols=True,
-                    mininterval=0.1,
-                )
-            elif state.bar is not None:
+            if state.bar is not None:
                 state.bar.total = state.total
                 state.bar.refresh()
+            else:
+                self._draw(event.stage, state)
         elif event.kind == ADVANCE:
             state.done += int(event.value)
             if state.bar is not None:
                 state.bar.update(int(event.value))
+            else:
+                self._draw(event.stage, state)
         else:  # END or ABORT
             del self._open[event.stage]
             if state.bar is not None:
                 state.bar.close()
             if event.kind == END:
                 self._ended(event, state)
+
+    def _draw(self, stage: str, state: _Open) -> None:
+        """Give a counting stage its bar, unless another stage's bar is on the screen:
+        one bar at a time (two stages counting at once, such as the word clouds and the
+        pages, would leave pieces of their bars on the screen); the other stage gets its
+        bar at its next count once that one is closed."""
+        if not self.bars or not state.total or any(o.bar is not None for o in self._open.values()):
+            return
+        state.bar = tqdm(
+            total=state.total,
+            initial=state.done,
+            desc=stage,
+            unit=state.unit,
+            file=self.stream,
+            leave=False,
+            dynamic_ncols=True,
+            mininterval=0.1,
+        )
 
     def _ended(self, event: Event, state: _Open) -> None:
         count, unit = event.count, event.unit

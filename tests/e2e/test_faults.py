@@ -158,7 +158,7 @@ def test_killed_build_leaves_the_published_site(tmp_path):
     changed.save(corpus)
     build = _topics(*args)
     deadline = time.monotonic() + 120
-    while not list(tmp_path.glob(".site.new-*/wordclouds/*.png")):  # half-way: writing
+    while not list(tmp_path.glob(".site.new-*/index.html")):  # half-way: writing pages
         assert build.poll() is None, "the build ended before it could be killed"
         assert time.monotonic() < deadline
         time.sleep(0.005)

@@ -6,7 +6,9 @@ from __future__ import annotations
 import csv
 import io
 import json
+import sys
 import time
+import unicodedata
 from dataclasses import replace
 from pathlib import Path
 
@@ -22,8 +24,9 @@ from topics.model.similarity import related_topics, similar_talks
 from topics.site import build_site
 from topics.site.editions import event_shares, natural_key
 from topics.site.export import TOP_WORDS, ExportedTopic, write_exports
-from topics.site.layout import talk_positions
+from topics.site.layout import pack, talk_positions
 from topics.site.search_index import (
+    SEPARATOR_CODES,
     STOP_WORDS,
     SearchDocument,
     minisearch_index,
@@ -138,6 +141,43 @@ def test_map_leans_mixed_talks_towards_their_other_topic():
     assert np.dot(mixed - centres[0], towards) > 0
 
 
+def _dense_pack(centres, radii, gap, rounds=400):
+    """The packing rounds of :func:`topics.site.layout.pack` over all K x K pairs."""
+    centres = centres.copy()
+    K = len(radii)
+    need = radii[:, None] + radii[None, :] + gap
+    upper = np.triu(np.ones((K, K), dtype=bool), 1)
+    for round_ in range(rounds):
+        if round_ < rounds - 100:
+            centres *= 0.97
+        for _ in range(4):
+            delta = centres[:, None, :] - centres[None, :, :]
+            distance = np.linalg.norm(delta, axis=2)
+            overlap = np.where(upper & (distance < need), need - distance, 0.0)
+            if not overlap.any():
+                break
+            direction = np.divide(
+                delta, distance[..., None], out=np.zeros_like(delta), where=distance[..., None] > 0
+            )
+            share = radii[None, :] / (radii[:, None] + radii[None, :])
+            centres += ((overlap * share)[..., None] * direction).sum(axis=1)
+            centres -= ((overlap * (1 - share))[..., None] * direction).sum(axis=0)
+    return centres - centres.mean(axis=0)
+
+
+@pytest.mark.parametrize("K", [2, 3, 19, 100])
+def test_map_packing_moves_overlapping_pairs_as_all_pairs_would(K):
+    # Only overlapping pairs are computed: the centres must be those of the rounds over
+    # all K x K pairs, to the last bit (the map's positions do not change).
+    rng = np.random.default_rng(K)
+    radii = np.sqrt(rng.integers(1, 40, K)).astype(float)
+    angles = np.linspace(0, 2 * np.pi, K, endpoint=False)
+    centres = radii.sum() / 2 * np.column_stack([np.cos(angles), np.sin(angles)])
+    centres[-1] = centres[0]  # two discs on one spot: no direction between them
+    gap = 1 + 0.25 * radii.mean()
+    assert np.array_equal(pack(centres, radii, gap), _dense_pack(centres, radii, gap))
+
+
 def test_map_layout_is_fast_for_100k_talks():
     rng = np.random.default_rng(3)
     W = rng.dirichlet(np.full(20, 0.2), size=100_000)
@@ -158,6 +198,17 @@ def test_tokenizer_cuts_like_minisearch():
     assert process_term("The") is None and process_term("") is None
     assert process_term("NumPy") == "numpy"
     assert "the" in STOP_WORDS
+
+
+def test_separators_are_all_in_the_planes_searched():
+    # The tokenizer's class of separators is built from SEPARATOR_CODES only (planes 0
+    # and 1, for speed): no separator or punctuation may lie outside them.
+    outside = [
+        code
+        for code in range(sys.maxunicode + 1)
+        if code not in SEPARATOR_CODES and unicodedata.category(chr(code))[0] in "ZP"
+    ]
+    assert outside == []
 
 
 def test_minisearch_index_layout():

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import io
 
 import numpy as np
@@ -30,6 +31,14 @@ def test_same_inputs_give_the_same_png_and_the_seed_matters():
         dict(reversed(WEIGHTS.items())), 300, 150
     )
     assert wordcloud_png(WEIGHTS, 300, 150, random_state=1) != wordcloud_png(WEIGHTS, 300, 150)
+
+
+def test_fonts_loaded_once_per_size_draw_what_wordcloud_draws_alone(monkeypatch):
+    shared = wordcloud_image(WEIGHTS, 300, 150, scale=2, random_state=3)
+    assert wordclouds._FONTS.fonts  # the fonts were loaded once and kept
+    monkeypatch.setattr(wordclouds, "_shared_fonts", contextlib.nullcontext)
+    alone = wordcloud_image(WEIGHTS, 300, 150, scale=2, random_state=3)
+    assert np.array_equal(np.asarray(shared), np.asarray(alone))
 
 
 def test_topic_without_positive_weights_gives_a_blank_image():

@@ -16,12 +16,15 @@ cloud rather than drawn as empty boxes. The PNG is stored with a palette of at m
 from __future__ import annotations
 
 import io
-from collections.abc import Mapping
+import threading
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from functools import lru_cache
 from pathlib import Path
 
 import wordcloud
-from PIL import Image
+import wordcloud.wordcloud
+from PIL import Image, ImageFont
 
 #: The font shipped inside this package (Source Sans Pro Semibold, SIL OFL 1.1); never a
 #: system font, so the images look the same on every machine.
@@ -54,6 +57,45 @@ class _Colors:
     def __call__(self, word, font_size, position, orientation, random_state=None, **kwargs):
         colors = PALETTE if font_size >= self.threshold else MINOR
         return colors[random_state.randint(0, len(colors) - 1)]
+
+
+class _SharedFonts:
+    """What :mod:`wordcloud` finds as ``ImageFont`` while :func:`wordcloud_image` draws:
+    PIL's module, but :data:`FONT_PATH` is loaded once per size. wordcloud loads the font
+    file again for every size it tries for every word, and again to draw it at scale: a
+    fifth of a cloud's time (docs/decisions.md, "One conference in seconds")."""
+
+    def __init__(self):
+        self.fonts: dict[int, ImageFont.FreeTypeFont] = {}
+
+    def truetype(self, font=None, size=10, *args, **kwargs):
+        if font != FONT_PATH or args or kwargs:
+            return ImageFont.truetype(font, size, *args, **kwargs)
+        if size not in self.fonts:
+            self.fonts[size] = ImageFont.truetype(font, size)
+        return self.fonts[size]
+
+    def __getattr__(self, name):
+        return getattr(ImageFont, name)
+
+
+_FONTS = _SharedFonts()
+
+#: Held while a cloud is drawn with :data:`_FONTS`: one thread at a time uses the fonts
+#: (a FreeType face is not to be used by two threads at once).
+_DRAWING = threading.Lock()
+
+
+@contextmanager
+def _shared_fonts() -> Iterator[None]:
+    """Let wordcloud use :data:`_FONTS` inside the block (one thread at a time)."""
+    library = wordcloud.wordcloud
+    with _DRAWING:
+        saved, library.ImageFont = library.ImageFont, _FONTS
+        try:
+            yield
+        finally:
+            library.ImageFont = saved
 
 
 @lru_cache(maxsize=4)
@@ -148,8 +190,9 @@ def wordcloud_image(
         normalize_plurals=False,
         include_numbers=True,
     )
-    cloud.generate_from_frequencies(words)
-    return cloud.to_image()
+    with _shared_fonts():
+        cloud.generate_from_frequencies(words)
+        return cloud.to_image()
 
 
 def wordcloud_png(

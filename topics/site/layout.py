@@ -114,23 +114,30 @@ def pack(centres: np.ndarray, radii: np.ndarray, gap: float, rounds: int = 400) 
         return centres
     need = radii[:, None] + radii[None, :] + gap
     upper = np.triu(np.ones((K, K), dtype=bool), 1)
+    # Each overlap is split between the two discs, the smaller one moving more.
+    share = radii[None, :] / (radii[:, None] + radii[None, :])
     for round_ in range(rounds):
         if round_ < rounds - 100:
             centres *= 0.97
         for _ in range(4):
-            delta = centres[:, None, :] - centres[None, :, :]
-            distance = np.linalg.norm(delta, axis=2)
-            overlap = np.where(upper & (distance < need), need - distance, 0.0)
-            if not overlap.any():
+            x, y = centres[:, 0], centres[:, 1]
+            dx, dy = x[:, None] - x[None, :], y[:, None] - y[None, :]
+            distance = np.sqrt(dx * dx + dy * dy)
+            # Only the overlapping pairs (i < j) move: a few of the K^2. np.add.at adds
+            # each disc's pushes in pair order, as a sum over the K x K pairs would.
+            i, j = np.nonzero(upper & (distance < need))
+            if not len(i):
                 break
+            apart, overlap = distance[i, j], need[i, j] - distance[i, j]
+            delta = np.column_stack([dx[i, j], dy[i, j]])
             direction = np.divide(
-                delta, distance[..., None], out=np.zeros_like(delta), where=distance[..., None] > 0
+                delta, apart[:, None], out=np.zeros_like(delta), where=apart[:, None] > 0
             )
-            # Split each overlap between the two discs, the smaller one moving more.
-            share = radii[None, :] / (radii[:, None] + radii[None, :])
-            push = (overlap * share)[..., None] * direction
-            centres += push.sum(axis=1)
-            centres -= ((overlap * (1 - share))[..., None] * direction).sum(axis=0)
+            pushed, pulled = np.zeros_like(centres), np.zeros_like(centres)
+            np.add.at(pushed, i, (overlap * share[i, j])[:, None] * direction)
+            np.add.at(pulled, j, (overlap * (1 - share[i, j]))[:, None] * direction)
+            centres += pushed
+            centres -= pulled
     return centres - centres.mean(axis=0)
 
 

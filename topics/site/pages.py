@@ -204,7 +204,7 @@ def render_pages(
     chunks: list = [jobs[i : i + topic_size] for i in range(0, len(jobs), topic_size)]
     chunks += [talks[i : i + size] for i in range(0, len(talks), size)]
     paths = [path for path, _ in jobs] + talks.hrefs
-    if len(jobs) / topic_size + len(talks) / size <= 1:
+    if _one_job(len(jobs), len(talks)):
         chunks = [jobs + _page_jobs(talks)] if paths else []
     if len(chunks) > 1 and runs_here():
         # Each worker writes its pages: their HTML (most of a large site) is not sent back.
@@ -236,6 +236,18 @@ def render_pages(
     if "pages" in groups and static.is_dir():
         shutil.copytree(static, folder / "static")
     return written
+
+
+def _one_job(n_topic_pages: int, n_talk_pages: int) -> bool:
+    """Whether this many topic and talk pages are rendered as one job, in this process."""
+    return n_topic_pages / TOPIC_PAGES_PER_JOB + n_talk_pages / PAGES_PER_JOB <= 1
+
+
+def renders_here(site: SiteView) -> bool:
+    """Whether :func:`render_pages` renders all of ``site``'s pages in this process, as one
+    job (no page worker is started): the site has at most one job's pages."""
+    n_topic_pages = sum(max(1, -(-len(topic.talks) // TOPIC_PAGE_TALKS)) for topic in site.topics)
+    return _one_job(n_topic_pages, len(site.talks))
 
 
 def search_documents(corpus: Corpus, site: SiteView) -> list[SearchDocument]:

@@ -30,7 +30,7 @@ import re
 import shutil
 import uuid
 from collections.abc import Iterator, Sequence
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -45,7 +45,7 @@ except ImportError:  # Windows
 from ..corpus import Corpus
 from ..model.summary import ModelSummary
 from ..progress import stage
-from .pages import data_jobs, render_pages, search_documents
+from .pages import data_jobs, render_pages, renders_here, search_documents
 from .search_index import write_search_index
 from .site_view import check_summary, named_events, site_view
 from .templates import template_digest
@@ -137,7 +137,8 @@ def build_site(
             # Marked at once, so that the next build knows a killed build's leftover.
             (new / MARKER).write_text(json.dumps({"generator": "topics"}), encoding="utf-8")
             # The word clouds need only the model: worker processes draw them while this
-            # one makes the site view.
+            # one makes the site view, and the pages when no page worker is started (the
+            # page workers would share the cores and joblib's executor with them).
             with _side_thread() as pool:
                 clouds = pool.submit(_write_clouds, summary, new / "wordclouds", memory)
                 with _gc_paused(), stage("site view"):
@@ -145,9 +146,10 @@ def build_site(
                     # The view lives until the end: collections need not go over it again.
                     gc.freeze()
                 try:
-                    clouds.result()
+                    if not renders_here(site):
+                        clouds.result()
                     reused = _unchanged(out, keys)
-                    _render_into(new, out, corpus, summary, site, keys, reused, force)
+                    _render_into(new, out, corpus, summary, site, keys, reused, force, clouds)
                 finally:
                     gc.unfreeze()
     except BaseException:
@@ -200,13 +202,16 @@ def _render_into(
     keys: dict[str, str],
     reused: list[str],
     force: bool,
+    clouds: Future,
 ) -> None:
-    """Write the site into the folder ``new`` (the word clouds are there already), but for
-    the ``reused`` parts, moved over from the site in ``out`` as ``new`` replaces it, with
-    the user's files in ``out``."""
+    """Write the site into the folder ``new``, but for the ``reused`` parts, moved over
+    from the site in ``out`` as ``new`` replaces it, with the user's files in ``out``; the
+    word clouds (``clouds``, being drawn into ``new``) are waited for before ``new`` is
+    marked and published."""
     fresh = [part for part in (*PAGE_PARTS, *DATA_PARTS) if part not in reused]
     with stage("pages"):
         _render_parts(new, corpus, summary, site, ["pages", *fresh])
+    clouds.result()
     marker = {
         "generator": "topics",
         "talks": site.n_talks,

@@ -37,7 +37,6 @@ from __future__ import annotations
 
 import json
 import re
-import sys
 import unicodedata
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
@@ -73,12 +72,19 @@ STOP_WORDS = frozenset(
 )  # fmt: skip
 
 
+#: The code points that can be separators or punctuation (``Z*``, ``P*``): planes 0 and 1.
+#: The others hold ideographs (2, 3), nothing (4 to 13), tags and variation selectors
+#: (14), private use (15, 16); ``tests/site/test_site_data.py`` checks this against every
+#: code point of Python's Unicode database.
+SEPARATOR_CODES = range(0x20000)
+
+
 @lru_cache(maxsize=2)
 def _separators(ascii_only: bool = False) -> re.Pattern:
     """``/[\\n\\r\\p{Z}\\p{P}]+/u`` for Python's ``re``, from the Unicode database; with
     ``ascii_only``, its ASCII part, which splits ASCII text alike, faster."""
     ranges: list[tuple[int, int]] = []
-    for code in range(128 if ascii_only else sys.maxunicode + 1):
+    for code in range(128) if ascii_only else SEPARATOR_CODES:
         if code in (10, 13) or unicodedata.category(chr(code))[0] in "ZP":
             if ranges and ranges[-1][1] == code - 1:
                 ranges[-1] = (ranges[-1][0], code)
