@@ -193,14 +193,12 @@ def saved_corpus(cache: Path) -> Path:
 def topics_stages(cache: Path, run: dict) -> list[dict]:
     """The ``topics`` command's stages, ``[{"name": ..., "seconds": ...}, ...]``: those of
     its run report (``<corpus>.run.json`` beside the corpus, :mod:`topics.report`), then
-    ``start-up + exit``, the rest of the command's wall time (Python's start-up, imports,
-    and ending the process)."""
-    report = saved_corpus(cache).with_suffix(".run.json")
-    stages = [
-        {"name": s["name"], "seconds": round(s["seconds"], 3)}
-        for s in json.loads(report.read_text(encoding="utf-8"))["stages"]
-    ]
-    rest = run["wall_s"] - sum(s["seconds"] for s in stages)
+    ``start-up + exit``, the command's wall time outside the run the report times
+    (Python's start-up, imports, and ending the process). Stages can overlap (the word
+    clouds are drawn while the pages are made), so they may add up to more than the run."""
+    report = json.loads(saved_corpus(cache).with_suffix(".run.json").read_text(encoding="utf-8"))
+    stages = [{"name": s["name"], "seconds": round(s["seconds"], 3)} for s in report["stages"]]
+    rest = run["wall_s"] - report["seconds"]
     return [*stages, {"name": "start-up + exit", "seconds": round(rest, 3)}]
 
 
