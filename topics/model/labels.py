@@ -46,7 +46,7 @@ few candidates (:func:`topic_labels`).
 
 from __future__ import annotations
 
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Iterator, Sequence
 from functools import lru_cache
 
 import numpy as np
@@ -351,8 +351,8 @@ def topic_labels(
         best: list[str] = []  # nouns the topic's talks share, most relevant first
         rest: list[str] = []  # the other nouns
         first = ""
-        for i in np.argsort(scores[topic])[::-1]:
-            if not np.isfinite(scores[topic, i]) or len(best) > size + _SPARE:
+        for i in _ranked(scores[topic]):
+            if len(best) > size + _SPARE:
                 break
             term = str(terms[i])
             first = first or term
@@ -373,6 +373,27 @@ def topic_labels(
         # A topic without any noun keeps its most relevant term.
         labels.append(_label(best + rest or [first], size, labels, topic))
     return labels
+
+
+#: Terms sorted at first by :func:`_ranked`: a label is found among a topic's first few
+#: dozen terms, and sorting all of them (tens of thousands) costs more than the rest.
+_HEAD = 64
+
+
+def _ranked(row: np.ndarray) -> Iterator[int]:
+    """Indices of the finite entries of ``row``, highest first, ties by index.
+
+    The :data:`_HEAD` highest (and any equal to the last of them) are sorted first, the
+    rest only if asked for.
+    """
+    finite = np.flatnonzero(np.isfinite(row))
+    values = row[finite]
+    if len(finite) > _HEAD:
+        head = values >= np.partition(values, len(values) - _HEAD)[len(values) - _HEAD]
+    else:
+        head = np.ones(len(finite), dtype=bool)
+    for part in (np.flatnonzero(head), np.flatnonzero(~head)):
+        yield from finite[part[np.argsort(-values[part], kind="stable")]].tolist()
 
 
 def ambiguous(word: str, plurals: Collection[str] = ()) -> bool:
