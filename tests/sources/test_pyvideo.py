@@ -63,8 +63,11 @@ def test_served_folder_gives_the_same_corpus(serve, tmp_path):
 
 
 def test_missing_event_is_a_source_error(serve, tmp_path):
-    with pytest.raises(SourceError, match="no-such-event"):
+    with pytest.raises(SourceError, match=r"no such folder: .*no-such-event"):
         load_event("no-such-event", str(MINI))
+    (tmp_path / "empty").mkdir()
+    with pytest.raises(SourceError, match="not a pyvideo event folder"):
+        load_folder(tmp_path / "empty")
     server = serve(MINI)
     with pytest.raises(SourceError, match="HTTP 404"):
         load_event("no-such-event", server.url, Fetcher(tmp_path))

@@ -67,9 +67,12 @@ def load_folder(folder: str | Path) -> Corpus:
     Raises
     ------
     SourceError
-        If ``folder`` has no ``category.json`` or a video file is not valid JSON.
+        If ``folder`` does not exist, has no ``category.json``, or a video file is not
+        valid JSON.
     """
     folder = Path(folder)
+    if not folder.is_dir():
+        raise SourceError(f"no such folder: {folder} (a pyvideo event folder of the data)")
     category_path = folder / "category.json"
     if not category_path.is_file():
         raise SourceError(f"{folder} is not a pyvideo event folder (no category.json)")
