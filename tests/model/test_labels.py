@@ -274,3 +274,14 @@ def test_lexicon_read_on_demand_answers_as_lemminflects_own_loader():
             assert table.get(word, {}) == own.get(word, {})
     assert lexicon.getInflection("build", tag="VBN") == ("built",)
     assert lexicon.getAllLemmas("calls") == {"NOUN": ("call",), "VERB": ("call",)}
+
+
+def test_terms_are_ranked_as_a_full_sort_would_rank_them():
+    from topics.model.labels import _ranked
+
+    rng = np.random.default_rng(0)
+    for n in (5, 64, 65, 1000, 30_000):
+        row = rng.integers(0, 50, n).astype(float)  # many ties, also at the 64th place
+        row[rng.random(n) < 0.3] = -np.inf
+        full = [int(i) for i in np.argsort(-row, kind="stable") if np.isfinite(row[i])]
+        assert list(_ranked(row)) == full
