@@ -7,10 +7,13 @@ Exit codes: see :data:`topics.options.EXIT_CODES`; the options: :mod:`topics.opt
 from __future__ import annotations
 
 import argparse
+import gc
 import logging
 import sys
 import time
 import warnings
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -182,6 +185,7 @@ def main(argv: list[str] | None = None) -> int:
         with showing(console), workers_ignore_ctrl_c():
             return _run(args, console, ["topics", *argv])
     finally:
+        gc.unfreeze()  # see frozen_imports
         cache_log.removeHandler(console)
         cache_log.propagate = propagate
 
@@ -211,6 +215,26 @@ def _profile(args: argparse.Namespace) -> int:
     return 0
 
 
+@contextmanager
+def frozen_imports() -> Iterator[None]:
+    """Import inside the block without cyclic garbage collections, then freeze every object
+    made so far out of later ones (:func:`gc.freeze`), until the command ends.
+
+    Importing scikit-learn, SciPy and the site makes hundreds of thousands of objects that
+    live as long as the process: collections went over them again and again while they
+    were made, and during the run after (docs/decisions.md, "One conference in
+    seconds"). They are unfrozen when :func:`main` returns, for a caller in this process.
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.freeze()
+        if enabled:
+            gc.enable()
+
+
 def _run(args: argparse.Namespace, console: Console, command: list[str]) -> int:
     if args.command == "profile":
         return _profile(args)
@@ -222,8 +246,9 @@ def _run(args: argparse.Namespace, console: Console, command: list[str]) -> int:
     # Imported here: scikit-learn and the site take a second or more to import, which
     # --help, `sources` and `profile` do not need (docs/decisions.md, "One conference in
     # seconds").
-    from .model import ModelError
-    from .site import RenderError, check_site_folder
+    with frozen_imports():
+        from .model import ModelError
+        from .site import RenderError, check_site_folder
 
     start = time.perf_counter()
     failures: list[CrawlFailure] = []

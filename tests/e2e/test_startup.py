@@ -44,3 +44,23 @@ def test_model_package_imports_the_estimator_only_when_asked():
     env = {**os.environ, "PYTHONPATH": str(REPO)}
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env)
     assert out.stdout.strip() == "[]", out.stderr[-2000:]
+
+
+def test_imports_are_frozen_out_of_collections_until_the_command_ends(tmp_path):
+    import gc
+
+    from topics.cli import frozen_imports, main
+
+    enabled = gc.isenabled()
+    try:
+        with frozen_imports():
+            assert not gc.isenabled()
+            made = [[] for _ in range(100)]
+        assert gc.get_freeze_count() >= len(made)
+        assert gc.isenabled() == enabled
+    finally:
+        gc.unfreeze()
+    event = REPO / "tests" / "fixtures" / "pyvideo" / "minicon-2020"
+    args = ["run", str(event), "--cache", str(tmp_path / "cache"), "--out", str(tmp_path / "site")]
+    assert main([*args, "--topics", "2", "-q"]) == 0
+    assert gc.get_freeze_count() == 0 and gc.isenabled() == enabled  # as before the call
