@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import io
 import pickle
 import re
 
+import joblib
 import pytest
 
 from topics.model.cleaning import boilerplate_shingles, clean_corpus, remove_shingles, strip_noise
@@ -144,6 +146,13 @@ def test_pickled_analyzer_analyses_as_the_original():
     analyzer, _ = _analyze(texts, names=["Ada Lovelace", "Charles Babbage"], min_phrase_count=2)
     copy = pickle.loads(pickle.dumps(analyzer))
     assert copy.names == analyzer.names == {("ada", "lovelace"), ("charles", "babbage")}
+    assert copy.stop_words == analyzer.stop_words and "the" in copy.stop_words
+    # Stored as joblib.Memory stores it: the stop words as one string, not an object each.
+    assert isinstance(analyzer.__getstate__()["stop_words"], str)
+    buffer = io.BytesIO()
+    joblib.dump(analyzer, buffer)
+    buffer.seek(0)
+    assert joblib.load(buffer).stop_words == analyzer.stop_words
     for text in ["Charles Babbage and Ada Lovelace: machine learning engines", "Ada alone"]:
         assert copy(text) == analyzer(text)
     assert copy("Charles Babbage's engines") == ["engine"]

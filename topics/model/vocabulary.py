@@ -367,15 +367,19 @@ class Analyzer:
         state = self.__dict__.copy()
         for derived in ("_word_of", "_name_lengths", "_name_starts"):
             state.pop(derived, None)  # rebuilt where the analyzer is used
-        # Names as one string, not a tuple each: joblib.Memory stores a fitted analyzer with
-        # its pure-Python pickler, slow on many small tuples.
-        state["names"] = "\n".join(" ".join(words) for words in self.names)
+        # Names and stop words as one string each, not an object each: joblib.Memory
+        # stores a fitted analyzer with its pure-Python pickler, slow on many small
+        # objects (docs/decisions.md, "One conference in seconds").
+        state["names"] = "\n".join(sorted(" ".join(words) for words in self.names))
+        state["stop_words"] = "\n".join(sorted(self.stop_words))
         return state
 
     def __setstate__(self, state: dict) -> None:
         names = state["names"]
         if isinstance(names, str):  # words hold no space: they are _TOKEN matches
             state["names"] = frozenset(tuple(n.split(" ")) for n in names.split("\n") if n)
+        if isinstance(state["stop_words"], str):
+            state["stop_words"] = frozenset(state["stop_words"].split("\n")) - {""}
         self.__dict__.update(state)
         self._index_names()
 
