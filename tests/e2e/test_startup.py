@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -9,8 +10,16 @@ from pathlib import Path
 
 import pytest
 
+from tests.helpers.programme import programme
+
 REPO = Path(__file__).resolve().parents[2]
 HEAVY = ("sklearn", "scipy", "pandas", "wordcloud", "matplotlib")
+#: What only other kinds of source (pages and files over HTTP, HTML, calendars, feeds) or
+#: reStructuredText abstracts need.
+NOT_FOR_LOCAL_TALKS = (
+    *("requests", "urllib3", "protego", "bs4", "soupsieve", "html5lib"),
+    *("icalendar", "feedparser", "docutils"),
+)
 
 
 def imported(*args: str) -> set[str]:
@@ -44,3 +53,30 @@ def test_model_package_imports_the_estimator_only_when_asked():
     env = {**os.environ, "PYTHONPATH": str(REPO)}
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env)
     assert out.stdout.strip() == "[]", out.stderr[-2000:]
+
+
+def _pyvideo_folder(folder: Path) -> Path:
+    """The toy programme as a pyvideo event folder: category.json, videos/<id>.json."""
+    (folder / "videos").mkdir(parents=True)
+    (folder / "category.json").write_text(json.dumps({"title": "TestCon"}), encoding="utf-8")
+    for talk in programme(spanish=False):
+        video = {"title": talk.title, "description": talk.abstract, "speakers": talk.speakers}
+        (folder / "videos" / f"{talk.id}.json").write_text(json.dumps(video), encoding="utf-8")
+    return folder
+
+
+@pytest.mark.parametrize("kind", ["pyvideo folder", "jsonl"])
+def test_a_run_of_local_talks_imports_no_http_html_feed_or_calendar_library(kind, tmp_path):
+    if kind == "jsonl":
+        source = programme(spanish=False).save(tmp_path / "talks.jsonl")
+    else:
+        source = _pyvideo_folder(tmp_path / "testcon-2024")
+    names = imported(
+        "run",
+        str(source),
+        *("--cache", str(tmp_path / "cache"), "--out", str(tmp_path / "site")),
+        *("--topics", "4", "-q"),
+    )
+    assert (tmp_path / "site" / "index.html").is_file()
+    assert {"sklearn", "jinja2"} <= names  # the run did fit and render
+    assert names & set(NOT_FOR_LOCAL_TALKS) == set()
