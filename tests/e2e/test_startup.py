@@ -55,6 +55,21 @@ def test_model_package_imports_the_estimator_only_when_asked():
     assert out.stdout.strip() == "[]", out.stderr[-2000:]
 
 
+def _schedule(path: Path) -> Path:
+    """The toy programme as a frab schedule.xml (plain abstracts, no time zone)."""
+    events = "".join(
+        f"<event id='{n}'><title>{talk.title}</title><abstract>{talk.abstract}</abstract>"
+        f"<persons><person>{talk.speakers[0]}</person></persons></event>"
+        for n, talk in enumerate(programme(spanish=False))
+    )
+    path.write_text(
+        "<schedule><conference><title>TestCon</title></conference>"
+        f"<day date='2024-02-03'><room name='A'>{events}</room></day></schedule>",
+        encoding="utf-8",
+    )
+    return path
+
+
 def _pyvideo_folder(folder: Path) -> Path:
     """The toy programme as a pyvideo event folder: category.json, videos/<id>.json."""
     (folder / "videos").mkdir(parents=True)
@@ -65,10 +80,12 @@ def _pyvideo_folder(folder: Path) -> Path:
     return folder
 
 
-@pytest.mark.parametrize("kind", ["pyvideo folder", "jsonl"])
+@pytest.mark.parametrize("kind", ["pyvideo folder", "jsonl", "schedule"])
 def test_a_run_of_local_talks_imports_no_http_html_feed_or_calendar_library(kind, tmp_path):
     if kind == "jsonl":
         source = programme(spanish=False).save(tmp_path / "talks.jsonl")
+    elif kind == "schedule":
+        source = _schedule(tmp_path / "schedule.xml")
     else:
         source = _pyvideo_folder(tmp_path / "testcon-2024")
     names = imported(

@@ -56,6 +56,7 @@ import re
 from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 from xml.parsers import expat
 
@@ -64,11 +65,13 @@ import feedparser
 from ..corpus import MAX_TITLE, Corpus, Talk, slugify, unique_ids
 from .errors import SourceError
 from .formats import SNIFF_BYTES, decode_xml, is_feed
-from .http import Fetcher, FetchError
 from .localfile import read_file
 from .sniffing import looks_like_html
 from .talkpages import talk_id
 from .text import combine_texts, html_to_text
+
+if TYPE_CHECKING:
+    from .http import Fetcher
 
 logger = logging.getLogger(__name__)
 
@@ -115,6 +118,8 @@ def load_feed(location: str, fetcher: Fetcher | None = None) -> Corpus:
         :data:`~topics.sources.http.MAX_BYTES` bytes, or is not a feed with entries.
     """
     if location.startswith(("http://", "https://")):
+        from .http import Fetcher, FetchError  # a local file needs no HTTP library
+
         try:
             page = (fetcher or Fetcher()).get(location, robots=False)
         except FetchError as exc:

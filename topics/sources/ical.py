@@ -54,6 +54,7 @@ import re
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from pathlib import Path
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
@@ -64,11 +65,13 @@ from ..corpus import Corpus, Talk, slugify, unique_ids
 from . import times
 from .errors import SourceError, one_line
 from .formats import is_calendar
-from .http import Fetcher, FetchError
 from .localfile import read_file
 from .sniffing import looks_like_html
 from .text import combine_texts
 from .times import When
+
+if TYPE_CHECKING:
+    from .http import Fetcher
 
 _FOLD = re.compile(rb"\r?\n[ \t]")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
@@ -102,6 +105,8 @@ def load_ical(location: str, fetcher: Fetcher | None = None) -> Corpus:
         :data:`~topics.sources.http.MAX_BYTES` bytes, or is not a calendar with events.
     """
     if location.startswith(("http://", "https://")):
+        from .http import Fetcher, FetchError  # a local file needs no HTTP library
+
         try:
             content = (fetcher or Fetcher()).get(location, robots=False).content
         except FetchError as exc:
