@@ -18,7 +18,7 @@ from .corpus import Corpus
 from .model import TopicModel
 from .site import build_site as publish_site
 from .sources import CrawlFailure, SourceError
-from .sources.http import CONCURRENCY, TIMEOUT
+from .sources.defaults import CONCURRENCY, TIMEOUT
 from .sources.profiles import Profile
 from .workspace import DEFAULT_CACHE, corpus_file, open_fetcher, read_sources
 from .workspace import pyvideo_data as default_pyvideo_data

@@ -24,16 +24,12 @@ from .model.parallel import ClusterError, cluster, stop_workers, workers_ignore_
 from .options import parse_args
 from .progress import Console, say, showing, stage
 from .report import crawled_at, model_facts, report_file, run_report, save_report
-from .sources import (
-    KINDS,
-    CrawlFailure,
-    SourceError,
-)
+from .sources import KINDS, SourceError
 from .sources.builtin_profiles import PROFILES, get_profile
-from .sources.crawler import infer_profile
 from .sources.errors import one_line
 from .sources.profiles import FIELDS
 from .workspace import (
+    FetcherOnDemand,
     corpus_file,
     find_corpus,
     model_memory,
@@ -43,6 +39,7 @@ from .workspace import (
 
 if TYPE_CHECKING:
     from .model import TopicModel
+    from .sources import CrawlFailure
 
 #: The exit code of a run in which some pages failed (see :data:`topics.options.EXIT_CODES`).
 PAGES_FAILED = 3
@@ -83,7 +80,8 @@ def _crawl(
     """Crawl, save the corpus, and (given ``n_topics``) check topics can be found in it."""
     # A profile file is read first: a bad one is told before any request.
     profile = get_profile(args.profile) if args.profile is not None else None
-    fetcher = open_fetcher(args.cache, args.delay, args.concurrency, args.timeout, args.refresh)
+    # Opened by the first source that fetches: local files need no HTTP library.
+    fetcher = FetcherOnDemand(args.cache, args.delay, args.concurrency, args.timeout, args.refresh)
     with stage("read sources", unit="talk") as reading:
         corpus = read_sources(
             args.sources,
@@ -97,14 +95,15 @@ def _crawl(
         reading.count = len(corpus)
     if n_topics is not None:  # before the summary: bad input gets one line
         check_topic_input(corpus, n_topics)
-    revalidated = ""
-    if args.refresh:
-        revalidated = f", {fetcher.n_not_modified} unchanged"
-        if fetcher.stale:
-            revalidated += f", {len(fetcher.stale)} not revalidated (cached copy kept)"
     pages = ""  # local files only: no page was read
-    if fetcher.n_pages:
-        pages = f" ({fetcher.n_requests} pages fetched{revalidated}, the rest from the cache)"
+    used = fetcher.fetcher
+    if used is not None and used.n_pages:
+        revalidated = ""
+        if args.refresh:
+            revalidated = f", {used.n_not_modified} unchanged"
+            if used.stale:
+                revalidated += f", {len(used.stale)} not revalidated (cached copy kept)"
+        pages = f" ({used.n_requests} pages fetched{revalidated}, the rest from the cache)"
     line = f"crawled {len(corpus)} talks from {corpus.source}{pages} -> {corpus_path}"
     if n_topics is None:  # topics crawl: the summary, shown even when --quiet
         print(line, file=sys.stderr)
@@ -192,6 +191,8 @@ def main(argv: list[str] | None = None) -> int:
 
 def _profile(args: argparse.Namespace) -> int:
     """``topics profile URL...``: infer the site's profile, write it as TOML."""
+    from .sources.crawler import infer_profile
+
     fetcher = open_fetcher(args.cache, args.delay, args.concurrency, args.timeout, args.refresh)
     try:
         inference = infer_profile(args.urls, fetcher)

@@ -9,14 +9,19 @@ import os
 import sys
 from pathlib import Path
 
-from .sources import (
-    DEFAULT_DATA,
-    DEFAULT_SOURCE,
-)
-from .sources.arxiv import ARXIV_PAGE_SIZE, ARXIV_PAGES
+from .sources import DEFAULT_SOURCE
 from .sources.builtin_profiles import PROFILES
-from .sources.crawler import MAX_PAGES
-from .sources.http import CONCURRENCY, DELAY, DELAY_VARIABLE, MAX_WAIT, TIMEOUT
+from .sources.defaults import (
+    ARXIV_PAGE_SIZE,
+    ARXIV_PAGES,
+    CONCURRENCY,
+    DEFAULT_DATA,
+    DELAY,
+    DELAY_VARIABLE,
+    MAX_PAGES,
+    MAX_WAIT,
+    TIMEOUT,
+)
 from .workspace import (
     DEFAULT_CACHE,
     PYVIDEO_DATA_VARIABLE,

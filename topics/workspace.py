@@ -22,14 +22,19 @@ import hashlib
 import json
 import os
 import shutil
+import threading
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from joblib import Memory
 
 from .corpus import Corpus, CorpusError, slugify
-from .sources import DEFAULT_DATA, DEFAULT_SOURCE, Fetcher, SourceError, load_all
-from .sources.http import CONCURRENCY, TIMEOUT
+from .sources import DEFAULT_DATA, DEFAULT_SOURCE, SourceError, load_all
+from .sources.defaults import CONCURRENCY, TIMEOUT
+
+if TYPE_CHECKING:
+    from .sources.http import Fetcher
 
 #: The cache folder used unless told otherwise.
 DEFAULT_CACHE = "cache"
@@ -175,6 +180,8 @@ def open_fetcher(
     refresh : bool
         Revalidate cached pages with conditional requests.
     """
+    from .sources.http import Fetcher
+
     return Fetcher(
         cache_dir=str(cache),
         delay=delay,
@@ -182,6 +189,36 @@ def open_fetcher(
         refresh=refresh,
         timeout=(min(TIMEOUT[0], timeout), timeout),
     )
+
+
+class FetcherOnDemand:
+    """The fetcher of :func:`open_fetcher`, opened when a source first uses it: sources read
+    from local files (a pyvideo folder, a file of talks) import no HTTP library.
+
+    Parameters
+    ----------
+    *args, **kwargs
+        Those of :func:`open_fetcher`.
+
+    Attributes
+    ----------
+    fetcher : Fetcher or None
+        The fetcher, once a source has used it; ``None`` while none has.
+    """
+
+    def __init__(self, *args, **kwargs) -> None:
+        self._args, self._kwargs = args, kwargs
+        self._lock = threading.Lock()  # a crawl's threads may be the first to use it
+        self.fetcher: Fetcher | None = None
+
+    def __getattr__(self, name: str):
+        # Called for names the object lacks: the fetcher's attributes and methods.
+        if name.startswith("_") or name == "fetcher":
+            raise AttributeError(name)
+        with self._lock:
+            if self.fetcher is None:
+                self.fetcher = open_fetcher(*self._args, **self._kwargs)
+        return getattr(self.fetcher, name)
 
 
 def read_sources(

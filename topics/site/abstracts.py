@@ -30,10 +30,6 @@ import html
 import re
 
 import nh3
-from docutils import nodes
-from docutils.core import publish_doctree, publish_parts
-from docutils.io import DocTreeInput
-from docutils.readers.doctree import Reader
 from markdown_it import MarkdownIt
 from markupsafe import Markup
 
@@ -209,6 +205,12 @@ def sanitise(markup: str) -> str:
 def _restructuredtext(text: str) -> str:
     """HTML body of a reStructuredText text; ``""`` when docutils cannot read it (such as
     lists nested deeper than Python's recursion limit)."""
+    # Imported by the first reStructuredText abstract: sites without one need no docutils.
+    from docutils import nodes
+    from docutils.core import publish_doctree, publish_parts
+    from docutils.io import DocTreeInput
+    from docutils.readers.doctree import Reader
+
     source = f".. default-role:: code\n\n{text}\n"
     try:
         tree = publish_doctree(source, settings_overrides=_DOCUTILS)

@@ -34,7 +34,6 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import numpy as np
-from icalendar import Timezone
 from joblib import delayed
 
 from ..corpus import Corpus
@@ -80,6 +79,8 @@ def vtimezone(name: str, first: date, last: date) -> str:
     zoneinfo.ZoneInfoNotFoundError
         If ``name`` is not a zone (a talk's ``timezone`` is checked when it is made).
     """
+    from icalendar import Timezone  # only for talks with a time zone
+
     component = Timezone.from_tzinfo(
         ZoneInfo(name),
         tzid=name,

@@ -7,29 +7,31 @@ iCalendar feed (file or URL), an RSS or Atom feed (file or URL), arXiv's listing
 category, a pyvideo event, a local pyvideo folder, a CSV/JSON/JSONL file.
 Every source returns a :class:`~topics.corpus.Corpus`; crawling sources report the pages
 that failed in the ``failures`` list they are given.
+
+The module of a kind of source is imported when that kind is tried: reading a local
+folder or file of talks loads no HTTP, HTML, calendar or feed library (docs/decisions.md,
+"One conference in seconds").
 """
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 from ..corpus import Corpus
-from .arxiv import is_arxiv_api, load_arxiv
-from .crawler import MAX_PAGES, CrawlFailure, crawl, crawl_site, crawl_warning
+from .defaults import DEFAULT_DATA, MAX_PAGES
 from .errors import SourceError
-from .feeds import SNIFF_BYTES, is_feed, load_feed, parse_feed
-from .http import Fetcher, FetchError
-from .ical import MEDIA_TYPE as CALENDAR_TYPE
-from .ical import is_calendar, load_ical, parse_ical
-from .pretalx import is_pretalx, load_pretalx
-from .profiles import Profile
-from .pyvideo import DEFAULT_DATA, load_event, load_folder
-from .schedule import is_schedule, load_schedule, parse_schedule
-from .tables import is_table, load_table
-from .talkpages import parse_html
+from .formats import MEDIA_TYPE as CALENDAR_TYPE
+from .formats import SNIFF_BYTES, is_calendar, is_feed
+
+if TYPE_CHECKING:
+    from .crawler import CrawlFailure
+    from .http import Fetcher
+    from .profiles import Profile
 
 #: What ``topics run`` builds when given no source: the original EuroPython topic site's event.
 DEFAULT_SOURCE = "pyvideo:europython-2016"
@@ -69,6 +71,16 @@ __all__ = [
     "load",
     "load_all",
 ]
+
+#: Public names of this package that live in a module imported on first use (PEP 562).
+_LAZY = {"CrawlFailure": "crawler", "Fetcher": "http"}
+
+
+def __getattr__(name: str):
+    """``CrawlFailure`` and ``Fetcher``, imported from their module on first use."""
+    if name not in _LAZY:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    return getattr(importlib.import_module(f".{_LAZY[name]}", __name__), name)
 
 
 def load_all(sources: Sequence[str], fetcher: Fetcher, **options) -> Corpus:
@@ -155,20 +167,11 @@ def load(
     """
     source = source or DEFAULT_SOURCE
     if source.startswith("pyvideo:"):
+        from .pyvideo import load_event
+
         return load_event(source.removeprefix("pyvideo:"), pyvideo_data, fetcher)
-    if source.startswith("arxiv:") or (
-        source.startswith(("http://", "https://")) and is_arxiv_api(source)
-    ):
-        return load_arxiv(source, fetcher, max_pages=max_pages, failures=failures)
-    pages = MAX_PAGES if max_pages is None else max_pages
-    if source.startswith(("http://", "https://")):
-        if urlsplit(source).path.lower().endswith(".ics"):
-            return load_ical(source, fetcher)
-        if urlsplit(source).path.endswith(".xml"):
-            return _load_xml(source, fetcher)
-        if urlsplit(source).path.endswith(".json"):
-            return load_schedule(source, fetcher)
-        return _load_url(source, fetcher, profile, progress, failures, pages)
+    if source.startswith(("arxiv:", "http://", "https://")):
+        return _load_remote(source, fetcher, profile, progress, failures, max_pages)
     path = Path(source)
     if not path.exists():
         raise SourceError(
@@ -176,14 +179,24 @@ def load(
             " 'arxiv:<category>', a pyvideo event folder or a file of talks)"
         )
     if path.is_dir():
+        from .pyvideo import load_folder
+
         return load_folder(path)
     if path.suffix.lower() == ".ics" or (path.is_file() and is_calendar(_head(path))):
+        from .ical import load_ical
+
         return load_ical(source)
     if path.is_file() and is_feed(_head(path)):
+        from .feeds import load_feed
+
         return load_feed(source)
+    from .tables import is_table, load_table
+
     if is_table(path):
         return load_table(path)
     if path.is_file():
+        from .schedule import load_schedule
+
         return load_schedule(source)
     raise SourceError(
         f"{source!r} is neither a URL, 'pyvideo:<event>', 'arxiv:<category>', a pyvideo event"
@@ -191,9 +204,41 @@ def load(
     )
 
 
+def _load_remote(
+    source: str,
+    fetcher: Fetcher,
+    profile: str | Profile | None,
+    progress: bool,
+    failures: list[CrawlFailure] | None,
+    max_pages: int | None,
+) -> Corpus:
+    """``arxiv:<category>`` or an http(s) URL: arXiv's API, a calendar, a feed or schedule,
+    else a page (see :func:`_load_url`)."""
+    from .arxiv import is_arxiv_api, load_arxiv
+
+    if source.startswith("arxiv:") or is_arxiv_api(source):
+        return load_arxiv(source, fetcher, max_pages=max_pages, failures=failures)
+    pages = MAX_PAGES if max_pages is None else max_pages
+    if urlsplit(source).path.lower().endswith(".ics"):
+        from .ical import load_ical
+
+        return load_ical(source, fetcher)
+    if urlsplit(source).path.endswith(".xml"):
+        return _load_xml(source, fetcher)
+    if urlsplit(source).path.endswith(".json"):
+        from .schedule import load_schedule
+
+        return load_schedule(source, fetcher)
+    return _load_url(source, fetcher, profile, progress, failures, pages)
+
+
 def _load_xml(url: str, fetcher: Fetcher) -> Corpus:
     """A URL named ``.xml``: an RSS or Atom feed (``feed.xml``) or a frab schedule, told
     apart by the document's root element."""
+    from .feeds import parse_feed
+    from .http import FetchError
+    from .schedule import parse_schedule
+
     try:
         page = fetcher.get(url, robots=False)
     except FetchError as exc:
@@ -213,6 +258,14 @@ def _load_url(
 ) -> Corpus:
     """A page URL: a calendar, a feed, a schedule or a pretalx event when the page says so,
     else a list page."""
+    from .crawler import crawl, crawl_site, crawl_warning
+    from .feeds import parse_feed
+    from .http import FetchError
+    from .ical import parse_ical
+    from .pretalx import is_pretalx, load_pretalx
+    from .schedule import is_schedule, parse_schedule
+    from .talkpages import parse_html
+
     if profile is not None:
         return crawl(
             url, fetcher, profile=profile, progress=progress, failures=failures, max_pages=max_pages

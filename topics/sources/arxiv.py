@@ -26,6 +26,7 @@ import feedparser
 
 from ..corpus import Corpus, Talk
 from .crawler import CrawlFailure
+from .defaults import ARXIV_PAGE_SIZE, ARXIV_PAGES
 from .errors import SourceError
 from .feeds import entry_talks, one_space, parse_document
 from .http import Fetcher, FetchError
@@ -35,14 +36,10 @@ logger = logging.getLogger(__name__)
 #: The API arXiv documents; ``$TOPICS_ARXIV_API`` (:data:`ARXIV_API_VARIABLE`) replaces it.
 ARXIV_API = "https://export.arxiv.org/api/query"
 ARXIV_API_VARIABLE = "TOPICS_ARXIV_API"
-#: Papers asked for in one API request: 500 papers are about 1 MB of Atom.
-ARXIV_PAGE_SIZE = 500
 #: Most papers one API request may ask for (the user manual: slices of at most 2,000).
 ARXIV_MAX_PAGE_SIZE = 2000
 #: Most papers the API gives for one query (the user manual), whatever the paging.
 ARXIV_MAX_RESULTS = 30_000
-#: API pages read when ``max_pages`` is not given: the 2,000 most recent papers.
-ARXIV_PAGES = 4
 #: Least seconds between two requests to the API (its terms of use).
 ARXIV_DELAY = 3.0
 

@@ -5,11 +5,13 @@ from __future__ import annotations
 import os
 import re
 from pathlib import Path
-
-from bs4 import BeautifulSoup
+from typing import TYPE_CHECKING
 
 from .errors import SourceError
 from .profiles import Profile, load_profile, required_fields
+
+if TYPE_CHECKING:
+    from bs4 import BeautifulSoup
 
 _PYCON_US_2019 = Profile(
     name="pycon-us-2019",

@@ -33,6 +33,7 @@ from joblib import Parallel, delayed
 from ..corpus import Corpus, Talk, unique_ids
 from ..progress import decided, track
 from .builtin_profiles import detect_profile, get_profile, matching_profile
+from .defaults import MAX_PAGES
 from .errors import SourceError
 from .http import Fetcher, FetchError, Page
 from .inference import Inference, Sample, learn_fields
@@ -51,9 +52,6 @@ from .talkpages import (
 )
 
 logger = logging.getLogger(__name__)
-
-#: Default largest number of talk pages read from one list page (the ``--max-pages`` option).
-MAX_PAGES = 5000
 
 #: Talk pages sampled to infer a site's profile.
 SAMPLE_SIZE = 12

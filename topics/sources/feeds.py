@@ -47,7 +47,6 @@ the texts are made plain text here and escaped by the site. Every failure is a o
 
 from __future__ import annotations
 
-import codecs
 import contextlib
 import email.utils
 import html
@@ -57,6 +56,7 @@ import re
 from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 from xml.parsers import expat
 
@@ -64,41 +64,26 @@ import feedparser
 
 from ..corpus import MAX_TITLE, Corpus, Talk, slugify, unique_ids
 from .errors import SourceError
-from .http import Fetcher, FetchError
+from .formats import SNIFF_BYTES, decode_xml, is_feed
 from .localfile import read_file
 from .sniffing import looks_like_html
 from .talkpages import talk_id
 from .text import combine_texts, html_to_text
+
+if TYPE_CHECKING:
+    from .http import Fetcher
 
 logger = logging.getLogger(__name__)
 
 #: Media types feeds are served with (any type is read when the bytes are a feed).
 MEDIA_TYPES = frozenset({"application/rss+xml", "application/atom+xml", "application/rdf+xml"})
 
-#: Bytes read to tell a feed from its start (a licence comment may come first).
-SNIFF_BYTES = 16 * 1024
-
 #: Largest feed read when it is not well-formed XML, in bytes: feedparser's lenient
 #: parser, which reads damaged XML, takes seconds of CPU a megabyte.
 MAX_LOOSE_BYTES = 2 * 1024 * 1024
 
-_NAMESPACES = {
-    "rdf": ("http://purl.org/rss/1.0/", "http://my.netscape.com/rdf/simple/0.9/"),
-    "feed": ("http://www.w3.org/2005/Atom", "http://purl.org/atom/ns#"),
-}
-_BOMS = (
-    (b"\xef\xbb\xbf", "utf-8"),
-    (b"\xff\xfe\x00\x00", "utf-32-le"),
-    (b"\x00\x00\xfe\xff", "utf-32-be"),
-    (b"\xff\xfe", "utf-16-le"),
-    (b"\xfe\xff", "utf-16-be"),
-)
 _DECLARATION = re.compile(r"\A\s*<\?xml\b[^<>]{0,500}\?>")
-_ENCODING = re.compile(
-    rb"""\A\s*<\?xml\b[^<>]{0,500}?\bencoding\s*=\s*["']([A-Za-z0-9._:-]{1,40})"""
-)
 _ENTITY = re.compile(r"<!ENTITY", re.IGNORECASE)
-_ROOT = re.compile(r"<(?:([A-Za-z_][\w.-]*):)?([A-Za-z_][\w.-]*)")
 #: An arXiv abstract page: its identifier (new style 2401.01234, old style hep-th/9901001)
 #: and version.
 _ARXIV_ID = re.compile(
@@ -108,61 +93,6 @@ _ARXIV_ID = re.compile(
 _HTML_TYPES = frozenset({"text/html", "application/xhtml+xml", "html", "xhtml"})
 _EMAIL = re.compile(r"\S+@\S+")
 _TAG_START = re.compile(r"<[a-zA-Z/!]")
-
-
-def is_feed(content: bytes) -> bool:
-    """Whether ``content`` is an RSS or Atom feed, from its root element.
-
-    Parameters
-    ----------
-    content : bytes
-        The document, or its first :data:`SNIFF_BYTES` bytes at least.
-
-    Returns
-    -------
-    bool
-        True when the first element is ``<rss>``, an ``<rdf:RDF>`` declaring RSS 1.0's
-        (or 0.90's) namespace, or a ``<feed>`` declaring Atom's (1.0 or 0.3).
-    """
-    head = _decode(content[:SNIFF_BYTES], None)
-    position = _skip_prolog(head)
-    root = _ROOT.match(head, position) if position is not None else None
-    if root is None:
-        return False
-    name = root.group(2)
-    if name == "rss":
-        return True
-    if name not in ("RDF", "feed"):
-        return False
-    close = head.find(">", root.end())
-    start_tag = head[root.end() : close if close >= 0 else len(head)]
-    namespaces = _NAMESPACES["rdf" if name == "RDF" else "feed"]
-    return any(namespace in start_tag for namespace in namespaces)
-
-
-def _skip_prolog(text: str) -> int | None:
-    """Where the first element starts, after the XML declaration, comments, processing
-    instructions and a document type; ``None`` when the text ends before or is not XML."""
-    position, end = 0, len(text)
-    while position < end:
-        while position < end and text[position] in " \t\r\n\ufeff":
-            position += 1
-        if text.startswith("<?", position):
-            close = text.find("?>", position)
-        elif text.startswith("<!--", position):
-            close = text.find("-->", position)
-        elif text.startswith("<!DOCTYPE", position) or text.startswith("<!doctype", position):
-            bracket, close = text.find("[", position), text.find(">", position)
-            if 0 <= bracket < close:  # an internal subset: up to its "]>"
-                close = text.find("]>", bracket)
-        elif text.startswith("<", position):
-            return position
-        else:
-            return None
-        if close < 0:
-            return None
-        position = text.find(">", close) + 1
-    return None
 
 
 def load_feed(location: str, fetcher: Fetcher | None = None) -> Corpus:
@@ -188,6 +118,8 @@ def load_feed(location: str, fetcher: Fetcher | None = None) -> Corpus:
         :data:`~topics.sources.http.MAX_BYTES` bytes, or is not a feed with entries.
     """
     if location.startswith(("http://", "https://")):
+        from .http import Fetcher, FetchError  # a local file needs no HTTP library
+
         try:
             page = (fetcher or Fetcher()).get(location, robots=False)
         except FetchError as exc:
@@ -248,7 +180,7 @@ def parse_document(content: bytes, source: str, charset: str | None) -> feedpars
             f"{where} is not an RSS or Atom feed (starts {start!r}, not <rss>, <rdf:RDF> or"
             " an Atom <feed>)"
         )
-    text = _decode(content, charset)
+    text = decode_xml(content, charset)
     if _ENTITY.search(text):
         raise SourceError(
             f"{where} declares XML entities (<!ENTITY): not read (feeds need none; their"
@@ -284,23 +216,6 @@ def _well_formed(data: bytes) -> bool:
     except expat.ExpatError:
         return False
     return True
-
-
-def _decode(content: bytes, charset: str | None) -> str:
-    """The text of XML bytes: byte order mark, HTTP charset, XML declaration, else UTF-8;
-    undecodable bytes become U+FFFD."""
-    for bom, encoding in _BOMS:
-        if content.startswith(bom):
-            return content[len(bom) :].decode(encoding, "replace")
-    declared = _ENCODING.match(content[:1024])
-    for name in (charset, declared.group(1).decode("ascii") if declared else None):
-        try:
-            encoding = codecs.lookup(name).name if name else ""
-        except LookupError:
-            continue
-        if encoding and not encoding.startswith(("utf-16", "utf-32")):  # no BOM: not them
-            return content.decode(encoding, "replace")
-    return content.decode("utf-8", "replace")
 
 
 def entry_talks(parsed: feedparser.FeedParserDict) -> list[Talk]:

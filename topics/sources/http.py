@@ -67,6 +67,7 @@ from urllib3.exceptions import InvalidHeader, MaxRetryError
 from urllib3.util.retry import Retry
 from urllib3.util.timeout import Timeout
 
+from .defaults import CONCURRENCY, DELAY, DELAY_VARIABLE, MAX_BYTES, MAX_WAIT, TIMEOUT
 from .errors import one_line
 from .pacing import HostGate
 from .session import make_session
@@ -79,28 +80,13 @@ except PackageNotFoundError:  # running from a source tree that is not installed
 logger = logging.getLogger(__name__)
 
 USER_AGENT = f"topics/{_VERSION} (conference topic explorer; +https://pypi.org/project/topics/)"
-#: Seconds to wait for a connection, and for one attempt of a request in all (connecting,
-#: sending, the answer's headers and body).
-TIMEOUT = (10.0, 30.0)
 #: The Accept header sent with every request: what a browser asks for (some sites, pretalx's
 #: schedule, answer "*/*" with plain text).
 ACCEPT = "text/html,application/xhtml+xml,application/xml;q=0.9,application/json;q=0.9,*/*;q=0.8"
-#: Largest response body accepted, in bytes.
-MAX_BYTES = 20 * 1024 * 1024
-#: Default seconds between the starts of two requests to one host (at most 2 a second).
-DELAY = 0.5
-#: Default number of requests in flight to one host at a time.
-CONCURRENCY = 2
-#: Environment variable that overrides :data:`DELAY` when no delay is given.
-DELAY_VARIABLE = "TOPICS_CRAWL_DELAY"
 #: Default retries of one request (answers in :data:`RETRY_STATUSES`, connection errors).
 RETRIES = 3
 #: Default backoff factor, seconds: waits are ``backoff * 2**(n - 1)`` from the 2nd retry.
 BACKOFF = 0.5
-#: Longest wait, in seconds, a site may ask for: a ``Retry-After`` or a backoff asking for
-#: more gives up on the page; a robots.txt ``Crawl-delay`` or ``Request-rate`` asking for
-#: more paces the host at this.
-MAX_WAIT = 120.0
 #: Answers that are retried.
 RETRY_STATUSES = (429, 500, 502, 503, 504)
 #: Redirects followed from one URL.

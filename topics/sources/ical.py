@@ -54,6 +54,7 @@ import re
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from pathlib import Path
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
@@ -63,16 +64,15 @@ from icalendar.prop import vCategory, vDDDTypes
 from ..corpus import Corpus, Talk, slugify, unique_ids
 from . import times
 from .errors import SourceError, one_line
-from .http import Fetcher, FetchError
+from .formats import is_calendar
 from .localfile import read_file
 from .sniffing import looks_like_html
 from .text import combine_texts
 from .times import When
 
-#: Media type of an iCalendar file (RFC 5545 section 8.1).
-MEDIA_TYPE = "text/calendar"
+if TYPE_CHECKING:
+    from .http import Fetcher
 
-_START = re.compile(rb"\A(?:\xef\xbb\xbf)?\s*BEGIN:VCALENDAR(?![\w-])", re.IGNORECASE)
 _FOLD = re.compile(rb"\r?\n[ \t]")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _PRETALX = re.compile(r"-//pretalx//[^/]*//([^/]+)")
@@ -80,11 +80,6 @@ _SPEAKERS_LINE = re.compile(r"\A\s*Speakers?:[ \t]*([^\n]*)\n?", re.IGNORECASE)
 #: One name of a "Speakers:" line, with its "(affiliation)", which may hold commas.
 _SPEAKER = re.compile(r"([^,()]+)(?:\([^()]*\))?")
 _NOT_SPEAKERS = frozenset({"ROOM", "RESOURCE"})
-
-
-def is_calendar(content: bytes) -> bool:
-    """Whether ``content`` is an iCalendar file: it starts with ``BEGIN:VCALENDAR``."""
-    return _START.match(content[:1024]) is not None
 
 
 def load_ical(location: str, fetcher: Fetcher | None = None) -> Corpus:
@@ -110,6 +105,8 @@ def load_ical(location: str, fetcher: Fetcher | None = None) -> Corpus:
         :data:`~topics.sources.http.MAX_BYTES` bytes, or is not a calendar with events.
     """
     if location.startswith(("http://", "https://")):
+        from .http import Fetcher, FetchError  # a local file needs no HTTP library
+
         try:
             content = (fetcher or Fetcher()).get(location, robots=False).content
         except FetchError as exc:

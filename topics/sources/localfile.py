@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from .defaults import MAX_BYTES
 from .errors import SourceError
-from .http import MAX_BYTES
 
 
 def read_file(location: str, what: str, max_bytes: int = MAX_BYTES) -> bytes:

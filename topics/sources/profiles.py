@@ -69,7 +69,6 @@ from dataclasses import InitVar, dataclass
 from pathlib import Path
 
 import regex
-import soupsieve
 
 from .errors import SourceError
 
@@ -320,6 +319,8 @@ _TIMED_OUT: set[str] = set()
 
 
 def _check_selector(profile: str, key: str, selector: str) -> None:
+    import soupsieve  # imported by the first profile checked: the built-in ones are not
+
     try:
         soupsieve.compile(selector)
     except (soupsieve.SelectorSyntaxError, TypeError) as exc:

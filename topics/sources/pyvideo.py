@@ -18,16 +18,16 @@ from __future__ import annotations
 import json
 import re
 from pathlib import Path
+from typing import TYPE_CHECKING
 from urllib.parse import urljoin, urlsplit
 
-from bs4 import BeautifulSoup
-
 from ..corpus import Corpus, Talk, slugify, unique_ids
+from .defaults import DEFAULT_DATA
 from .errors import SourceError, one_line
-from .http import Fetcher, FetchError
 
-#: Where ``topics run`` reads pyvideo's data from unless told otherwise.
-DEFAULT_DATA = "https://github.com/pyvideo/data"
+if TYPE_CHECKING:
+    from .http import Fetcher
+
 _GITHUB_REPO = re.compile(r"^https://github\.com/(?P<repo>[^/]+/[^/]+?)/?$")
 
 
@@ -57,6 +57,8 @@ def load_event(event: str, data: str = DEFAULT_DATA, fetcher: Fetcher | None = N
     if re.search(r"[/\\]|^\.\.?$", event) or not event:
         raise SourceError(f"not a pyvideo event name: {event!r}")
     if data.startswith(("http://", "https://")):
+        from .http import Fetcher  # a local folder is read without the HTTP libraries
+
         return _load_remote(event, data, fetcher or Fetcher())
     return load_folder(Path(data) / event)
 
@@ -85,6 +87,8 @@ def load_folder(folder: str | Path) -> Corpus:
 
 
 def _load_remote(event: str, data: str, fetcher: Fetcher) -> Corpus:
+    from .http import FetchError
+
     github = _GITHUB_REPO.match(data)
     try:
         if github:
@@ -116,6 +120,8 @@ def _load_remote(event: str, data: str, fetcher: Fetcher) -> Corpus:
 
 
 def _listed_json_files(fetcher: Fetcher, folder_url: str) -> list[str]:
+    from bs4 import BeautifulSoup
+
     page = fetcher.get(folder_url, robots=False)
     soup = BeautifulSoup(page.content, "lxml", from_encoding=page.encoding)
     urls = {urljoin(page.url, a["href"]) for a in soup.select("a[href]")}

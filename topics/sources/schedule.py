@@ -30,15 +30,18 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from lxml import etree
 
 from ..corpus import Corpus, Talk, slugify, unique_ids
 from . import times
 from .errors import SourceError, one_line
-from .http import Fetcher, FetchError
 from .text import combine_texts
 from .times import When, from_schedule
+
+if TYPE_CHECKING:
+    from .http import Fetcher
 
 #: Types of the schedule2 draft's non-talk entries (breaks, meta events): skipped.
 _META_TYPES = frozenset({"BREAK", "META"})
@@ -110,6 +113,8 @@ def load_schedule(location: str, fetcher: Fetcher | None = None) -> Corpus:
         If the file cannot be read or fetched, or is not a schedule with events.
     """
     if location.startswith(("http://", "https://")):
+        from .http import Fetcher, FetchError  # a local file needs no HTTP library
+
         try:
             content = (fetcher or Fetcher()).get(location, robots=False).content
         except FetchError as exc:

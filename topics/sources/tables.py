@@ -52,7 +52,6 @@ from pathlib import Path
 from ..corpus import Corpus, CorpusError, Talk, slugify, unique_ids
 from . import times
 from .errors import SourceError, one_line
-from .schedule import is_c3voc, schedule_from_json
 from .text import html_to_text
 
 #: File name endings this module reads.
@@ -138,6 +137,8 @@ def load_table(path: str | Path) -> Corpus:
             rows = _json_lines(text, path, header)
         else:
             data = json.loads(text)
+            from .schedule import is_c3voc, schedule_from_json  # lxml, HTTP: not for CSV/JSONL
+
             if is_c3voc(data):
                 return schedule_from_json(data, str(path))
             rows = _json_rows(data, path)

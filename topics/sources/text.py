@@ -2,7 +2,9 @@
 talk's several fields (subtitle, abstract, description) combined into one abstract.
 
 One walk over the parsed tree, in time linear in the document, without recursion, so
-hostile pages (huge or deeply nested) cannot make it slow or overflow the stack.
+hostile pages (huge or deeply nested) cannot make it slow or overflow the stack. The HTML
+parser (Beautiful Soup) is imported for the first text holding a tag: plain abstracts
+(pyvideo's, a CSV's) need none.
 """
 
 from __future__ import annotations
@@ -10,12 +12,12 @@ from __future__ import annotations
 import html
 import re
 import warnings
-
-from bs4 import BeautifulSoup, MarkupResemblesLocatorWarning, Tag
-from bs4.element import Comment, Declaration, Doctype, NavigableString, ProcessingInstruction
-from bs4.exceptions import ParserRejectedMarkup
+from typing import TYPE_CHECKING
 
 from ..corpus import MAX_ABSTRACT, folded
+
+if TYPE_CHECKING:
+    from bs4 import Tag
 
 _BLOCK_TAGS = frozenset(
     {
@@ -28,7 +30,6 @@ _BLOCK_TAGS = frozenset(
 )
 _LINE_TAGS = frozenset({"li", "tr"})
 _SKIPPED_TAGS = frozenset({"script", "style", "template", "noscript", "head", "title"})
-_SKIPPED_STRINGS = (Comment, Declaration, Doctype, ProcessingInstruction)
 # Break tokens, by strength: a <br>, a new line, a new paragraph.
 _BR, _LINE, _PARA = 1, 2, 3
 _TAG_START = re.compile(r"<[a-zA-Z/!]")
@@ -85,6 +86,16 @@ def element_text(element: Tag, fmt: str = "html") -> str:
 
 def _tokens(root: Tag, keep_newlines: bool) -> list[str | int]:
     """Flatten ``root`` into text and break tokens, depth first, with an explicit stack."""
+    from bs4.element import (
+        Comment,
+        Declaration,
+        Doctype,
+        NavigableString,
+        ProcessingInstruction,
+        Tag,
+    )
+
+    skipped_strings = (Comment, Declaration, Doctype, ProcessingInstruction)
     tokens: list[str | int] = []
     stack = [(iter(root.children), keep_newlines, 0)]
     while stack:
@@ -95,7 +106,7 @@ def _tokens(root: Tag, keep_newlines: bool) -> list[str | int]:
             if closing:
                 tokens.append(closing)
         elif isinstance(child, NavigableString):
-            if isinstance(child, _SKIPPED_STRINGS):
+            if isinstance(child, skipped_strings):
                 continue
             if not keep:
                 tokens.append(re.sub(r"\s+", " ", str(child)))
@@ -140,6 +151,8 @@ def html_to_text(markup: str) -> str:
     """
     if not _TAG_START.search(markup):
         return normalize_whitespace(markup)
+    from bs4 import BeautifulSoup, MarkupResemblesLocatorWarning
+
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", MarkupResemblesLocatorWarning)
         soup = BeautifulSoup(markup, "lxml")
@@ -206,8 +219,13 @@ def _marked(text: str) -> str:
 
 def fragment_text(markup: str) -> str:
     """Plain text of an HTML or Markdown fragment (pretalx texts are Markdown)."""
+    text = _MARKDOWN_LINK.sub(r"\1", markup)
+    if not _TAG_START.search(text):  # plain text: no parser, nothing it could reject
+        return normalize_whitespace(text)
+    from bs4.exceptions import ParserRejectedMarkup
+
     try:
-        return html_to_text(_MARKDOWN_LINK.sub(r"\1", markup))
+        return html_to_text(text)
     except (ParserRejectedMarkup, ValueError):
         return normalize_whitespace(html.unescape(_TAG.sub("", markup)))
 
