@@ -10,7 +10,7 @@ from bs4 import BeautifulSoup
 
 from tests.helpers.tiny_site import fitted
 from topics.corpus import Corpus
-from topics.site import build_site
+from topics.site import abstracts, build_site
 from topics.site.abstracts import detect_format, render_abstract, strip_header
 
 MARKDOWN = """Intro with **strong** words and a [link](https://example.org/md).
@@ -141,3 +141,50 @@ def test_hostile_abstracts_render_safely_and_quickly(name):
         assert not any(attr.lower().startswith("on") or attr == "style" for attr in tag.attrs)
         if tag.name == "a" and tag.has_attr("href"):
             assert tag["href"].lower().startswith(("http://", "https://")), tag
+
+
+#: reStructuredText that defines what a document keeps (a target, a substitution,
+#: footnotes) and makes docutils write into its settings (math: the HTML writer converts
+#: ``math_output`` in place; the publisher sets the output path).
+RST_DEFINES = """.. _Cython: http://cython.org/
+
+.. |x| replace:: SUBSTITUTED
+
+.. sectnum::
+
+Title
+-----
+
+:math:`a^2` and a note [#]_ on Cython_, |x|.
+
+.. [#] The note.
+"""
+
+RST_USES = """See `Cython`_ and |x|.
+
+Title
+-----
+
+Some `code` [#]_.
+"""
+
+
+def test_rst_abstracts_do_not_share_state():
+    """docutils' settings are made once for all abstracts: what one abstract defines does
+    not reach the next, and an abstract renders alike whatever was rendered before."""
+    alone = render_abstract(RST_USES)
+    first = render_abstract(RST_DEFINES)
+    after = render_abstract(RST_USES)
+    assert after == alone
+    assert "cython.org" not in after and "SUBSTITUTED" not in after
+    assert 'href="http://cython.org/"' in first and "SUBSTITUTED" in first
+    assert render_abstract(RST_DEFINES) == first
+
+
+def test_docutils_settings_made_once_are_not_written_into():
+    """Each abstract gets a copy of the settings made once: docutils writes into the
+    settings it is given (fails if the settings are handed over themselves)."""
+    abstracts._default_settings.cache_clear()
+    made = {w: repr(vars(abstracts._default_settings(w))) for w in ("null", "html5")}
+    render_abstract(RST_DEFINES)
+    assert {w: repr(vars(abstracts._default_settings(w))) for w in made} == made

@@ -26,12 +26,14 @@ of the model's text, is left out here too: the page shows those fields itself.
 
 from __future__ import annotations
 
+import copy
+import functools
 import html
 import re
 
 import nh3
-from docutils import nodes
-from docutils.core import publish_doctree, publish_parts
+from docutils import frontend, nodes
+from docutils.core import Publisher, publish_doctree, publish_parts
 from docutils.io import DocTreeInput
 from docutils.readers.doctree import Reader
 from markdown_it import MarkdownIt
@@ -211,7 +213,7 @@ def _restructuredtext(text: str) -> str:
     lists nested deeper than Python's recursion limit)."""
     source = f".. default-role:: code\n\n{text}\n"
     try:
-        tree = publish_doctree(source, settings_overrides=_DOCUTILS)
+        tree = publish_doctree(source, settings=_settings("null"))
         for node in list(tree.findall(nodes.problematic)):  # a reference to no target
             node.parent.replace(node, nodes.Text(node.astext().strip("`_")))
         for node in tree.findall(nodes.literal):  # ``code``: <code>, not a <span>
@@ -223,11 +225,28 @@ def _restructuredtext(text: str) -> str:
             source_class=DocTreeInput,
             reader=Reader(parser="null"),
             writer="html5",
-            settings_overrides=_DOCUTILS,
+            settings=_settings("html5"),
         )
     except Exception:  # RecursionError, or any other: shown as plain text
         return ""
     return parts["body"]
+
+
+def _settings(writer: str) -> frontend.Values:
+    """A copy of docutils' runtime settings (:data:`_DOCUTILS` over the components'
+    defaults) for reading reStructuredText into a tree (``writer="null"``) or writing a tree
+    as HTML (``"html5"``): those :func:`publish_doctree` and :func:`publish_parts` make
+    from ``settings_overrides``, made once, since docutils builds an option parser of every
+    component's settings to make them. A copy, since docutils writes into the settings it
+    is given (``output``, ``math_output``, ``record_dependencies``)."""
+    return copy.deepcopy(_default_settings(writer))
+
+
+@functools.cache
+def _default_settings(writer: str) -> frontend.Values:
+    reader = "standalone" if writer == "null" else Reader(parser="null")
+    publisher = Publisher(reader, "restructuredtext", writer)
+    return publisher.get_settings(**_DOCUTILS)
 
 
 def _demoted(match: re.Match) -> str:
