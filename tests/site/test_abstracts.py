@@ -144,11 +144,14 @@ def test_hostile_abstracts_render_safely_and_quickly(name):
 
 
 #: reStructuredText that defines what a document keeps (a target, a substitution,
-#: footnotes) and makes docutils write into its settings (math: the HTML writer converts
-#: ``math_output`` in place; the publisher sets the output path).
+#: footnotes), a role (which docutils registers for the whole process), and makes docutils
+#: write into its settings (math: the HTML writer converts ``math_output`` in place; the
+#: publisher sets the output path).
 RST_DEFINES = """.. _Cython: http://cython.org/
 
 .. |x| replace:: SUBSTITUTED
+
+.. role:: custom
 
 .. sectnum::
 
@@ -160,7 +163,7 @@ Title
 .. [#] The note.
 """
 
-RST_USES = """See `Cython`_ and |x|.
+RST_USES = """See `Cython`_ and |x| and :custom:`y`.
 
 Title
 -----
@@ -170,8 +173,9 @@ Some `code` [#]_.
 
 
 def test_rst_abstracts_do_not_share_state():
-    """docutils' settings are made once for all abstracts: what one abstract defines does
-    not reach the next, and an abstract renders alike whatever was rendered before."""
+    """docutils' settings are made once for all abstracts, and docutils keeps roles for the
+    process: what one abstract defines does not reach the next, and an abstract renders
+    alike whatever was rendered before (the role failed so before it was put back)."""
     alone = render_abstract(RST_USES)
     first = render_abstract(RST_DEFINES)
     after = render_abstract(RST_USES)

@@ -26,10 +26,13 @@ of the model's text, is left out here too: the page shows those fields itself.
 
 from __future__ import annotations
 
+import contextlib
 import copy
 import functools
 import html
 import re
+import threading
+from collections.abc import Iterator
 
 import nh3
 from docutils import frontend, nodes
@@ -213,23 +216,43 @@ def _restructuredtext(text: str) -> str:
     lists nested deeper than Python's recursion limit)."""
     source = f".. default-role:: code\n\n{text}\n"
     try:
-        tree = publish_doctree(source, settings=_settings("null"))
-        for node in list(tree.findall(nodes.problematic)):  # a reference to no target
-            node.parent.replace(node, nodes.Text(node.astext().strip("`_")))
-        for node in tree.findall(nodes.literal):  # ``code``: <code>, not a <span>
-            node["classes"].append("code")
-        for node in list(tree.findall(nodes.system_message)):
-            node.parent.remove(node)
-        parts = publish_parts(
-            source=tree,
-            source_class=DocTreeInput,
-            reader=Reader(parser="null"),
-            writer="html5",
-            settings=_settings("html5"),
-        )
+        with _roles_put_back():
+            tree = publish_doctree(source, settings=_settings("null"))
+            for node in list(tree.findall(nodes.problematic)):  # a reference to no target
+                node.parent.replace(node, nodes.Text(node.astext().strip("`_")))
+            for node in tree.findall(nodes.literal):  # ``code``: <code>, not a <span>
+                node["classes"].append("code")
+            for node in list(tree.findall(nodes.system_message)):
+                node.parent.remove(node)
+            parts = publish_parts(
+                source=tree,
+                source_class=DocTreeInput,
+                reader=Reader(parser="null"),
+                writer="html5",
+                settings=_settings("html5"),
+            )
     except Exception:  # RecursionError, or any other: shown as plain text
         return ""
     return parts["body"]
+
+
+_ROLES_LOCK = threading.Lock()
+
+
+@contextlib.contextmanager
+def _roles_put_back() -> Iterator[None]:
+    """One reStructuredText text at a time, and docutils' table of roles as it was before
+    it once it is read: docutils keeps roles for the process, so that the roles an
+    abstract defines (``.. role::``) would stay for the next abstracts."""
+    from docutils.parsers.rst import roles  # the parser imports it too, at the first text
+
+    with _ROLES_LOCK:
+        registered = dict(roles._roles)
+        try:
+            yield
+        finally:
+            roles._roles.clear()
+            roles._roles.update(registered)
 
 
 def _settings(writer: str) -> frontend.Values:
