@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import re
 import time
 from dataclasses import replace
 
 import pytest
 from bs4 import BeautifulSoup
+from hypothesis import given
+from hypothesis import strategies as st
 
 from tests.helpers.tiny_site import fitted
 from topics.corpus import Corpus
@@ -89,6 +92,43 @@ def test_talk_page_renders_lists_links_and_code(pages, kind):
     text = section.get_text()
     for raw in ("**", "`", ".. _", "Cython_", "<", "[EuroPython 2016]", "18 July 2016"):
         assert raw not in text, (kind, raw)
+
+
+#: Each format's marks, one pattern each, as topics.site.abstracts had them before it
+#: grouped those that start a line under one ``^`` (fewer tries at each position).
+MARKS = {
+    "_RST": [
+        r"^\.\. [\w-]+::", r"^\.\. _[^:\n]+:", r"^\.\. \[[^\]\n]+\]", r"`[^`\n]+`__?(?!\w)",
+        r":[a-z]+:`[^`\n]+`", r"::[^\S\n]*\n[^\S\n]*\n[ \t]+\S",
+    ],
+    "_MARKDOWN": [
+        r"\[[^\]\n]{1,500}\]\([^)\s]{1,2000}\)", r"^#{1,6} \S", r"^ {0,3}(?:```|~~~)",
+        r"!\[[^\]\n]{0,500}\]\(", r"<https?://[^>\s]{1,2000}>",
+    ],
+    "_MARKUP": [
+        r"\*\*\S", r"(?<![\w*])\*[^*\s][^*\n]*\*(?!\w)", r"^[ \t]*[-*+][ \t]+\S",
+        r"^[ \t]*\d+[.)][ \t]+\S", r"`[^`\n]+`", r"^[ \t]*([-=*_~^])\1{2,}[ \t]*$", r"^>[ \t]",
+    ],
+}  # fmt: skip
+
+#: Pieces of the marks, for random texts that have some of them and miss others narrowly.
+PIECES = [
+    "..", ".", " ", "  ", "\t", "\n", "\n\n", "::", ":", "_", "[", "]", "(", ")", "#", "`", "```",
+    "~~~", "*", "**", "-", "---", "+", "=", "^", "~", "1", "2.", ">", "!", "<", "http://", "x",
+    "role", "code", "é", "\n.. ", ".. _", ".. [", "\n# ", "\n> ", "\n>\t", "\n   ```", "1) ",
+    "- ", "* ", "\t+ ", "===", "`x`_", ":role:`x`", "::\n\n  x", "[x](y)", "![", "<http://x>",
+]  # fmt: skip
+
+
+@pytest.mark.fuzz
+@given(st.lists(st.sampled_from(PIECES), max_size=40).map("".join))
+def test_grouped_marks_find_what_each_mark_finds(text):
+    # At every position: a text's first mark of a format is then the same too.
+    for name, marks in MARKS.items():
+        grouped, each = getattr(abstracts, name), [re.compile(m, re.MULTILINE) for m in marks]
+        for at in range(len(text) + 1):
+            found = any(mark.match(text, at) for mark in each)
+            assert (grouped.match(text, at) is not None) == found, (name, at)
 
 
 def test_formats_are_detected():

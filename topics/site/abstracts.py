@@ -69,24 +69,28 @@ _HTML_TAG = re.compile(
     r"[^<>]*>",
     re.IGNORECASE,
 )
+# In each pattern below the marks that start a line are grouped under one ``^``: the
+# regex engine tries every alternative at every position of the text, and a failed ``^``
+# ends the group's tries at once.
+
 # Marks only reStructuredText has: directives, targets, footnotes, `text`_ references,
 # roles, literal blocks after "::".
 _RST = re.compile(
-    r"^\.\. [\w-]+::|^\.\. _[^:\n]+:|^\.\. \[[^\]\n]+\]|`[^`\n]+`__?(?!\w)"
+    r"^\.\. (?:[\w-]+::|_[^:\n]+:|\[[^\]\n]+\])|`[^`\n]+`__?(?!\w)"
     r"|:[a-z]+:`[^`\n]+`|::[^\S\n]*\n[^\S\n]*\n[ \t]+\S",
     re.MULTILINE,
 )
 # Marks only Markdown has: [text](url) links, # headings, ``` fences, ![images](...).
 # Every repeated part that could run on is bounded: the search stays linear in the text.
 _MARKDOWN = re.compile(
-    r"\[[^\]\n]{1,500}\]\([^)\s]{1,2000}\)|^#{1,6} \S|^ {0,3}(?:```|~~~)|!\[[^\]\n]{0,500}\]\("
-    r"|<https?://[^>\s]{1,2000}>",
+    r"\[[^\]\n]{1,500}\]\([^)\s]{1,2000}\)|^(?:#{1,6} \S| {0,3}(?:```|~~~))"
+    r"|!\[[^\]\n]{0,500}\]\(|<https?://[^>\s]{1,2000}>",
     re.MULTILINE,
 )
 # Marks both have: strong emphasis, emphasis, lists, code spans, rules, heading underlines.
 _MARKUP = re.compile(
-    r"\*\*\S|(?<![\w*])\*[^*\s][^*\n]*\*(?!\w)|^[ \t]*[-*+][ \t]+\S|^[ \t]*\d+[.)][ \t]+\S"
-    r"|`[^`\n]+`|^[ \t]*([-=*_~^])\1{2,}[ \t]*$|^>[ \t]",
+    r"\*\*\S|(?<![\w*])\*[^*\s][^*\n]*\*(?!\w)|`[^`\n]+`"
+    r"|^(?:[ \t]*(?:[-*+][ \t]+\S|\d+[.)][ \t]+\S|([-=*_~^])\1{2,}[ \t]*$)|>[ \t])",
     re.MULTILINE,
 )
 _HEADING = re.compile(r"<(/?)h([1-6])\b", re.IGNORECASE)
