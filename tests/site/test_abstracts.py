@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import re
 import time
 from dataclasses import replace
 
 import pytest
 from bs4 import BeautifulSoup
+from hypothesis import given
+from hypothesis import strategies as st
 
 from tests.helpers.tiny_site import fitted
 from topics.corpus import Corpus
-from topics.site import build_site
+from topics.site import abstracts, build_site
 from topics.site.abstracts import detect_format, render_abstract, strip_header
 
 MARKDOWN = """Intro with **strong** words and a [link](https://example.org/md).
@@ -91,6 +94,43 @@ def test_talk_page_renders_lists_links_and_code(pages, kind):
         assert raw not in text, (kind, raw)
 
 
+#: Each format's marks, one pattern each, as topics.site.abstracts had them before it
+#: grouped those that start a line under one ``^`` (fewer tries at each position).
+MARKS = {
+    "_RST": [
+        r"^\.\. [\w-]+::", r"^\.\. _[^:\n]+:", r"^\.\. \[[^\]\n]+\]", r"`[^`\n]+`__?(?!\w)",
+        r":[a-z]+:`[^`\n]+`", r"::[^\S\n]*\n[^\S\n]*\n[ \t]+\S",
+    ],
+    "_MARKDOWN": [
+        r"\[[^\]\n]{1,500}\]\([^)\s]{1,2000}\)", r"^#{1,6} \S", r"^ {0,3}(?:```|~~~)",
+        r"!\[[^\]\n]{0,500}\]\(", r"<https?://[^>\s]{1,2000}>",
+    ],
+    "_MARKUP": [
+        r"\*\*\S", r"(?<![\w*])\*[^*\s][^*\n]*\*(?!\w)", r"^[ \t]*[-*+][ \t]+\S",
+        r"^[ \t]*\d+[.)][ \t]+\S", r"`[^`\n]+`", r"^[ \t]*([-=*_~^])\1{2,}[ \t]*$", r"^>[ \t]",
+    ],
+}  # fmt: skip
+
+#: Pieces of the marks, for random texts that have some of them and miss others narrowly.
+PIECES = [
+    "..", ".", " ", "  ", "\t", "\n", "\n\n", "::", ":", "_", "[", "]", "(", ")", "#", "`", "```",
+    "~~~", "*", "**", "-", "---", "+", "=", "^", "~", "1", "2.", ">", "!", "<", "http://", "x",
+    "role", "code", "é", "\n.. ", ".. _", ".. [", "\n# ", "\n> ", "\n>\t", "\n   ```", "1) ",
+    "- ", "* ", "\t+ ", "===", "`x`_", ":role:`x`", "::\n\n  x", "[x](y)", "![", "<http://x>",
+]  # fmt: skip
+
+
+@pytest.mark.fuzz
+@given(st.lists(st.sampled_from(PIECES), max_size=40).map("".join))
+def test_grouped_marks_find_what_each_mark_finds(text):
+    # At every position: a text's first mark of a format is then the same too.
+    for name, marks in MARKS.items():
+        grouped, each = getattr(abstracts, name), [re.compile(m, re.MULTILINE) for m in marks]
+        for at in range(len(text) + 1):
+            found = any(mark.match(text, at) for mark in each)
+            assert (grouped.match(text, at) is not None) == found, (name, at)
+
+
 def test_formats_are_detected():
     assert detect_format(MARKDOWN) == "markdown"
     assert detect_format(RST) == "rst"
@@ -141,3 +181,54 @@ def test_hostile_abstracts_render_safely_and_quickly(name):
         assert not any(attr.lower().startswith("on") or attr == "style" for attr in tag.attrs)
         if tag.name == "a" and tag.has_attr("href"):
             assert tag["href"].lower().startswith(("http://", "https://")), tag
+
+
+#: reStructuredText that defines what a document keeps (a target, a substitution,
+#: footnotes), a role (which docutils registers for the whole process), and makes docutils
+#: write into its settings (math: the HTML writer converts ``math_output`` in place; the
+#: publisher sets the output path).
+RST_DEFINES = """.. _Cython: http://cython.org/
+
+.. |x| replace:: SUBSTITUTED
+
+.. role:: custom
+
+.. sectnum::
+
+Title
+-----
+
+:math:`a^2` and a note [#]_ on Cython_, |x|.
+
+.. [#] The note.
+"""
+
+RST_USES = """See `Cython`_ and |x| and :custom:`y`.
+
+Title
+-----
+
+Some `code` [#]_.
+"""
+
+
+def test_rst_abstracts_do_not_share_state():
+    """docutils' settings are made once for all abstracts, and docutils keeps roles for the
+    process: what one abstract defines does not reach the next, and an abstract renders
+    alike whatever was rendered before (the role failed so before it was put back)."""
+    alone = render_abstract(RST_USES)
+    first = render_abstract(RST_DEFINES)
+    after = render_abstract(RST_USES)
+    assert after == alone
+    assert "cython.org" not in after and "SUBSTITUTED" not in after
+    assert 'href="http://cython.org/"' in first and "SUBSTITUTED" in first
+    assert render_abstract(RST_DEFINES) == first
+
+
+def test_docutils_settings_made_once_are_not_written_into():
+    """Each abstract gets a copy of the settings made once: docutils writes into the
+    settings it is given (fails if the settings are handed over themselves)."""
+    abstracts._default_settings.cache_clear()
+    made = {w: repr(vars(abstracts._default_settings(w))) for w in ("null", "html5")}
+    render_abstract(RST_DEFINES)
+    assert {w: repr(vars(abstracts._default_settings(w))) for w in made} == made

@@ -26,12 +26,21 @@ of the model's text, is left out here too: the page shows those fields itself.
 
 from __future__ import annotations
 
+import contextlib
+import copy
+import functools
 import html
 import re
+import threading
+from collections.abc import Iterator
+from typing import TYPE_CHECKING
 
 import nh3
 from markdown_it import MarkdownIt
 from markupsafe import Markup
+
+if TYPE_CHECKING:
+    from docutils import frontend
 
 #: Longest abstract rendered as Markdown or reStructuredText, in characters; a longer one
 #: (a hundred times a long abstract) is shown as plain paragraphs, so that no input makes a
@@ -60,24 +69,28 @@ _HTML_TAG = re.compile(
     r"[^<>]*>",
     re.IGNORECASE,
 )
+# In each pattern below the marks that start a line are grouped under one ``^``: the
+# regex engine tries every alternative at every position of the text, and a failed ``^``
+# ends the group's tries at once.
+
 # Marks only reStructuredText has: directives, targets, footnotes, `text`_ references,
 # roles, literal blocks after "::".
 _RST = re.compile(
-    r"^\.\. [\w-]+::|^\.\. _[^:\n]+:|^\.\. \[[^\]\n]+\]|`[^`\n]+`__?(?!\w)"
+    r"^\.\. (?:[\w-]+::|_[^:\n]+:|\[[^\]\n]+\])|`[^`\n]+`__?(?!\w)"
     r"|:[a-z]+:`[^`\n]+`|::[^\S\n]*\n[^\S\n]*\n[ \t]+\S",
     re.MULTILINE,
 )
 # Marks only Markdown has: [text](url) links, # headings, ``` fences, ![images](...).
 # Every repeated part that could run on is bounded: the search stays linear in the text.
 _MARKDOWN = re.compile(
-    r"\[[^\]\n]{1,500}\]\([^)\s]{1,2000}\)|^#{1,6} \S|^ {0,3}(?:```|~~~)|!\[[^\]\n]{0,500}\]\("
-    r"|<https?://[^>\s]{1,2000}>",
+    r"\[[^\]\n]{1,500}\]\([^)\s]{1,2000}\)|^(?:#{1,6} \S| {0,3}(?:```|~~~))"
+    r"|!\[[^\]\n]{0,500}\]\(|<https?://[^>\s]{1,2000}>",
     re.MULTILINE,
 )
 # Marks both have: strong emphasis, emphasis, lists, code spans, rules, heading underlines.
 _MARKUP = re.compile(
-    r"\*\*\S|(?<![\w*])\*[^*\s][^*\n]*\*(?!\w)|^[ \t]*[-*+][ \t]+\S|^[ \t]*\d+[.)][ \t]+\S"
-    r"|`[^`\n]+`|^[ \t]*([-=*_~^])\1{2,}[ \t]*$|^>[ \t]",
+    r"\*\*\S|(?<![\w*])\*[^*\s][^*\n]*\*(?!\w)|`[^`\n]+`"
+    r"|^(?:[ \t]*(?:[-*+][ \t]+\S|\d+[.)][ \t]+\S|([-=*_~^])\1{2,}[ \t]*$)|>[ \t])",
     re.MULTILINE,
 )
 _HEADING = re.compile(r"<(/?)h([1-6])\b", re.IGNORECASE)
@@ -213,23 +226,63 @@ def _restructuredtext(text: str) -> str:
 
     source = f".. default-role:: code\n\n{text}\n"
     try:
-        tree = publish_doctree(source, settings_overrides=_DOCUTILS)
-        for node in list(tree.findall(nodes.problematic)):  # a reference to no target
-            node.parent.replace(node, nodes.Text(node.astext().strip("`_")))
-        for node in tree.findall(nodes.literal):  # ``code``: <code>, not a <span>
-            node["classes"].append("code")
-        for node in list(tree.findall(nodes.system_message)):
-            node.parent.remove(node)
-        parts = publish_parts(
-            source=tree,
-            source_class=DocTreeInput,
-            reader=Reader(parser="null"),
-            writer="html5",
-            settings_overrides=_DOCUTILS,
-        )
+        with _roles_put_back():
+            tree = publish_doctree(source, settings=_settings("null"))
+            for node in list(tree.findall(nodes.problematic)):  # a reference to no target
+                node.parent.replace(node, nodes.Text(node.astext().strip("`_")))
+            for node in tree.findall(nodes.literal):  # ``code``: <code>, not a <span>
+                node["classes"].append("code")
+            for node in list(tree.findall(nodes.system_message)):
+                node.parent.remove(node)
+            parts = publish_parts(
+                source=tree,
+                source_class=DocTreeInput,
+                reader=Reader(parser="null"),
+                writer="html5",
+                settings=_settings("html5"),
+            )
     except Exception:  # RecursionError, or any other: shown as plain text
         return ""
     return parts["body"]
+
+
+_ROLES_LOCK = threading.Lock()
+
+
+@contextlib.contextmanager
+def _roles_put_back() -> Iterator[None]:
+    """One reStructuredText text at a time, and docutils' table of roles as it was before
+    it once it is read: docutils keeps roles for the process, so that the roles an
+    abstract defines (``.. role::``) would stay for the next abstracts."""
+    from docutils.parsers.rst import roles  # the parser imports it too, at the first text
+
+    with _ROLES_LOCK:
+        registered = dict(roles._roles)
+        try:
+            yield
+        finally:
+            roles._roles.clear()
+            roles._roles.update(registered)
+
+
+def _settings(writer: str) -> frontend.Values:
+    """A copy of docutils' runtime settings (:data:`_DOCUTILS` over the components'
+    defaults) for reading reStructuredText into a tree (``writer="null"``) or writing a tree
+    as HTML (``"html5"``): those :func:`publish_doctree` and :func:`publish_parts` make
+    from ``settings_overrides``, made once, since docutils builds an option parser of every
+    component's settings to make them. A copy, since docutils writes into the settings it
+    is given (``output``, ``math_output``, ``record_dependencies``)."""
+    return copy.deepcopy(_default_settings(writer))
+
+
+@functools.cache
+def _default_settings(writer: str) -> frontend.Values:
+    from docutils.core import Publisher
+    from docutils.readers.doctree import Reader
+
+    reader = "standalone" if writer == "null" else Reader(parser="null")
+    publisher = Publisher(reader, "restructuredtext", writer)
+    return publisher.get_settings(**_DOCUTILS)
 
 
 def _demoted(match: re.Match) -> str:

@@ -108,36 +108,40 @@ def pack(centres: np.ndarray, radii: np.ndarray, gap: float, rounds: int = 400) 
     pair apart along the line of their centres; the last rounds only push, so that no two
     discs overlap at the end.
     """
-    centres = centres.copy()
     K = len(radii)
     if K < 2:
-        return centres
-    need = radii[:, None] + radii[None, :] + gap
-    upper = np.triu(np.ones((K, K), dtype=bool), 1)
+        return centres.copy()
+    # The pairs i < j in row order, each coordinate apart: K^2 / 2 distances a round, and
+    # a few small arrays per step (this loop's cost is numpy's per-call overhead).
+    first, second = np.triu_indices(K, 1)
+    need = radii[first] + radii[second] + gap
     # Each overlap is split between the two discs, the smaller one moving more.
-    share = radii[None, :] / (radii[:, None] + radii[None, :])
+    share = radii[second] / (radii[first] + radii[second])
+    rest = 1 - share
+    x, y = centres[:, 0].copy(), centres[:, 1].copy()
     for round_ in range(rounds):
         if round_ < rounds - 100:
-            centres *= 0.97
+            x *= 0.97
+            y *= 0.97
         for _ in range(4):
-            x, y = centres[:, 0], centres[:, 1]
-            dx, dy = x[:, None] - x[None, :], y[:, None] - y[None, :]
+            dx, dy = x[first] - x[second], y[first] - y[second]
             distance = np.sqrt(dx * dx + dy * dy)
-            # Only the overlapping pairs (i < j) move: a few of the K^2. np.add.at adds
-            # each disc's pushes in pair order, as a sum over the K x K pairs would.
-            i, j = np.nonzero(upper & (distance < need))
-            if not len(i):
+            # Only the overlapping pairs move: a few of them. np.bincount adds each disc's
+            # pushes in pair order, as a sum over the K x K pairs would.
+            pairs = np.flatnonzero(distance < need)
+            if not len(pairs):
                 break
-            apart, overlap = distance[i, j], need[i, j] - distance[i, j]
-            delta = np.column_stack([dx[i, j], dy[i, j]])
-            direction = np.divide(
-                delta, apart[:, None], out=np.zeros_like(delta), where=apart[:, None] > 0
-            )
-            pushed, pulled = np.zeros_like(centres), np.zeros_like(centres)
-            np.add.at(pushed, i, (overlap * share[i, j])[:, None] * direction)
-            np.add.at(pulled, j, (overlap * (1 - share[i, j]))[:, None] * direction)
-            centres += pushed
-            centres -= pulled
+            i, j, apart = first[pairs], second[pairs], distance[pairs]
+            overlap = need[pairs] - apart
+            moving = apart > 0
+            ux = np.divide(dx[pairs], apart, out=np.zeros(len(pairs)), where=moving)
+            uy = np.divide(dy[pairs], apart, out=np.zeros(len(pairs)), where=moving)
+            push, pull = overlap * share[pairs], overlap * rest[pairs]
+            x += np.bincount(i, push * ux, K)
+            y += np.bincount(i, push * uy, K)
+            x -= np.bincount(j, pull * ux, K)
+            y -= np.bincount(j, pull * uy, K)
+    centres = np.column_stack([x, y])
     return centres - centres.mean(axis=0)
 
 
