@@ -2,8 +2,9 @@
 
 Ctrl-C gives one line and exit code 130 from the first moment on, also while the
 libraries (scikit-learn, NumPy, ...) are being imported, which takes about a second and
-happens before :func:`topics.cli.main` can catch anything. Nothing heavy is imported
-before the guard is in place (``topics/__init__.py`` imports lazily).
+happens before :func:`topics.cli.main` can catch anything: until then the signal ends
+the process at once (:mod:`topics.interrupts`). Nothing heavy is imported before the
+guard is in place (``topics/__init__.py`` imports lazily).
 """
 
 import atexit
@@ -12,12 +13,12 @@ import os
 import sys
 import threading
 
-#: The exit code of an interrupted command (128 + SIGINT, as a shell reports it).
-INTERRUPTED = 130
+from .interrupts import INTERRUPTED, exit_on_ctrl_c
 
 
 def main() -> int:
     """Run the ``topics`` command line; returns the exit code."""
+    exit_on_ctrl_c()  # until the command line can catch it (topics.interrupts)
     try:
         # No cyclic garbage collections while the command line's modules are imported:
         # nothing they make is garbage (see topics.cli.frozen_imports).
@@ -29,10 +30,9 @@ def main() -> int:
     except KeyboardInterrupt:
         print("topics: interrupted", file=sys.stderr)
         sys.stderr.flush()
-        # Ended here, without the interpreter's shutdown: an interrupt that landed inside
-        # a library's import can make CPython end the process by SIGINT (exit code -2)
-        # once it shuts down, although the interrupt was handled. Nothing needs closing:
-        # the command line catches interrupts itself once its libraries are imported.
+        # An interrupt just outside the command line's own handling (it catches them once
+        # its libraries are imported). Ended here, without the interpreter's shutdown,
+        # which could end the process by SIGINT (exit code -2) although it was handled.
         os._exit(INTERRUPTED)
     if code == INTERRUPTED:
         # Told in one line already, everything fetched is saved and the workers are

@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING
 from jinja2 import TemplateError
 
 from .corpus import Corpus, CorpusError, check_topic_input
+from .interrupts import catch_ctrl_c
 from .model.parallel import ClusterError, cluster, stop_workers, workers_ignore_ctrl_c
 from .options import parse_args
 from .progress import Console, say, showing, stage
@@ -193,6 +194,7 @@ def _profile(args: argparse.Namespace) -> int:
     """``topics profile URL...``: infer the site's profile, write it as TOML."""
     from .sources.crawler import infer_profile
 
+    catch_ctrl_c()  # from here on, KeyboardInterrupt is caught below
     fetcher = open_fetcher(args.cache, args.delay, args.concurrency, args.timeout, args.refresh)
     try:
         inference = infer_profile(args.urls, fetcher)
@@ -250,6 +252,7 @@ def _run(args: argparse.Namespace, console: Console, command: list[str]) -> int:
     with frozen_imports():
         from .model import ModelError
         from .site import RenderError, check_site_folder
+    catch_ctrl_c()  # from here on, KeyboardInterrupt is caught below
 
     start = time.perf_counter()
     failures: list[CrawlFailure] = []

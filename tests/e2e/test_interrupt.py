@@ -59,3 +59,52 @@ def test_ctrl_c_during_imports_gives_one_line(after, tmp_path):
     assert run.returncode == 130, err
     assert err.splitlines() == ["topics: interrupted"]
     assert not (tmp_path / "site").exists()
+
+
+#: A finaliser that runs while Ctrl-C arrives: Python raises the KeyboardInterrupt inside
+#: it, prints it as ignored, and runs on.
+_FINALISER = """
+import os, signal, sys, time
+from topics.interrupts import exit_on_ctrl_c
+if sys.argv[1] == "guarded":
+    exit_on_ctrl_c()
+class Slow:
+    def __del__(self):
+        os.kill(os.getpid(), signal.SIGINT)
+        time.sleep(0.5)
+Slow()
+print("ran on")
+"""
+
+
+@pytest.mark.parametrize("guarded", [True, False])
+def test_ctrl_c_in_a_finaliser_ends_the_starting_command(guarded):
+    done = subprocess.run(
+        [sys.executable, "-c", _FINALISER, "guarded" if guarded else "plain"],
+        env=ENV, capture_output=True, text=True, timeout=60,
+    )  # fmt: skip
+    if guarded:
+        assert (done.returncode, done.stdout, done.stderr) == (130, "", "topics: interrupted\n")
+    else:  # what Python alone does, which a starting command cannot afford
+        assert done.returncode == 0 and done.stdout == "ran on\n"
+        assert "KeyboardInterrupt" in done.stderr
+
+
+def test_the_command_line_catches_ctrl_c_itself_once_it_can():
+    from topics.interrupts import catch_ctrl_c, exit_at_once, exit_on_ctrl_c
+
+    previous = signal.getsignal(signal.SIGINT)
+    try:
+        exit_on_ctrl_c()
+        assert signal.getsignal(signal.SIGINT) is exit_at_once
+        catch_ctrl_c()
+        assert signal.getsignal(signal.SIGINT) is signal.default_int_handler
+
+        def mine(signum, frame):
+            pass
+
+        signal.signal(signal.SIGINT, mine)
+        catch_ctrl_c()  # a handler of the caller's own is left alone
+        assert signal.getsignal(signal.SIGINT) is mine
+    finally:
+        signal.signal(signal.SIGINT, previous)
