@@ -114,3 +114,21 @@ def test_few_topics_have_no_themes_in_model_summary_and_notebook():
     # A summary made without themes (by hand, or by another model) has none either.
     bare = ModelSummary(["a", "b"], np.array(["x", "y"]), np.eye(2), np.eye(2))
     assert bare.themes is None and bare.n_themes == 0
+
+
+def test_a_refit_on_the_same_memory_reads_the_themes_from_it(fitted_24, tmp_path, monkeypatch):
+    from joblib import Memory
+
+    from topics.model import themes as themes_module
+
+    memory = Memory(tmp_path, verbose=0)
+    texts = programme(12, seed=0)
+    first = TopicModel(n_topics=24, language="en", random_state=0, memory=memory).fit(texts)
+    assert first.topic_themes_.tolist() == fitted_24.topic_themes_.tolist()
+
+    def no_nmf(*args, **kwargs):
+        raise AssertionError("themes factorised again although cached")
+
+    monkeypatch.setattr(themes_module, "NMF", no_nmf)  # the cache must answer
+    again = TopicModel(n_topics=24, language="en", random_state=0, memory=memory).fit(texts)
+    assert again.topic_themes_.tolist() == first.topic_themes_.tolist()

@@ -19,6 +19,7 @@ from typing import ClassVar
 
 import numpy as np
 import scipy.sparse as sp
+from joblib import Memory
 from sklearn.base import BaseEstimator, TransformerMixin, _fit_context
 from sklearn.decomposition import non_negative_factorization
 from sklearn.exceptions import ConvergenceWarning
@@ -320,7 +321,7 @@ class TopicModel(TransformerMixin, BaseEstimator):
             algorithms.append(algorithm)
             n_topics += k
             n_terms += f
-        self._set_state(len(texts), fits, rows_of, blocks, languages, main)
+        self._set_state(len(texts), fits, rows_of, blocks, languages, main, memory)
         self.algorithms_ = algorithms
 
     def _set_state(
@@ -331,6 +332,7 @@ class TopicModel(TransformerMixin, BaseEstimator):
         blocks: list[LanguageBlock],
         languages: list[str],
         main: str,
+        memory: Memory,
     ) -> None:
         """The fitted attributes, from each language block's fit (``n`` talks)."""
         self.blocks_ = blocks
@@ -371,7 +373,9 @@ class TopicModel(TransformerMixin, BaseEstimator):
             self.document_term_,
         )
         self.topic_labels_ = topic_labels(self.components_, self.terms_, W, X, langs, analyzers)
-        self.topic_themes_ = themes = topic_themes(self.components_, W, langs, self.random_state)
+        # Cached: an NMF of the topics, a second or more of a warm re-run of 166 topics.
+        themes = memory.cache(topic_themes)(self.components_, W, langs, self.random_state)
+        self.topic_themes_ = themes
         self.theme_labels_ = theme_labels(
             self.components_, themes, self.terms_, langs, W, X, analyzers
         )
