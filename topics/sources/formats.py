@@ -19,7 +19,8 @@ _NAMESPACES = {
     "rdf": ("http://purl.org/rss/1.0/", "http://my.netscape.com/rdf/simple/0.9/"),
     "feed": ("http://www.w3.org/2005/Atom", "http://purl.org/atom/ns#"),
 }
-_BOMS = (
+#: Byte order marks and the encodings they announce (UTF-32 before UTF-16: a prefix).
+BOMS = (
     (b"\xef\xbb\xbf", "utf-8"),
     (b"\xff\xfe\x00\x00", "utf-32-le"),
     (b"\x00\x00\xfe\xff", "utf-32-be"),
@@ -40,7 +41,7 @@ def is_calendar(content: bytes) -> bool:
 def decode_xml(content: bytes, charset: str | None) -> str:
     """The text of XML bytes: byte order mark, HTTP charset, XML declaration, else UTF-8;
     undecodable bytes become U+FFFD."""
-    for bom, encoding in _BOMS:
+    for bom, encoding in BOMS:
         if content.startswith(bom):
             return content[len(bom) :].decode(encoding, "replace")
     declared = _ENCODING.match(content[:1024])

@@ -37,6 +37,7 @@ from lxml import etree
 from ..corpus import Corpus, Talk, slugify, unique_ids
 from . import times
 from .errors import SourceError, one_line
+from .formats import BOMS
 from .text import combine_texts
 from .times import When, from_schedule
 
@@ -45,13 +46,6 @@ if TYPE_CHECKING:
 
 #: Types of the schedule2 draft's non-talk entries (breaks, meta events): skipped.
 _META_TYPES = frozenset({"BREAK", "META"})
-_BOMS = (
-    (b"\xef\xbb\xbf", "utf-8"),
-    (b"\xff\xfe\x00\x00", "utf-32-le"),
-    (b"\x00\x00\xfe\xff", "utf-32-be"),
-    (b"\xff\xfe", "utf-16-le"),
-    (b"\xfe\xff", "utf-16-be"),
-)
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 _CLOCK = re.compile(r"T(\d{2}:\d{2})")
 #: Markdown links and images (pretalx texts are Markdown): keep the link text only.
@@ -215,7 +209,7 @@ def _head(content: bytes) -> str:
     """The first 1024 bytes decoded (as their byte order mark says), leading space removed."""
     head = content[:1024]
     codec = "utf-8"
-    for bom, name in _BOMS:
+    for bom, name in BOMS:
         if head.startswith(bom):
             head, codec = head[len(bom) :], name
             break
